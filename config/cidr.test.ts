@@ -1,0 +1,41 @@
+import { contains, formatCidr, overlaps, parseCidr, subBlock, type Cidr } from "./cidr";
+
+const cidr = (text: string) => parseCidr(text) as Cidr;
+
+describe("parseCidr", () => {
+  it("round-trips canonical blocks", () => {
+    for (const text of ["10.0.0.0/16", "0.0.0.0/0", "192.168.4.128/25", "255.255.255.255/32"]) {
+      expect(formatCidr(cidr(text))).toBe(text);
+    }
+  });
+
+  it.each([
+    ["10.0.0.0", /not an IPv4 CIDR/],
+    ["10.0.0.0/33", /prefix length above 32/],
+    ["10.0.256.0/24", /octet above 255/],
+    ["10.0.0.1/16", /not aligned: its network address is 10.0.0.0\/16/],
+    ["fd00::/8", /not an IPv4 CIDR/],
+    [" 10.0.0.0/16", /not an IPv4 CIDR/],
+  ])("rejects %s", (text, message) => {
+    expect(parseCidr(text)).toMatch(message);
+  });
+});
+
+describe("contains / overlaps", () => {
+  it("knows nesting and disjointness", () => {
+    expect(contains(cidr("10.0.0.0/16"), cidr("10.0.32.0/19"))).toBe(true);
+    expect(contains(cidr("10.0.32.0/19"), cidr("10.0.0.0/16"))).toBe(false);
+    expect(overlaps(cidr("10.0.32.0/19"), cidr("10.0.0.0/16"))).toBe(true);
+    expect(overlaps(cidr("10.0.0.0/24"), cidr("10.0.1.0/24"))).toBe(false);
+    expect(contains(cidr("10.0.0.0/16"), cidr("10.1.0.0/24"))).toBe(false);
+  });
+});
+
+describe("subBlock", () => {
+  it("carves like cidrsubnet", () => {
+    expect(formatCidr(subBlock(cidr("10.0.0.0/16"), 19, 1))).toBe("10.0.32.0/19");
+    expect(formatCidr(subBlock(cidr("10.0.0.0/16"), 24, 255))).toBe("10.0.255.0/24");
+    expect(() => subBlock(cidr("10.0.0.0/16"), 24, 256)).toThrow(/holds 256/);
+    expect(() => subBlock(cidr("10.0.0.0/16"), 8, 0)).toThrow(/cannot carve/);
+  });
+});

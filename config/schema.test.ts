@@ -1,0 +1,383 @@
+import { engineConfig, readStackFile, runStack, stacks } from "../tests/harness";
+import { ConfigError, parseStackConfig, type StackConfig } from "./schema";
+
+type YamlConfig = Record<string, any>;
+
+function yamlOf(stack: string): YamlConfig {
+  return structuredClone(readStackFile(stack).config);
+}
+
+function parse(stack: string, config: YamlConfig = yamlOf(stack), secrets: Record<string, string> = {}): StackConfig {
+  return parseStackConfig({ project: "qualisys", stack, ...engineConfig(config, secrets) });
+}
+
+function problemsOf(stack: string, config: YamlConfig, secrets: Record<string, string> = {}) {
+  try {
+    parse(stack, config, secrets);
+  } catch (e) {
+    if (e instanceof ConfigError) return e;
+    throw e;
+  }
+  throw new Error("expected the config to be rejected");
+}
+
+describe("the stack files", () => {
+  const configs = Object.fromEntries(stacks.map((stack) => [stack, parse(stack)])) as Record<string, StackConfig>;
+
+  it.each(stacks)("%s evaluates", (stack) => {
+    expect(configs[stack].environment).toBe(stack);
+    expect(configs[stack].prefix).toBe(`qualisys-${stack}`);
+  });
+
+  it("differ where the environments should (SPEC C2)", () => {
+    const { dev, staging, prod } = configs;
+    expect([dev, staging, prod].map((c) => c.network.natGateways)).toEqual(["single", "single", "onePerAz"]);
+    expect([dev, staging, prod].map((c) => c.logRetentionDays)).toEqual([14, 30, 90]);
+    expect([dev, staging, prod].map((c) => c.database.instanceClass)).toEqual([
+      "db.t3.medium",
+      "db.r5.large",
+      "db.r5.large",
+    ]);
+    expect([dev, staging, prod].map((c) => c.database.multiAz)).toEqual([false, false, true]);
+    expect([dev, staging, prod].map((c) => c.cache.nodeType)).toEqual([
+      "cache.t3.micro",
+      "cache.r5.large",
+      "cache.r5.large",
+    ]);
+    expect([dev, staging, prod].map((c) => c.protect)).toEqual([false, false, true]);
+    for (const c of [dev, staging, prod]) {
+      expect(c.cluster.generalNodes).toMatchObject({ instanceType: "t3.medium", minSize: 2, maxSize: 10 });
+      expect(c.cluster.playwrightNodes.instanceType).toBe("c5.xlarge");
+      expect(c.database.backupRetentionDays).toBe(7);
+      expect(c.database.backupWindow).toBe("03:00-03:30");
+    }
+    expect(prod.cluster.playwrightNodes).toMatchObject({ minSize: 5, maxSize: 20 });
+    expect(dev.cluster.playwrightNodes.maxSize).toBeLessThan(prod.cluster.playwrightNodes.maxSize);
+    expect(staging.cluster.playwrightNodes.maxSize).toBeLessThan(prod.cluster.playwrightNodes.maxSize);
+    expect(dev.monthlyBudgetUsd).toBeLessThan(staging.monthlyBudgetUsd);
+    expect(staging.monthlyBudgetUsd).toBeLessThan(prod.monthlyBudgetUsd);
+  });
+
+  it("apply the documented defaults", () => {
+    const { dev } = configs;
+    expect(dev.appName).toBe("qualisys");
+    expect(dev.network.subnets.private).toEqual(["10.10.0.0/19", "10.10.32.0/19"]);
+    expect(dev.cache).toMatchObject({ shards: 2, replicasPerShard: 1 });
+    expect(dev.registry.repositories).toEqual(["qualisys-api", "qualisys-web", "playwright-runner"]);
+    expect(dev.cluster.endpointPublicAccessCidrs).toEqual([]);
+    expect(configs.prod.cluster.namespaces).toEqual(["production"]);
+    expect(configs.prod.identity.githubSubjects).toEqual(["environment:production"]);
+  });
+});
+
+/**
+ * Bad configs, each built from a real stack file by breaking one thing. Each must fail with a message that names
+ * the key (as written in Pulumi.<stack>.yaml) and the problem.
+ */
+const badConfigs: { name: string; stack: string; breakIt: (c: YamlConfig) => void; key: string; problem: RegExp }[] = [
+  {
+    name: "CIDR with a prefix above 32",
+    stack: "dev",
+    breakIt: (c) => (c["qualisys:network"].cidr = "10.0.0.0/33"),
+    key: "qualisys:network.cidr",
+    problem: /prefix length above 32/,
+  },
+  {
+    name: "CIDR that is not an address",
+    stack: "dev",
+    breakIt: (c) => (c["qualisys:network"].cidr = "ten.zero/16"),
+    key: "qualisys:network.cidr",
+    problem: /not an IPv4 CIDR/,
+  },
+  {
+    name: "CIDR not at its network address",
+    stack: "dev",
+    breakIt: (c) => (c["qualisys:network"].cidr = "10.10.0.1/16"),
+    key: "qualisys:network.cidr",
+    problem: /not aligned/,
+  },
+  {
+    name: "VPC larger than AWS allows",
+    stack: "dev",
+    breakIt: (c) => (c["qualisys:network"].cidr = "10.0.0.0/8"),
+    key: "qualisys:network.cidr",
+    problem: /must be \/16 to \/28/,
+  },
+  {
+    name: "overlapping subnets",
+    stack: "dev",
+    breakIt: (c) =>
+      (c["qualisys:network"].subnets = {
+        public: ["10.10.128.0/23", "10.10.130.0/23"],
+        private: ["10.10.0.0/19", "10.10.32.0/19"],
+        database: ["10.10.144.0/23", "10.10.32.0/24"],
+      }),
+    key: "qualisys:network.subnets.database[1]",
+    problem: /10\.10\.32\.0\/24 overlaps 10\.10\.32\.0\/19 \(subnets\.private\[1\]\)/,
+  },
+  {
+    name: "subnet outside the VPC",
+    stack: "dev",
+    breakIt: (c) =>
+      (c["qualisys:network"].subnets = {
+        public: ["10.10.128.0/23", "10.99.0.0/23"],
+        private: ["10.10.0.0/19", "10.10.32.0/19"],
+        database: ["10.10.144.0/23", "10.10.146.0/23"],
+      }),
+    key: "qualisys:network.subnets.public[1]",
+    problem: /outside the VPC/,
+  },
+  {
+    name: "a subnet missing for an AZ",
+    stack: "dev",
+    breakIt: (c) =>
+      (c["qualisys:network"].subnets = {
+        public: ["10.10.128.0/23"],
+        private: ["10.10.0.0/19", "10.10.32.0/19"],
+        database: ["10.10.144.0/23", "10.10.146.0/23"],
+      }),
+    key: "qualisys:network.subnets.public",
+    problem: /has 1 CIDRs but azCount is 2/,
+  },
+  {
+    name: "AZ outside the region",
+    stack: "dev",
+    breakIt: (c) => (c["qualisys:network"].availabilityZones = ["us-east-1a", "eu-west-1b"]),
+    key: "qualisys:network.availabilityZones[1]",
+    problem: /not in region us-east-1/,
+  },
+  {
+    name: "min > max",
+    stack: "dev",
+    breakIt: (c) => (c["qualisys:cluster"].generalNodes.minSize = 12),
+    key: "qualisys:cluster.generalNodes.minSize",
+    problem: /minSize \(12\) is greater than maxSize \(10\)/,
+  },
+  {
+    name: "unknown node instance type",
+    stack: "dev",
+    breakIt: (c) => (c["qualisys:cluster"].playwrightNodes.instanceType = "c5.xlarg"),
+    key: "qualisys:cluster.playwrightNodes.instanceType",
+    problem: /unknown instance type "c5.xlarg"/,
+  },
+  {
+    name: "unknown RDS instance class",
+    stack: "staging",
+    breakIt: (c) => (c["qualisys:database"].instanceClass = "db.r5.larg"),
+    key: "qualisys:database.instanceClass",
+    problem: /unknown RDS instance class "db.r5.larg"/,
+  },
+  {
+    name: "unknown cache node type",
+    stack: "dev",
+    breakIt: (c) => (c["qualisys:cache"].nodeType = "cache.t2.micro"),
+    key: "qualisys:cache.nodeType",
+    problem: /unknown ElastiCache node type/,
+  },
+  {
+    name: "PostgreSQL below 15",
+    stack: "dev",
+    breakIt: (c) => (c["qualisys:database"].engineMajor = 14),
+    key: "qualisys:database.engineMajor",
+    problem: /PostgreSQL 14 is not supported/,
+  },
+  {
+    name: "Redis below 7",
+    stack: "dev",
+    breakIt: (c) => (c["qualisys:cache"].engineVersion = "6.2"),
+    key: "qualisys:cache.engineVersion",
+    problem: /Redis 6.2 is below the required major 7/,
+  },
+  {
+    name: "negative retention",
+    stack: "dev",
+    breakIt: (c) => (c["qualisys:logRetentionDays"] = -1),
+    key: "qualisys:logRetentionDays",
+    problem: /must not be negative/,
+  },
+  {
+    name: "retention CloudWatch refuses",
+    stack: "dev",
+    breakIt: (c) => (c["qualisys:logRetentionDays"] = 45),
+    key: "qualisys:logRetentionDays",
+    problem: /45 is not a retention CloudWatch accepts/,
+  },
+  {
+    name: "unknown key (typo)",
+    stack: "dev",
+    breakIt: (c) => (c["qualisys:databse"] = { instanceClass: "db.t3.medium" }),
+    key: "qualisys:databse",
+    problem: /unknown key/,
+  },
+  {
+    name: "unknown nested key",
+    stack: "dev",
+    breakIt: (c) => (c["qualisys:network"].cidrBlock = "10.0.0.0/16"),
+    key: "qualisys:network.cidrBlock",
+    problem: /unknown key/,
+  },
+  {
+    name: "wrong type",
+    stack: "dev",
+    breakIt: (c) => (c["qualisys:network"].azCount = "two"),
+    key: "qualisys:network.azCount",
+    problem: /expected number/,
+  },
+  {
+    name: "wrong type at the top",
+    stack: "dev",
+    breakIt: (c) => (c["qualisys:monthlyBudgetUsd"] = "lots"),
+    key: "qualisys:monthlyBudgetUsd",
+    problem: /expected number/,
+  },
+  {
+    name: "missing required section",
+    stack: "dev",
+    breakIt: (c) => delete c["qualisys:identity"],
+    key: "qualisys:identity",
+    problem: /is required/,
+  },
+  {
+    name: "missing region",
+    stack: "dev",
+    breakIt: (c) => delete c["aws:region"],
+    key: "aws:region",
+    problem: /is required/,
+  },
+  {
+    name: "prod with one NAT gateway",
+    stack: "prod",
+    breakIt: (c) => (c["qualisys:network"].natGateways = "single"),
+    key: "qualisys:network.natGateways",
+    problem: /must be "onePerAz" in prod/,
+  },
+  {
+    name: "prod without Multi-AZ",
+    stack: "prod",
+    breakIt: (c) => (c["qualisys:database"].multiAz = false),
+    key: "qualisys:database.multiAz",
+    problem: /must be true in prod/,
+  },
+  {
+    name: "prod unprotected",
+    stack: "prod",
+    breakIt: (c) => (c["qualisys:protectStatefulResources"] = false),
+    key: "qualisys:protectStatefulResources",
+    problem: /must not be false in prod/,
+  },
+  {
+    name: "prod CI trusting a branch",
+    stack: "prod",
+    breakIt: (c) => c["qualisys:identity"].githubSubjects.push("ref:refs/heads/main"),
+    key: "qualisys:identity.githubSubjects",
+    problem: /only through a GitHub Environment/,
+  },
+  {
+    name: "wildcard repository",
+    stack: "dev",
+    breakIt: (c) => (c["qualisys:identity"].githubRepository = "qualisys/*"),
+    key: "qualisys:identity.githubRepository",
+    problem: /without wildcards/,
+  },
+  {
+    name: "API open to the world",
+    stack: "dev",
+    breakIt: (c) => (c["qualisys:cluster"].endpointPublicAccessCidrs = ["0.0.0.0/0"]),
+    key: "qualisys:cluster.endpointPublicAccessCidrs",
+    problem: /must not open the API/,
+  },
+  {
+    name: "AMI for another Kubernetes version",
+    stack: "dev",
+    breakIt: (c) => (c["qualisys:cluster"].nodeAmiReleaseVersion = "1.34.7-20260903"),
+    key: "qualisys:cluster.nodeAmiReleaseVersion",
+    problem: /for Kubernetes 1.34 but the cluster version is 1.35/,
+  },
+  {
+    name: "more placeholders than nodes",
+    stack: "dev",
+    breakIt: (c) => (c["qualisys:cluster"].playwrightNodes.warmPlaceholders = 9),
+    key: "qualisys:cluster.playwrightNodes.warmPlaceholders",
+    problem: /exceeds playwrightNodes.maxSize/,
+  },
+  {
+    name: "storage ceiling below the start",
+    stack: "dev",
+    breakIt: (c) => (c["qualisys:database"].maxAllocatedStorageGb = 30),
+    key: "qualisys:database.maxAllocatedStorageGb",
+    problem: /below allocatedStorageGb/,
+  },
+  {
+    name: "bad alert e-mail",
+    stack: "dev",
+    breakIt: (c) => (c["qualisys:budgetAlertEmails"] = ["devops-at-example"]),
+    key: "qualisys:budgetAlertEmails[0]",
+    problem: /not an e-mail address/,
+  },
+  {
+    name: "secret set as plain text",
+    stack: "dev",
+    breakIt: (c) => (c["qualisys:slackWebhookUrl"] = "https://hooks.slack.com/services/T0/B0/x"),
+    key: "qualisys:slackWebhookUrl",
+    problem: /is a secret; set it with `pulumi config set --secret/,
+  },
+];
+
+describe("a bad config", () => {
+  it("corpus has at least 15 distinct cases", () => {
+    expect(new Set(badConfigs.map((c) => c.key)).size).toBeGreaterThanOrEqual(15);
+  });
+
+  it.each(badConfigs)("$name fails under $key", ({ stack, breakIt, key, problem }) => {
+    const config = yamlOf(stack);
+    breakIt(config);
+    const error = problemsOf(stack, config);
+    const matching = error.problems.filter((p) => p.key === key);
+    expect(matching.map((p) => p.message)).toEqual(expect.arrayContaining([expect.stringMatching(problem)]));
+    expect(error.message).toContain(`${key}: `);
+  });
+
+  it("reports every problem at once, not just the first", () => {
+    const config = yamlOf("dev");
+    const chosen = [
+      "CIDR that is not an address",
+      "min > max",
+      "PostgreSQL below 15",
+      "Redis below 7",
+      "unknown key (typo)",
+    ];
+    const cases = badConfigs.filter((c) => chosen.includes(c.name));
+    for (const { breakIt } of cases) breakIt(config);
+    const error = problemsOf("dev", config);
+    expect(error.problems.map((p) => p.key).sort()).toEqual(cases.map((c) => c.key).sort());
+    expect(error.message).toMatch(/5 problems; nothing was created/);
+  });
+
+  // The program validates before declaring anything: a bad config registers zero resources.
+  it.each(badConfigs)("$name registers nothing", async ({ stack, breakIt, key }) => {
+    const config = yamlOf(stack);
+    breakIt(config);
+    const run = await runStack(stack, { config });
+    expect(run.error).toBeInstanceOf(ConfigError);
+    expect(run.error?.message).toContain(key);
+    expect(run.resources).toEqual([]);
+  });
+});
+
+describe("secret config", () => {
+  it("is accepted when it arrives as a secret", () => {
+    const parsed = parse("dev", yamlOf("dev"), {
+      "qualisys:slackWebhookUrl": "https://hooks.slack.com/services/T0/B0/x",
+    });
+    expect(parsed.secretsSet).toEqual(["slackWebhookUrl"]);
+    expect(JSON.stringify(parsed)).not.toContain("hooks.slack.com");
+  });
+
+  it("is still validated", () => {
+    const error = problemsOf("dev", yamlOf("dev"), { "qualisys:slackWebhookUrl": "http://example.com/hook" });
+    expect(error.problems).toEqual([
+      { key: "qualisys:slackWebhookUrl", message: expect.stringMatching(/hooks\.slack\.com/) },
+    ]);
+    expect(error.message).not.toContain("example.com");
+  });
+});

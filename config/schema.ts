@@ -1,0 +1,240 @@
+/**
+ * The whole stack configuration: every key, its type, its default and the rules that tie keys together. This is
+ * a pure function of the raw config strings, so tests can feed it any Pulumi.<stack>.yaml without the engine.
+ * It reports every problem at once, each under the key a user would edit.
+ */
+import { z } from "zod";
+import { logRetentionDays } from "./catalog";
+import { clusterSchema, type ClusterConfig } from "./cluster";
+import { cacheSchema, databaseSchema, registrySchema } from "./data";
+import { identitySchema, type IdentityConfig } from "./identity";
+import { networkSchema, type NetworkConfig } from "./network";
+import { dnsLabel, fromConfig } from "./zod";
+import { defaultSubnetLayout, type SubnetLayout } from "../components/network/layout";
+
+export const environments = ["dev", "staging", "prod"] as const;
+export type Environment = (typeof environments)[number];
+
+/** The GitHub Environment / Kubernetes namespace each environment deploys to. */
+export const environmentNamespace: Record<Environment, "dev" | "staging" | "production"> = {
+  dev: "dev",
+  staging: "staging",
+  prod: "production",
+};
+
+/** Every project-namespaced key. Simple scalars are also declared in Pulumi.yaml's `config:` block. */
+const keys = {
+  /** Application name, the first part of every physical resource name. Default qualisys. */
+  appName: dnsLabel.default("qualisys"),
+  /** dev, staging or prod; drives protection and prod-only rules. Default: the stack name. */
+  environment: z.enum(environments).optional(),
+  /** Protect stateful resources (databases, caches, keys) from deletion. Default: true in prod only. */
+  protectStatefulResources: fromConfig(z.boolean()).optional(),
+  /** CloudWatch log retention in days, for every log group (SPEC C2: 30 staging, 90 prod). */
+  logRetentionDays: fromConfig(
+    z.int().refine((days) => (logRetentionDays as readonly number[]).includes(days), {
+      error: (issue) =>
+        Number(issue.input) < 0
+          ? `must not be negative (${issue.input})`
+          : `${issue.input} is not a retention CloudWatch accepts; use one of ${logRetentionDays.join(", ")}`,
+    }),
+  ),
+  /** Monthly AWS budget in USD; alerts fire at 50/80/100% and the offline preview fails above it. */
+  monthlyBudgetUsd: fromConfig(z.number().positive({ error: "must be a positive amount of USD" })),
+  /** E-mail addresses that receive budget alerts. Default none (alerts still go to the alarm topic). */
+  budgetAlertEmails: fromConfig(z.array(z.email({ error: "is not an e-mail address" }))).default([]),
+  /** Public DNS domain for app/api/grafana hostnames. Default none: no certificate, no DNS records. */
+  domain: z
+    .string()
+    .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, { error: "is not a DNS domain name" })
+    .optional(),
+  network: fromConfig(networkSchema).default(networkSchema.parse({})),
+  identity: fromConfig(identitySchema),
+  cluster: fromConfig(clusterSchema),
+  database: fromConfig(databaseSchema),
+  cache: fromConfig(cacheSchema),
+  registry: fromConfig(registrySchema).default(registrySchema.parse({})),
+  /** Slack incoming-webhook URL for alerts. Secret: set it with `pulumi config set --secret` or ESC. */
+  slackWebhookUrl: z
+    .url({ protocol: /^https$/, hostname: /^hooks\.slack\.com$/, error: "must be an https://hooks.slack.com/… URL" })
+    .optional(),
+};
+
+/** Keys whose values must arrive as Pulumi secrets. */
+export const secretKeys = ["slackWebhookUrl"] as const;
+export type SecretKey = (typeof secretKeys)[number];
+
+type Keys = typeof keys;
+type Parsed = { [K in keyof Keys]: z.infer<Keys[K]> };
+
+export interface StackConfig {
+  project: string;
+  stack: string;
+  environment: Environment;
+  appName: string;
+  /** `${appName}-${stack}`: the prefix of physical names, unique per stack in an account. */
+  prefix: string;
+  region: string;
+  isProduction: boolean;
+  protect: boolean;
+  logRetentionDays: number;
+  monthlyBudgetUsd: number;
+  budgetAlertEmails: string[];
+  domain?: string;
+  network: NetworkConfig & { subnets: SubnetLayout };
+  identity: IdentityConfig & { githubSubjects: string[] };
+  cluster: ClusterConfig & { namespaces: ("dev" | "staging" | "production")[] };
+  database: Parsed["database"];
+  cache: Parsed["cache"];
+  registry: Parsed["registry"];
+  /** Secret keys that are set (their values are read as Pulumi secrets by config/index.ts, never here). */
+  secretsSet: SecretKey[];
+}
+
+export interface ConfigProblem {
+  /** The key as written in Pulumi.<stack>.yaml, with a path into structured values: `qualisys:network.cidr`. */
+  key: string;
+  message: string;
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly stackName: string,
+    readonly problems: ConfigProblem[],
+  ) {
+    const lines = problems.map((p) => `  - ${p.key}: ${p.message}`);
+    super(
+      `Invalid configuration for stack "${stackName}" (Pulumi.${stackName}.yaml), ${problems.length} problem${problems.length === 1 ? "" : "s"}; nothing was created:\n${lines.join("\n")}`,
+    );
+    this.name = "ConfigError";
+  }
+}
+
+export interface RawConfig {
+  project: string;
+  stack: string;
+  /** Every config value as the engine passes it: `namespace:key` → string (structured values JSON-encoded). */
+  values: Record<string, string>;
+  /** The keys whose values are secrets. */
+  secretKeys: string[];
+}
+
+function pathOf(namespace: string, key: string, path: PropertyKey[]): string {
+  return path.reduce<string>(
+    (text, part) => (typeof part === "number" ? `${text}[${part}]` : `${text}.${String(part)}`),
+    `${namespace}:${key}`,
+  );
+}
+
+function problemsOf(namespace: string, key: string, error: z.ZodError): ConfigProblem[] {
+  return error.issues.flatMap((issue) =>
+    issue.code === "unrecognized_keys"
+      ? issue.keys.map((unknown) => ({ key: pathOf(namespace, key, [...issue.path, unknown]), message: "unknown key" }))
+      : [
+          {
+            key: pathOf(namespace, key, issue.path),
+            message: issue.message.endsWith("received undefined") ? "is required" : issue.message,
+          },
+        ],
+  );
+}
+
+/** One line per distinct problem (a value can fail two checks that say the same thing). */
+function distinct(problems: ConfigProblem[]): ConfigProblem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => !seen.has(`${p.key}\n${p.message}`) && seen.add(`${p.key}\n${p.message}`));
+}
+
+/** Validates a stack's raw configuration and applies defaults; throws a {@link ConfigError} listing every problem. */
+export function parseStackConfig(raw: RawConfig): StackConfig {
+  const ns = raw.project;
+  const problems: ConfigProblem[] = [];
+  const own: Record<string, string> = {};
+  for (const [fullKey, value] of Object.entries(raw.values)) {
+    const [namespace, key] = fullKey.split(/:(.*)/s);
+    if (namespace !== ns) continue;
+    if (key in keys) own[key] = value;
+    else problems.push({ key: fullKey, message: `unknown key (known keys: ${Object.keys(keys).join(", ")})` });
+  }
+
+  const parsed: Partial<Parsed> = {};
+  for (const [key, schema] of Object.entries(keys) as [keyof Keys, z.ZodType][]) {
+    const result = schema.safeParse(own[key]);
+    if (result.success) (parsed as Record<string, unknown>)[key] = result.data;
+    else problems.push(...problemsOf(ns, key, result.error));
+  }
+  for (const key of secretKeys) {
+    if (own[key] !== undefined && !raw.secretKeys.includes(`${ns}:${key}`)) {
+      problems.push({
+        key: `${ns}:${key}`,
+        message: `is a secret; set it with \`pulumi config set --secret ${key}\` or an ESC environment, not as plain text`,
+      });
+    }
+  }
+
+  const region = raw.values["aws:region"];
+  if (!region) problems.push({ key: "aws:region", message: "is required (the AWS region to deploy to)" });
+  else if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region))
+    problems.push({ key: "aws:region", message: `"${region}" is not an AWS region` });
+
+  const environment = parsed.environment ?? (environments as readonly string[]).find((e) => e === raw.stack);
+  if (!environment && !problems.some((p) => p.key === `${ns}:environment`)) {
+    problems.push({
+      key: `${ns}:environment`,
+      message: `is required when the stack name (${raw.stack}) is not one of ${environments.join(", ")}`,
+    });
+  }
+  const isProduction = environment === "prod";
+  const protect = parsed.protectStatefulResources ?? isProduction;
+
+  // Rules that span keys. Each runs only when the keys it reads parsed, so one mistake is not reported twice.
+  const rule = (ok: boolean, key: string, message: string) => ok || problems.push({ key: `${ns}:${key}`, message });
+  if (isProduction) {
+    if (parsed.network)
+      rule(
+        parsed.network.natGateways === "onePerAz",
+        "network.natGateways",
+        'must be "onePerAz" in prod (SPEC N1: a NAT gateway per AZ)',
+      );
+    if (parsed.database) rule(parsed.database.multiAz, "database.multiAz", "must be true in prod (SPEC D1)");
+    rule(protect, "protectStatefulResources", "must not be false in prod");
+    if (parsed.identity?.githubSubjects) {
+      const branchy = parsed.identity.githubSubjects.filter((s) => !s.startsWith("environment:"));
+      rule(
+        branchy.length === 0,
+        "identity.githubSubjects",
+        `prod deploys only through a GitHub Environment with reviewers; remove ${branchy.join(", ")}`,
+      );
+    }
+  }
+  if (parsed.network?.availabilityZones && region) {
+    parsed.network.availabilityZones.forEach((az, i) =>
+      rule(az.startsWith(region), `network.availabilityZones[${i}]`, `${az} is not in region ${region}`),
+    );
+  }
+
+  if (problems.length > 0 || !environment) throw new ConfigError(raw.stack, distinct(problems));
+  const p = parsed as Parsed;
+  const namespace = environmentNamespace[environment as Environment];
+  return {
+    project: raw.project,
+    stack: raw.stack,
+    environment: environment as Environment,
+    appName: p.appName,
+    prefix: `${p.appName}-${raw.stack}`,
+    region: region!,
+    isProduction,
+    protect,
+    logRetentionDays: p.logRetentionDays,
+    monthlyBudgetUsd: p.monthlyBudgetUsd,
+    budgetAlertEmails: p.budgetAlertEmails,
+    domain: p.domain,
+    network: { ...p.network, subnets: p.network.subnets ?? defaultSubnetLayout(p.network.cidr, p.network.azCount) },
+    identity: { ...p.identity, githubSubjects: p.identity.githubSubjects ?? [`environment:${namespace}`] },
+    cluster: { ...p.cluster, namespaces: p.cluster.namespaces ?? [namespace] },
+    database: p.database,
+    cache: p.cache,
+    registry: p.registry,
+    secretsSet: secretKeys.filter((key) => own[key] !== undefined),
+  };
+}

@@ -1,0 +1,13 @@
+/**
+ * Tests run transpile-only through SWC (types are checked by `npm run typecheck`), the way pulumi-eks runs its
+ * unit tests. Tests sit beside the code they test; whole-program tests live in tests/.
+ */
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: "node",
+  roots: ["<rootDir>/config", "<rootDir>/components", "<rootDir>/tests", "<rootDir>/tools", "<rootDir>/policy"],
+  testMatch: ["**/*.test.ts"],
+  transform: { "^.+\\.ts$": ["@swc/jest", { jsc: { target: "es2022" }, module: { type: "commonjs" } }] },
+  modulePathIgnorePatterns: ["<rootDir>/out/"],
+  testTimeout: 60000,
+};
