@@ -1,0 +1,69 @@
+/**
+ * IAM policy documents as plain data. Every policy this program attaches is built by a pure function returning
+ * a {@link PolicyDocument}, so tests (and the policy pack) read the same JSON that AWS receives.
+ */
+import * as pulumi from "@pulumi/pulumi";
+
+export type OneOrMany<T> = T | T[];
+
+export interface Statement {
+  Sid?: string;
+  Effect: "Allow" | "Deny";
+  Principal?: "*" | { AWS?: OneOrMany<string>; Service?: OneOrMany<string>; Federated?: OneOrMany<string> };
+  Action?: OneOrMany<string>;
+  NotAction?: OneOrMany<string>;
+  Resource?: OneOrMany<string>;
+  NotResource?: OneOrMany<string>;
+  Condition?: Record<string, Record<string, OneOrMany<string>>>;
+}
+
+export interface PolicyDocument {
+  Version: "2012-10-17";
+  Statement: Statement[];
+}
+
+export function policyDocument(...statements: Statement[]): PolicyDocument {
+  return { Version: "2012-10-17", Statement: statements };
+}
+
+/** Where the stack runs: what every ARN needs. */
+export interface AwsAccount {
+  accountId: string;
+  partition: string;
+  region: string;
+}
+
+/** The same, as components receive it: the account id is known only once the provider has answered. */
+export interface AccountRef {
+  accountId: pulumi.Input<string>;
+  partition: string;
+  region: string;
+}
+
+/** Renders a policy document that needs the account id. */
+export function policyJson(account: AccountRef, build: (account: AwsAccount) => PolicyDocument): pulumi.Output<string> {
+  return pulumi.output(account.accountId).apply((accountId) => JSON.stringify(build({ ...account, accountId })));
+}
+
+/** `arn:<partition>:<service>:<region>:<account>:<resource>`; IAM ARNs have no region. */
+export function arn(account: AwsAccount, service: string, resource: string): string {
+  const region = service === "iam" ? "" : account.region;
+  return `arn:${account.partition}:${service}:${region}:${account.accountId}:${resource}`;
+}
+
+/** The account principal (`…:root`), which delegates to the account's own IAM policies. */
+export function accountRoot(partition: string, accountId: string): string {
+  return `arn:${partition}:iam::${accountId}:root`;
+}
+
+/** ARN of an AWS managed policy. */
+export function managedPolicy(partition: string, name: string): string {
+  return `arn:${partition}:iam::aws:policy/${name}`;
+}
+
+/** The partition a region belongs to (`aws`, `aws-us-gov`, `aws-cn`), known without asking AWS. */
+export function partitionOf(region: string): string {
+  if (region.startsWith("us-gov-")) return "aws-us-gov";
+  if (region.startsWith("cn-")) return "aws-cn";
+  return "aws";
+}

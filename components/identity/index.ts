@@ -1,0 +1,205 @@
+/**
+ * Who may do what in the stack's account (SPEC I1, I2): the human roles (`devops`, `developer`) behind MFA,
+ * the CI roles GitHub Actions assumes through OIDC, the role Pulumi Deployments assumes through Pulumi OIDC,
+ * the groups human users join, and the account password policy. No access keys are created anywhere.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { arn, managedPolicy, policyJson, type AccountRef, type AwsAccount, type PolicyDocument } from "../iam";
+import {
+  assumeRolePolicy,
+  cicdPolicy,
+  developerPolicy,
+  githubIssuer,
+  githubTrustPolicy,
+  humanTrustPolicy,
+  mfaEnforcementPolicy,
+  previewGuardPolicy,
+  pulumiIssuer,
+  pulumiTrustPolicy,
+  type WorkloadScope,
+} from "./policies";
+
+export interface IdentityArgs {
+  /** Where the stack runs. */
+  account: AccountRef;
+  /** Prefix of every IAM name (`qualisys-dev`). */
+  prefix: string;
+  /** Pulumi project and stack, for the Pulumi Deployments trust. */
+  project: string;
+  stack: string;
+  /** Account whose IAM users may assume the human roles. Default: `account`. */
+  humanAccountId?: string;
+  /** Longest MFA session, in seconds, that may assume a human role. */
+  mfaMaxAgeSeconds: number;
+  /** GitHub repository (owner/name) whose workflows may assume the CI roles. */
+  githubRepository: string;
+  /** OIDC subjects (after `repo:<owner>/<name>:`) the deploy role trusts. */
+  githubSubjects: string[];
+  /** OIDC subjects the read-only preview role trusts. Default: pull requests and the main branch. */
+  previewSubjects?: string[];
+  /** Pulumi Cloud organisation whose Deployments may assume the deploy role. */
+  pulumiOrganization: string;
+  /** Create the account-wide OIDC providers (false when another stack in the account owns them). */
+  createGithubOidcProvider: boolean;
+  createPulumiOidcProvider: boolean;
+  /** Manage the account-wide IAM password policy. */
+  manageAccountPasswordPolicy: boolean;
+  /** Prod: developers get no image push rights and the CI role trusts only a reviewed GitHub Environment. */
+  isProduction: boolean;
+  /** What the workload roles are scoped to. */
+  clusterName: string;
+  repositories: string[];
+  logGroupPrefixes: string[];
+}
+
+/** Minimum IAM password policy for human users (CIS AWS Foundations 1.8–1.9). */
+const passwordPolicy = {
+  minimumPasswordLength: 14,
+  requireLowercaseCharacters: true,
+  requireUppercaseCharacters: true,
+  requireNumbers: true,
+  requireSymbols: true,
+  allowUsersToChangePassword: true,
+  maxPasswordAge: 90,
+  passwordReusePrevention: 24,
+};
+
+export class Identity extends pulumi.ComponentResource {
+  /** Break-glass administrators (MFA). */
+  public readonly devopsRoleArn: pulumi.Output<string>;
+  /** Developers (MFA): view-only, their cluster, their logs. */
+  public readonly developerRoleArn: pulumi.Output<string>;
+  /** GitHub Actions deploy role (OIDC, exact subjects). */
+  public readonly cicdRoleArn: pulumi.Output<string>;
+  /** GitHub Actions read-only role for `pulumi preview` on pull requests. */
+  public readonly previewRoleArn: pulumi.Output<string>;
+  /** Pulumi Deployments role (Pulumi OIDC, this stack only). */
+  public readonly deployRoleArn: pulumi.Output<string>;
+  /** IAM groups human users join; each carries the MFA enforcement policy. */
+  public readonly devopsGroupName: pulumi.Output<string>;
+  public readonly developerGroupName: pulumi.Output<string>;
+
+  constructor(name: string, args: IdentityArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("qualisys:identity:Identity", name, {}, opts);
+    const parent = { parent: this };
+    const { account } = args;
+    const json = (build: (a: AwsAccount) => PolicyDocument) => policyJson(account, build);
+    const scope = (a: AwsAccount): WorkloadScope => ({
+      account: a,
+      clusterName: args.clusterName,
+      repositories: args.repositories,
+      logGroupPrefixes: args.logGroupPrefixes,
+    });
+
+    const oidcProvider = (part: string, issuer: string, audience: string, create: boolean): pulumi.Output<string> =>
+      create
+        ? new aws.iam.OpenIdConnectProvider(
+            `${name}-${part}-oidc`,
+            { url: `https://${issuer}`, clientIdLists: [audience] },
+            parent,
+          ).arn
+        : pulumi
+            .output(account.accountId)
+            .apply((accountId) => arn({ ...account, accountId }, "iam", `oidc-provider/${issuer}`));
+    const githubProvider = oidcProvider("github", githubIssuer, "sts.amazonaws.com", args.createGithubOidcProvider);
+    const pulumiProvider = oidcProvider("pulumi", pulumiIssuer, args.pulumiOrganization, args.createPulumiOidcProvider);
+
+    const role = (
+      part: string,
+      description: string,
+      trust: pulumi.Input<string>,
+      managed: string[],
+      inline?: pulumi.Input<string>,
+    ) => {
+      const created = new aws.iam.Role(
+        `${name}-${part}`,
+        { name: `${args.prefix}-${part}`, description, assumeRolePolicy: trust, maxSessionDuration: 3600 },
+        parent,
+      );
+      for (const policy of managed) {
+        new aws.iam.RolePolicyAttachment(
+          `${name}-${part}-${policy.split("/").pop()}`,
+          { role: created.name, policyArn: managedPolicy(account.partition, policy) },
+          parent,
+        );
+      }
+      if (inline) new aws.iam.RolePolicy(`${name}-${part}-scoped`, { role: created.name, policy: inline }, parent);
+      return created;
+    };
+
+    const humanTrust = json((a) =>
+      humanTrustPolicy(a.partition, args.humanAccountId ?? a.accountId, args.mfaMaxAgeSeconds),
+    );
+    const devops = role("devops", "Break-glass administrators; MFA required", humanTrust, ["AdministratorAccess"]);
+    const developer = role(
+      "developer",
+      "Developers: view-only, this cluster, this stack's logs; MFA required",
+      humanTrust,
+      ["job-function/ViewOnlyAccess"],
+      json((a) => developerPolicy(scope(a), !args.isProduction)),
+    );
+    const cicd = role(
+      "cicd",
+      `GitHub Actions of ${args.githubRepository} (${args.githubSubjects.join(", ")}): push images, deploy workloads`,
+      githubProvider.apply((provider) =>
+        JSON.stringify(githubTrustPolicy(provider, args.githubRepository, args.githubSubjects)),
+      ),
+      [],
+      json((a) => cicdPolicy(scope(a))),
+    );
+    const previewSubjects = args.previewSubjects ?? ["pull_request", "ref:refs/heads/main"];
+    const preview = role(
+      "ci-preview",
+      `GitHub Actions of ${args.githubRepository}: read-only, for pulumi preview`,
+      githubProvider.apply((provider) =>
+        JSON.stringify(githubTrustPolicy(provider, args.githubRepository, previewSubjects)),
+      ),
+      ["ReadOnlyAccess"],
+      JSON.stringify(previewGuardPolicy()),
+    );
+    // Deploying this program creates IAM roles, KMS keys and an EKS cluster; IAM cannot be scoped below
+    // administrator without a permissions-boundary scheme, so this role is on the policy pack's admin allow-list.
+    const deploy = role(
+      "deploy",
+      `Pulumi Deployments of ${args.pulumiOrganization}/${args.project}/${args.stack}`,
+      pulumiProvider.apply((provider) =>
+        JSON.stringify(pulumiTrustPolicy(provider, args.pulumiOrganization, args.project, args.stack)),
+      ),
+      ["AdministratorAccess"],
+    );
+
+    const mfaPolicy = JSON.stringify(mfaEnforcementPolicy(account.partition));
+    const group = (part: string, roleArn: pulumi.Output<string>) => {
+      const created = new aws.iam.Group(`${name}-${part}`, { name: `${args.prefix}-${part}` }, parent);
+      new aws.iam.GroupPolicy(`${name}-${part}-mfa`, { group: created.name, policy: mfaPolicy }, parent);
+      new aws.iam.GroupPolicy(
+        `${name}-${part}-assume`,
+        { group: created.name, policy: roleArn.apply((r) => JSON.stringify(assumeRolePolicy(r))) },
+        parent,
+      );
+      return created;
+    };
+    const devopsGroup = group("devops-users", devops.arn);
+    const developerGroup = group("developer-users", developer.arn);
+
+    if (args.manageAccountPasswordPolicy) {
+      new aws.iam.AccountPasswordPolicy(`${name}-password-policy`, passwordPolicy, parent);
+    }
+
+    this.devopsRoleArn = devops.arn;
+    this.developerRoleArn = developer.arn;
+    this.cicdRoleArn = cicd.arn;
+    this.previewRoleArn = preview.arn;
+    this.deployRoleArn = deploy.arn;
+    this.devopsGroupName = devopsGroup.name;
+    this.developerGroupName = developerGroup.name;
+    this.registerOutputs({
+      devopsRoleArn: this.devopsRoleArn,
+      developerRoleArn: this.developerRoleArn,
+      cicdRoleArn: this.cicdRoleArn,
+      previewRoleArn: this.previewRoleArn,
+      deployRoleArn: this.deployRoleArn,
+    });
+  }
+}

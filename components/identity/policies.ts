@@ -1,0 +1,209 @@
+/**
+ * The identity layer's IAM documents (SPEC I1, I2, I4). Pure functions: the component turns them into roles and
+ * policies, the tests read them directly, and the README's least-privilege table describes exactly these.
+ */
+import { accountRoot, arn, policyDocument, type AwsAccount, type PolicyDocument } from "../iam";
+
+export const githubIssuer = "token.actions.githubusercontent.com";
+export const pulumiIssuer = "api.pulumi.com/oidc";
+
+/** Human roles: assumable by IAM users of `humanAccountId`, only with MFA no older than `maxAgeSeconds`. */
+export function humanTrustPolicy(partition: string, humanAccountId: string, maxAgeSeconds: number): PolicyDocument {
+  return policyDocument({
+    Sid: "AssumeWithRecentMfa",
+    Effect: "Allow",
+    Principal: { AWS: accountRoot(partition, humanAccountId) },
+    Action: "sts:AssumeRole",
+    Condition: {
+      Bool: { "aws:MultiFactorAuthPresent": "true" },
+      NumericLessThan: { "aws:MultiFactorAuthAge": String(maxAgeSeconds) },
+    },
+  });
+}
+
+/**
+ * GitHub Actions: only tokens minted for this repository, for exactly the listed subjects (a branch, a GitHub
+ * Environment, or pull requests). StringEquals, not StringLike: no wildcard widens the subject.
+ */
+export function githubTrustPolicy(providerArn: string, repository: string, subjects: string[]): PolicyDocument {
+  return policyDocument({
+    Sid: "GithubActionsOidc",
+    Effect: "Allow",
+    Principal: { Federated: providerArn },
+    Action: "sts:AssumeRoleWithWebIdentity",
+    Condition: {
+      StringEquals: {
+        [`${githubIssuer}:aud`]: "sts.amazonaws.com",
+        [`${githubIssuer}:sub`]: subjects.map((subject) => `repo:${repository}:${subject}`),
+      },
+    },
+  });
+}
+
+/**
+ * Pulumi Deployments: only this organisation's deployments of this project and stack. The trailing wildcard
+ * spans the operation (update, preview, refresh, destroy) and scope, which Pulumi appends to the subject.
+ */
+export function pulumiTrustPolicy(
+  providerArn: string,
+  organization: string,
+  project: string,
+  stack: string,
+): PolicyDocument {
+  return policyDocument({
+    Sid: "PulumiDeploymentsOidc",
+    Effect: "Allow",
+    Principal: { Federated: providerArn },
+    Action: "sts:AssumeRoleWithWebIdentity",
+    Condition: {
+      StringEquals: { [`${pulumiIssuer}:aud`]: organization },
+      StringLike: { [`${pulumiIssuer}:sub`]: `pulumi:deploy:org:${organization}:project:${project}:stack:${stack}:*` },
+    },
+  });
+}
+
+/**
+ * The classic "force MFA" policy for human IAM users (SPEC I2): without MFA a user may only see their own account
+ * and set up their own MFA device and password; everything else is denied. Attached to every human group.
+ */
+export function mfaEnforcementPolicy(partition: string): PolicyDocument {
+  const self = `arn:${partition}:iam::*:user/\${aws:username}`;
+  const ownMfa = `arn:${partition}:iam::*:mfa/\${aws:username}`;
+  return policyDocument(
+    {
+      Sid: "ViewAccountInfoWithoutMfa",
+      Effect: "Allow",
+      Action: ["iam:GetAccountPasswordPolicy", "iam:ListVirtualMFADevices"],
+      Resource: "*",
+    },
+    {
+      Sid: "ManageOwnPasswordAndMfaWithoutMfa",
+      Effect: "Allow",
+      Action: [
+        "iam:ChangePassword",
+        "iam:GetUser",
+        "iam:GetLoginProfile",
+        "iam:CreateVirtualMFADevice",
+        "iam:EnableMFADevice",
+        "iam:ListMFADevices",
+        "iam:ResyncMFADevice",
+      ],
+      Resource: [self, ownMfa],
+    },
+    {
+      Sid: "DenyEverythingElseWithoutMfa",
+      Effect: "Deny",
+      NotAction: [
+        "iam:ChangePassword",
+        "iam:GetUser",
+        "iam:GetLoginProfile",
+        "iam:GetAccountPasswordPolicy",
+        "iam:CreateVirtualMFADevice",
+        "iam:EnableMFADevice",
+        "iam:ListMFADevices",
+        "iam:ListVirtualMFADevices",
+        "iam:ResyncMFADevice",
+        "sts:GetSessionToken",
+      ],
+      Resource: "*",
+      Condition: { BoolIfExists: { "aws:MultiFactorAuthPresent": "false" } },
+    },
+  );
+}
+
+/** A group's right to assume one role (the role's trust policy still demands MFA). */
+export function assumeRolePolicy(roleArn: string): PolicyDocument {
+  return policyDocument({ Sid: "AssumeOwnRole", Effect: "Allow", Action: "sts:AssumeRole", Resource: roleArn });
+}
+
+export interface WorkloadScope {
+  account: AwsAccount;
+  /** The EKS cluster's name. */
+  clusterName: string;
+  /** ECR repository names. */
+  repositories: string[];
+  /** Log group name prefixes the role may read. */
+  logGroupPrefixes: string[];
+}
+
+const ecrPushActions = [
+  "ecr:BatchCheckLayerAvailability",
+  "ecr:BatchGetImage",
+  "ecr:GetDownloadUrlForLayer",
+  "ecr:InitiateLayerUpload",
+  "ecr:UploadLayerPart",
+  "ecr:CompleteLayerUpload",
+  "ecr:PutImage",
+  "ecr:DescribeImages",
+  "ecr:DescribeImageScanFindings",
+];
+
+function repositoryArns(scope: WorkloadScope): string[] {
+  return scope.repositories.map((name) => arn(scope.account, "ecr", `repository/${name}`));
+}
+
+/**
+ * Developers: view-only on AWS (the ViewOnlyAccess managed policy is attached beside this), plus what their
+ * daily work needs: a kubeconfig for this cluster, this stack's logs and, outside prod, pushing images.
+ */
+export function developerPolicy(scope: WorkloadScope, canPushImages: boolean): PolicyDocument {
+  const statements = [
+    {
+      Sid: "DescribeThisCluster",
+      Effect: "Allow" as const,
+      Action: ["eks:DescribeCluster", "eks:ListNodegroups", "eks:DescribeNodegroup", "eks:ListAddons"],
+      Resource: arn(scope.account, "eks", `cluster/${scope.clusterName}`),
+    },
+    {
+      Sid: "ReadThisStacksLogs",
+      Effect: "Allow" as const,
+      Action: ["logs:DescribeLogStreams", "logs:GetLogEvents", "logs:FilterLogEvents", "logs:StartQuery"],
+      Resource: scope.logGroupPrefixes.map((prefix) => arn(scope.account, "logs", `log-group:${prefix}*`)),
+    },
+  ];
+  if (canPushImages) {
+    statements.push(
+      // GetAuthorizationToken has no resource to scope to; AWS documents "*" as its only form.
+      { Sid: "EcrLogin", Effect: "Allow", Action: ["ecr:GetAuthorizationToken"], Resource: "*" },
+      { Sid: "PushToThisStacksRepositories", Effect: "Allow", Action: ecrPushActions, Resource: repositoryArns(scope) },
+    );
+  }
+  return policyDocument(...statements);
+}
+
+/** CI: push images to this stack's repositories and describe this cluster (to deploy workloads with kubectl/helm). */
+export function cicdPolicy(scope: WorkloadScope): PolicyDocument {
+  return policyDocument(
+    { Sid: "EcrLogin", Effect: "Allow", Action: ["ecr:GetAuthorizationToken"], Resource: "*" },
+    { Sid: "PushToThisStacksRepositories", Effect: "Allow", Action: ecrPushActions, Resource: repositoryArns(scope) },
+    {
+      Sid: "DescribeThisCluster",
+      Effect: "Allow",
+      Action: ["eks:DescribeCluster"],
+      Resource: arn(scope.account, "eks", `cluster/${scope.clusterName}`),
+    },
+  );
+}
+
+/**
+ * Pull-request previews run code that is not yet reviewed, so beside ReadOnlyAccess they are explicitly denied
+ * every action that reads secret material.
+ */
+export function previewGuardPolicy(): PolicyDocument {
+  return policyDocument({
+    Sid: "NoSecretMaterial",
+    Effect: "Deny",
+    Action: [
+      "secretsmanager:GetSecretValue",
+      "ssm:GetParameter",
+      "ssm:GetParameters",
+      "ssm:GetParametersByPath",
+      "kms:Decrypt",
+      "s3:GetObject",
+      "dynamodb:GetItem",
+      "dynamodb:Query",
+      "dynamodb:Scan",
+    ],
+    Resource: "*",
+  });
+}

@@ -1,0 +1,63 @@
+/**
+ * The qualisys platform foundation, one stack per environment. Reads like the architecture: configuration
+ * first (validated before anything is declared), then the components in dependency order, then the outputs.
+ * Nothing here declares a resource itself.
+ */
+import { loadConfig } from "./config";
+import { currentAccount } from "./components/account";
+import { Identity } from "./components/identity";
+import { EncryptionKeys } from "./components/keys";
+import { clusterLogGroupName, clusterName, logGroupPrefix } from "./components/naming";
+import { Network } from "./components/network";
+
+export default async function main() {
+  const config = loadConfig();
+  const { prefix } = config;
+  const account = currentAccount(config.region);
+  const logs = logGroupPrefix(config.appName, config.stack);
+
+  const identity = new Identity(prefix, {
+    account,
+    prefix,
+    project: config.project,
+    stack: config.stack,
+    isProduction: config.isProduction,
+    ...config.identity,
+    clusterName: clusterName(prefix),
+    repositories: config.registry.repositories,
+    logGroupPrefixes: [`${logs}/`, clusterLogGroupName(prefix)],
+  });
+
+  const keys = new EncryptionKeys(prefix, {
+    account,
+    prefix,
+    adminRoleArns: [identity.devopsRoleArn],
+    protect: config.protect,
+  });
+
+  const network = new Network(prefix, {
+    account,
+    prefix,
+    ...config.network,
+    flowLogGroupName: `${logs}/vpc-flow-logs`,
+    logRetentionDays: config.logRetentionDays,
+    logsKeyArn: keys.arns.logs,
+  });
+
+  return {
+    vpcId: network.vpcId,
+    publicSubnetIds: network.publicSubnetIds,
+    privateSubnetIds: network.privateSubnetIds,
+    databaseSubnetIds: network.databaseSubnetIds,
+    securityGroupIds: network.securityGroupIds,
+    keyArns: keys.arns,
+    roleArns: {
+      devops: identity.devopsRoleArn,
+      developer: identity.developerRoleArn,
+      cicd: identity.cicdRoleArn,
+      ciPreview: identity.previewRoleArn,
+      deploy: identity.deployRoleArn,
+    },
+    humanGroups: { devops: identity.devopsGroupName, developer: identity.developerGroupName },
+  };
+}
