@@ -1,0 +1,258 @@
+/**
+ * Runs the real program (index.ts) for a stack under Pulumi's mock runtime, fed that stack's real
+ * Pulumi.<stack>.yaml, and records every resource it registers: type, name, parent, provider, dependencies,
+ * inputs, outputs, options, and which inputs and outputs are secret (their values are replaced by "[secret]").
+ * Every test of the program, the offline preview and the policy self-check read this record. No cloud, no CLI.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { parse as parseYaml } from "yaml";
+import { createMocks } from "./mocks";
+
+export const projectRoot = join(__dirname, "..");
+export const stacks = ["dev", "staging", "prod"] as const;
+
+/** Marks that replace values in the record. */
+export const SECRET = "[secret]";
+export const UNKNOWN = "[unknown]";
+
+export interface RecordedResource {
+  urn: string;
+  type: string;
+  name: string;
+  /** The provider-assigned id (from the mocks); empty for components. */
+  id: string;
+  /** A custom (provider-managed) resource rather than a component. */
+  custom: boolean;
+  /** A component implemented by a provider plugin (awsx, eks), whose children a real deploy would add. */
+  remote: boolean;
+  /** URN of the parent resource, or null for the stack itself. */
+  parent: string | null;
+  /** Explicit provider reference, or null for the default provider. */
+  provider: string | null;
+  /** URNs this resource depends on (explicit dependsOn and every resource whose outputs feed its inputs). */
+  dependencies: string[];
+  /** Inputs as sent to the engine; secret values are "[secret]", values unknown during preview "[unknown]". */
+  inputs: Record<string, unknown>;
+  /** Dotted paths of the inputs that are secret. */
+  secretInputs: string[];
+  /** The outputs the (mock) provider returned; secret outputs masked the same way. */
+  outputs: Record<string, unknown>;
+  secretOutputs: string[];
+  options: {
+    protect: boolean;
+    ignoreChanges: string[];
+    aliases: unknown[];
+    deleteBeforeReplace: boolean;
+    retainOnDelete: boolean;
+    replaceOnChanges: string[];
+    additionalSecretOutputs: string[];
+  };
+}
+
+export interface StackRun {
+  stack: string;
+  /** Every registered resource except the stack root, sorted by URN. */
+  resources: RecordedResource[];
+  /** Stack outputs, secrets masked. */
+  outputs: Record<string, unknown>;
+  secretOutputs: string[];
+  /** Set when the program failed (e.g. invalid config); `resources` then holds whatever was registered first. */
+  error?: Error;
+}
+
+export interface StackConfigFile {
+  /** The `config:` map of Pulumi.<stack>.yaml, as YAML values. */
+  config: Record<string, unknown>;
+}
+
+/** Reads Pulumi.<stack>.yaml. */
+export function readStackFile(stack: string): StackConfigFile {
+  const text = readFileSync(join(projectRoot, `Pulumi.${stack}.yaml`), "utf8");
+  const parsed = (parseYaml(text) ?? {}) as { config?: Record<string, unknown> };
+  return { config: parsed.config ?? {} };
+}
+
+/** Placeholder values for secret keys the stack file holds encrypted (`secure:`), which only the CLI can decrypt. */
+const secretPlaceholders: Record<string, string> = {
+  "qualisys:slackWebhookUrl": "https://hooks.slack.com/services/T00000000/B00000000/offline-preview-placeholder",
+};
+
+/**
+ * Turns a stack file's YAML values into what the CLI hands the program: strings as they are, everything else
+ * JSON-encoded; `secure:` values become secrets.
+ */
+export function engineConfig(config: Record<string, unknown>, secrets: Record<string, string> = {}) {
+  const values: Record<string, string> = {};
+  const secretKeys: string[] = [];
+  for (const [key, value] of Object.entries(config)) {
+    const isSecure = typeof value === "object" && value !== null && "secure" in value;
+    if (isSecure) {
+      values[key] = secretPlaceholders[key] ?? `offline-preview-secret-for-${key}`;
+      secretKeys.push(key);
+    } else values[key] = typeof value === "string" ? value : JSON.stringify(value);
+  }
+  for (const [key, value] of Object.entries(secrets)) {
+    values[key] = value;
+    if (!secretKeys.includes(key)) secretKeys.push(key);
+  }
+  return { values, secretKeys };
+}
+
+const sig = {
+  key: "4dabf18193072939515e22adb298388d",
+  secret: "1b47061264138c4ac30d75fd1eb44270",
+  resource: "5cf8f73096256a8f31e491e813e4eb8e",
+  asset: "c44067f5952c0a294b673a41bacd8c17",
+  archive: "0def7320c3a5731c473e5ecbe6d01bc7",
+  unknown: "04da6b54-80e4-46f7-96ec-b56ff0331ba9",
+};
+
+/** Replaces the wire encoding of secrets, unknowns and resource references with readable marks. */
+function unwire(value: unknown, path: string, secrets: string[], mask: Set<string>): unknown {
+  if (value === sig.unknown) return UNKNOWN;
+  if (Array.isArray(value)) return value.map((v, i) => unwire(v, `${path}[${i}]`, secrets, mask));
+  if (value === null || typeof value !== "object") {
+    if (mask.has(path)) {
+      secrets.push(path);
+      return SECRET;
+    }
+    return value;
+  }
+  const object = value as Record<string, unknown>;
+  switch (object[sig.key]) {
+    case sig.secret:
+      secrets.push(path);
+      return SECRET;
+    case sig.resource:
+      return { $resource: object.urn };
+    case sig.asset:
+    case sig.archive:
+      return "[asset]";
+  }
+  if (mask.has(path)) {
+    secrets.push(path);
+    return SECRET;
+  }
+  return Object.fromEntries(
+    Object.keys(object)
+      .sort()
+      .map((key) => [key, unwire(object[key], path ? `${path}.${key}` : key, secrets, mask)]),
+  );
+}
+
+function clean(wire: unknown, mask: Set<string> = new Set()) {
+  const secrets: string[] = [];
+  const value = (unwire(wire ?? {}, "", secrets, mask) ?? {}) as Record<string, unknown>;
+  return { value, secrets: secrets.sort() };
+}
+
+type Program = () => Promise<Record<string, unknown> | void>;
+
+export interface RunOptions {
+  /** Replace the stack file's `config:` map (for testing bad configs). */
+  config?: Record<string, unknown>;
+  /** Extra secret config values, `namespace:key` → value. */
+  secrets?: Record<string, string>;
+  /** The program to run; default index.ts. */
+  program?: Program;
+}
+
+/** Runs the program for `stack` under mocks and returns the record. Never throws for program errors. */
+export async function runStack(stack: string, options: RunOptions = {}): Promise<StackRun> {
+  const { config } = options.config ? { config: options.config } : readStackFile(stack);
+  const { values, secretKeys } = engineConfig(config, options.secrets);
+  const region = values["aws:region"] ?? "us-east-1";
+
+  await pulumi.runtime.setMocks(createMocks(region), "qualisys", stack, true);
+  pulumi.runtime.setAllConfig(values, secretKeys);
+
+  const resources = new Map<string, RecordedResource>();
+  let stackOutputs: StackRun["outputs"] = {};
+  let secretOutputs: string[] = [];
+  const monitor = pulumi.runtime.getMonitor() as any;
+  const register = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (req: any, callback: (err: unknown, res: any) => void) =>
+    register(req, (err: unknown, res: any) => {
+      if (!err && req.getType() !== "pulumi:pulumi:Stack") {
+        const additionalSecretOutputs: string[] = req.getAdditionalsecretoutputsList();
+        const inputs = clean(req.getObject()?.toJavaScript());
+        const outputs = clean(
+          res.getObject()?.toJavaScript(),
+          new Set([...additionalSecretOutputs, ...inputs.secrets]),
+        );
+        resources.set(res.getUrn(), {
+          urn: res.getUrn(),
+          type: req.getType(),
+          name: req.getName(),
+          id: res.getId(),
+          custom: req.getCustom(),
+          remote: req.getRemote(),
+          parent: req.getParent() || null,
+          provider: req.getProvider() || null,
+          dependencies: [...new Set<string>(req.getDependenciesList())].sort(),
+          inputs: inputs.value,
+          secretInputs: inputs.secrets,
+          outputs: outputs.value,
+          secretOutputs: outputs.secrets,
+          options: {
+            protect: req.getProtect() ?? false,
+            ignoreChanges: req.getIgnorechangesList(),
+            aliases: req.getAliasesList().map((alias: any) => alias.toObject()),
+            deleteBeforeReplace: req.getDeletebeforereplace(),
+            retainOnDelete: req.getRetainondelete() ?? false,
+            replaceOnChanges: req.getReplaceonchangesList(),
+            additionalSecretOutputs,
+          },
+        });
+      }
+      callback(err, res);
+    });
+  const registerOutputs = monitor.registerResourceOutputs.bind(monitor);
+  monitor.registerResourceOutputs = (req: any, callback: (err: unknown, res: any) => void) => {
+    if (req.getUrn().includes("::pulumi:pulumi:Stack::")) {
+      const outputs = clean(req.getOutputs()?.toJavaScript());
+      stackOutputs = outputs.value;
+      secretOutputs = outputs.secrets;
+    }
+    return registerOutputs(req, callback);
+  };
+
+  let error: Error | undefined;
+  const failures: unknown[] = [];
+  const onRejection = (reason: unknown) => failures.push(reason);
+  process.on("unhandledRejection", onRejection);
+  try {
+    const program: Program = options.program ?? (await import("../index")).default;
+    // The program's own failure is caught inside the stack so the stack still completes; otherwise each of its
+    // outputs' promises would reject unhandled.
+    await pulumi.runtime.runInPulumiStack(async () => {
+      try {
+        return (await program()) ?? {};
+      } catch (e) {
+        error = e instanceof Error ? e : new Error(String(e));
+        return {};
+      }
+    });
+  } catch (e) {
+    error = e instanceof Error ? e : new Error(String(e));
+  } finally {
+    // A failed program leaves rejected promises behind (the stack's outputs, pending registrations); let them
+    // surface while we are still listening, so they are reported here rather than crashing the caller.
+    await (pulumi.runtime as any).waitForRPCs();
+    await new Promise((resolve) => setImmediate(resolve));
+    process.off("unhandledRejection", onRejection);
+  }
+  if (!error && failures.length > 0) {
+    const first = failures[0];
+    error = first instanceof Error ? first : new Error(String(first));
+  }
+  return {
+    stack,
+    resources: [...resources.values()].sort((a, b) => a.urn.localeCompare(b.urn)),
+    outputs: stackOutputs,
+    secretOutputs,
+    error,
+  };
+}

@@ -1,0 +1,123 @@
+/**
+ * Realistic answers for Pulumi's mock runtime. Custom resources echo their inputs plus the ids and ARNs AWS
+ * would compute; remote components (awsx, eks), whose children the mock runtime never creates, return the
+ * outputs the real component would; data-source calls answer as AWS would for the mock account. Everything is
+ * derived from names and inputs, so two runs give the same answers.
+ */
+import { createHash } from "node:crypto";
+import type * as pulumi from "@pulumi/pulumi";
+
+export const mockAccountId = "123456789012";
+
+type State = Record<string, unknown>;
+type Inputs = Record<string, any>;
+
+/** A stable pseudo-random hex string for `seed`. */
+export function hex(seed: string, length: number): string {
+  return createHash("sha256").update(seed).digest("hex").slice(0, length);
+}
+
+function uuid(seed: string): string {
+  const h = hex(seed, 32);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+/** The AWS service and resource kind of a type token: `aws:ec2/securityGroup:SecurityGroup` → ["ec2", "securityGroup"]. */
+function awsKind(type: string): [string, string] {
+  const [, module = "", kind = ""] = /^aws:([^/]+)\/([^:]+):/.exec(type) ?? [];
+  return [module, kind];
+}
+
+/** Ids in the shape AWS uses for each kind (ids the program passes on, e.g. security group ids, look real). */
+const idPrefixes: Record<string, string> = {
+  securityGroup: "sg-",
+  networkAcl: "acl-",
+  flowLog: "fl-",
+  vpc: "vpc-",
+  subnet: "subnet-",
+  securityGroupIngressRule: "sgr-",
+  securityGroupEgressRule: "sgr-",
+};
+
+interface Context {
+  region: string;
+  type: string;
+  name: string;
+  inputs: Inputs;
+}
+
+/** Per-type extra outputs. Extend this table when the program uses a new type whose outputs it reads. */
+export const typeOutputs: Record<string, (ctx: Context) => State> = {
+  "aws:kms/key:Key": ({ region, name }) => {
+    const keyId = uuid(name);
+    return { keyId, arn: `arn:aws:kms:${region}:${mockAccountId}:key/${keyId}` };
+  },
+  "aws:kms/alias:Alias": ({ region, inputs }) => ({ arn: `arn:aws:kms:${region}:${mockAccountId}:${inputs.name}` }),
+  "aws:iam/role:Role": ({ inputs, name }) => {
+    const roleName = inputs.name ?? name;
+    return {
+      name: roleName,
+      arn: `arn:aws:iam::${mockAccountId}:role/${roleName}`,
+      uniqueId: `AROA${hex(name, 17).toUpperCase()}`,
+    };
+  },
+  "aws:iam/group:Group": ({ inputs, name }) => ({
+    name: inputs.name ?? name,
+    arn: `arn:aws:iam::${mockAccountId}:group/${inputs.name ?? name}`,
+  }),
+  "aws:iam/openIdConnectProvider:OpenIdConnectProvider": ({ inputs }) => ({
+    arn: `arn:aws:iam::${mockAccountId}:oidc-provider/${String(inputs.url).replace(/^https:\/\//, "")}`,
+  }),
+  "aws:cloudwatch/logGroup:LogGroup": ({ region, inputs, name }) => ({
+    name: inputs.name ?? name,
+    arn: `arn:aws:logs:${region}:${mockAccountId}:log-group:${inputs.name ?? name}`,
+  }),
+  "awsx:ec2:Vpc": ({ name, inputs }) => {
+    const specs: { type: string; cidrBlocks?: string[] }[] = inputs.subnetSpecs ?? [];
+    const ids = (type: string) =>
+      (specs.find((s) => s.type === type)?.cidrBlocks ?? []).map((cidr) => `subnet-${hex(`${name}/${cidr}`, 17)}`);
+    return {
+      vpcId: `vpc-${hex(name, 17)}`,
+      publicSubnetIds: ids("Public"),
+      privateSubnetIds: ids("Private"),
+      isolatedSubnetIds: ids("Isolated"),
+    };
+  },
+};
+
+/** Answers for data sources (`aws.getCallerIdentity()` and friends). Unknown tokens fail loudly. */
+export const callResults: Record<string, (inputs: Inputs, region: string) => State> = {
+  "aws:index/getCallerIdentity:getCallerIdentity": () => ({
+    accountId: mockAccountId,
+    arn: `arn:aws:sts::${mockAccountId}:assumed-role/qualisys-deploy/offline-preview`,
+    userId: "AROAOFFLINEPREVIEW:offline-preview",
+    id: mockAccountId,
+  }),
+  "aws:index/getRegion:getRegion": (_inputs, region) => ({ name: region, region, id: region }),
+  "aws:index/getPartition:getPartition": () => ({ partition: "aws", dnsSuffix: "amazonaws.com", id: "aws" }),
+  "aws:index/getAvailabilityZones:getAvailabilityZones": (_inputs, region) => {
+    const names = ["a", "b", "c", "d", "e", "f"].map((letter) => `${region}${letter}`);
+    return { names, zoneIds: names.map((_, i) => `use1-az${i + 1}`), id: region };
+  },
+};
+
+export function createMocks(region: string): pulumi.runtime.Mocks {
+  return {
+    newResource({ type, name, inputs }) {
+      const [service, kind] = awsKind(type);
+      const id = `${idPrefixes[kind] ?? ""}${idPrefixes[kind] ? hex(`${type}/${name}`, 17) : `${name}-id`}`;
+      const state: State = {
+        ...inputs,
+        ...(service ? { arn: `arn:aws:${service}:${region}:${mockAccountId}:${kind}/${inputs.name ?? name}` } : {}),
+        ...typeOutputs[type]?.({ region, type, name, inputs }),
+      };
+      return { id, state };
+    },
+    call({ token, inputs }) {
+      const answer = callResults[token];
+      if (!answer)
+        throw new Error(`the offline mocks have no answer for data source ${token}; add one in tests/mocks.ts`);
+      return answer(inputs, region);
+    },
+  };
+}

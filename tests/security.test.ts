@@ -1,0 +1,152 @@
+/** Network exposure and trust, read from the harness record of every stack (SPEC N2, I1, I2). */
+import { runStack, stacks, type RecordedResource, type StackRun } from "./harness";
+import { byId, jsonInput, named, ofType } from "./record";
+
+const runs: Record<string, StackRun> = {};
+beforeAll(async () => {
+  for (const stack of stacks) runs[stack] = await runStack(stack);
+});
+
+/** Which security group (by its short name) a rule belongs to or references. */
+function groupName(run: StackRun, id: unknown): string | undefined {
+  const group = byId(run, id);
+  return group?.inputs.name ? String(group.inputs.name).replace(`qualisys-${run.stack}-`, "") : undefined;
+}
+
+function ingress(run: StackRun) {
+  return ofType(run, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").map((rule) => ({
+    group: groupName(run, rule.inputs.securityGroupId),
+    from: rule.inputs.cidrIpv4 ?? rule.inputs.cidrIpv6 ?? groupName(run, rule.inputs.referencedSecurityGroupId),
+    protocol: rule.inputs.ipProtocol,
+    port: rule.inputs.fromPort,
+    toPort: rule.inputs.toPort,
+  }));
+}
+
+describe.each(stacks)("stack %s", (stack) => {
+  it("resolves every rule to a group of this stack", () => {
+    for (const rule of ingress(runs[stack])) {
+      expect(rule.group).toBeDefined();
+      expect(rule.from).toBeDefined();
+    }
+  });
+
+  it("lets the database and the cache be reached only from the nodes, on their port", () => {
+    const rules = ingress(runs[stack]);
+    expect(rules.filter((r) => r.group === "database")).toEqual([
+      { group: "database", from: "nodes", protocol: "tcp", port: 5432, toPort: 5432 },
+    ]);
+    expect(rules.filter((r) => r.group === "cache")).toEqual([
+      { group: "cache", from: "nodes", protocol: "tcp", port: 6379, toPort: 6379 },
+    ]);
+  });
+
+  it("opens 0.0.0.0/0 ingress only on the load balancer, only on 80 and 443", () => {
+    const open = ingress(runs[stack]).filter((r) => r.from === "0.0.0.0/0" || r.from === "::/0");
+    expect(open.map((r) => [r.group, r.port, r.toPort]).sort()).toEqual([
+      ["loadBalancer", 443, 443],
+      ["loadBalancer", 80, 80],
+    ]);
+    for (const group of ofType(runs[stack], "aws:ec2/securityGroup:SecurityGroup")) {
+      expect(group.inputs.ingress ?? []).toEqual([]);
+    }
+  });
+
+  it("puts a network ACL on the database subnets that admits only the node subnets and the tier itself", () => {
+    const run = runs[stack];
+    const acl = ofType(run, "aws:ec2/networkAcl:NetworkAcl")[0];
+    const vpc = ofType(run, "awsx:ec2:Vpc")[0];
+    expect(acl.inputs.subnetIds).toEqual(vpc.outputs.isolatedSubnetIds);
+    const specs = vpc.inputs.subnetSpecs as { type: string; cidrBlocks: string[] }[];
+    const allowed = new Set(specs.filter((s) => s.type !== "Public").flatMap((s) => s.cidrBlocks));
+    for (const rule of acl.inputs.ingress as { cidrBlock: string; action: string }[]) {
+      expect(rule.action).toBe("allow");
+      expect(allowed.has(rule.cidrBlock)).toBe(true);
+    }
+  });
+
+  const role = (name: string): RecordedResource => named(runs[stack], "aws:iam/role:Role", `qualisys-${stack}-${name}`);
+
+  it.each(["devops", "developer"])("lets humans assume %s only with recent MFA", (name) => {
+    const trust = jsonInput(role(name), "assumeRolePolicy");
+    for (const statement of trust.Statement) {
+      expect(statement.Effect).toBe("Allow");
+      expect(statement.Principal).toEqual({ AWS: "arn:aws:iam::123456789012:root" });
+      expect(statement.Condition.Bool).toEqual({ "aws:MultiFactorAuthPresent": "true" });
+      expect(Number(statement.Condition.NumericLessThan["aws:MultiFactorAuthAge"])).toBeLessThanOrEqual(3600);
+    }
+  });
+
+  it.each(["cicd", "ci-preview"])("scopes the %s role to the repository, with no wildcard", (name) => {
+    const [statement, ...rest] = jsonInput(role(name), "assumeRolePolicy").Statement;
+    expect(rest).toEqual([]);
+    expect(statement.Principal.Federated).toBe(
+      "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com",
+    );
+    expect(statement.Action).toBe("sts:AssumeRoleWithWebIdentity");
+    expect(Object.keys(statement.Condition)).toEqual(["StringEquals"]);
+    expect(statement.Condition.StringEquals["token.actions.githubusercontent.com:aud"]).toBe("sts.amazonaws.com");
+    const subjects: string[] = statement.Condition.StringEquals["token.actions.githubusercontent.com:sub"];
+    expect(subjects.length).toBeGreaterThan(0);
+    for (const subject of subjects) {
+      expect(subject).toMatch(/^repo:qualisys\/platform:/);
+      expect(subject).not.toContain("*");
+    }
+  });
+
+  it("lets the CI deploy role into prod only through the production GitHub Environment", () => {
+    const subjects = jsonInput(role("cicd"), "assumeRolePolicy").Statement[0].Condition.StringEquals[
+      "token.actions.githubusercontent.com:sub"
+    ];
+    if (stack === "prod") expect(subjects).toEqual(["repo:qualisys/platform:environment:production"]);
+    else expect(subjects).toContain("repo:qualisys/platform:ref:refs/heads/main");
+  });
+
+  it("lets Pulumi Deployments assume the deploy role only for this stack", () => {
+    const [statement] = jsonInput(role("deploy"), "assumeRolePolicy").Statement;
+    expect(statement.Principal.Federated).toBe("arn:aws:iam::123456789012:oidc-provider/api.pulumi.com/oidc");
+    expect(statement.Condition.StringEquals).toEqual({ "api.pulumi.com/oidc:aud": "qualisys" });
+    expect(statement.Condition.StringLike).toEqual({
+      "api.pulumi.com/oidc:sub": `pulumi:deploy:org:qualisys:project:qualisys:stack:${stack}:*`,
+    });
+  });
+
+  it("puts every human group behind the MFA policy and attaches nothing to users", () => {
+    const run = runs[stack];
+    const groups = ofType(run, "aws:iam/group:Group");
+    expect(groups).toHaveLength(2);
+    for (const group of groups) {
+      const mfa = named(run, "aws:iam/groupPolicy:GroupPolicy", `${group.name}-mfa`);
+      const deny = jsonInput(mfa, "policy").Statement.find((s: { Effect: string }) => s.Effect === "Deny");
+      expect(deny.Condition).toEqual({ BoolIfExists: { "aws:MultiFactorAuthPresent": "false" } });
+    }
+    expect(run.resources.filter((r) => /^aws:iam\/user/.test(r.type))).toEqual([]);
+    expect(ofType(run, "aws:iam/accessKey:AccessKey")).toEqual([]);
+  });
+
+  it("sets a strong account password policy", () => {
+    const policy = ofType(runs[stack], "aws:iam/accountPasswordPolicy:AccountPasswordPolicy")[0];
+    expect(policy.inputs).toMatchObject({
+      minimumPasswordLength: 14,
+      requireSymbols: true,
+      passwordReusePrevention: 24,
+    });
+  });
+});
+
+describe("secrets", () => {
+  // A recognisable value set as secret config: it must never appear in plain text in the record.
+  const sentinel = "https://hooks.slack.com/services/TSENTINEL/BSENTINEL/sentinel-value-never-plain";
+
+  it.each(stacks)("never appear in plain text in %s's record or outputs", async (stack) => {
+    const run = await runStack(stack, { secrets: { "qualisys:slackWebhookUrl": sentinel } });
+    expect(run.error).toBeUndefined();
+    expect(JSON.stringify(run)).not.toContain("SENTINEL");
+    for (const resource of run.resources) {
+      for (const [key, value] of Object.entries(resource.inputs)) {
+        // Any string input named like a credential must arrive as a secret.
+        if (typeof value === "string" && /password|secret|token|privateKey/i.test(key)) expect(value).toBe("[secret]");
+      }
+    }
+  });
+});

@@ -1,0 +1,98 @@
+/** The whole program, per stack, under the mock runtime with the real stack files. */
+import { runStack, stacks, type StackRun } from "./harness";
+import { jsonInput, named, ofType } from "./record";
+
+const runs: Record<string, StackRun> = {};
+beforeAll(async () => {
+  for (const stack of stacks) runs[stack] = await runStack(stack);
+});
+
+describe.each(stacks)("stack %s", (stack) => {
+  it("runs without errors and declares resources only inside components", () => {
+    const run = runs[stack];
+    expect(run.error).toBeUndefined();
+    expect(run.resources.length).toBeGreaterThan(40);
+    const root = `urn:pulumi:${stack}::qualisys::pulumi:pulumi:Stack::qualisys-${stack}`;
+    const atRoot = run.resources.filter((r) => r.parent === root);
+    expect(atRoot.every((r) => r.type.startsWith("qualisys:"))).toBe(true);
+  });
+
+  it("is deterministic: a second run records the same thing", async () => {
+    const again = await runStack(stack);
+    expect(JSON.stringify(again)).toEqual(JSON.stringify(runs[stack]));
+  });
+
+  it("lays out three subnet tiers across two pinned AZs with explicit CIDRs and a non-legacy strategy", () => {
+    const vpc = ofType(runs[stack], "awsx:ec2:Vpc")[0];
+    expect(vpc.remote).toBe(true);
+    expect(vpc.inputs.subnetStrategy).toBe("Auto");
+    expect(vpc.inputs.availabilityZoneNames).toEqual(["us-east-1a", "us-east-1b"]);
+    const specs = vpc.inputs.subnetSpecs as { type: string; cidrBlocks: string[] }[];
+    expect(specs.map((s) => s.type)).toEqual(["Public", "Private", "Isolated"]);
+    for (const spec of specs) expect(spec.cidrBlocks).toHaveLength(2);
+  });
+
+  it("sends VPC flow logs to a KMS-encrypted log group with the stack's retention", () => {
+    const run = runs[stack];
+    const group = named(run, "aws:cloudwatch/logGroup:LogGroup", `qualisys-${stack}-flow-logs`);
+    expect(group.inputs.kmsKeyId).toEqual(named(run, "aws:kms/key:Key", `qualisys-${stack}-logs`).outputs.arn);
+    const flowLog = ofType(run, "aws:ec2/flowLog:FlowLog")[0];
+    expect(flowLog.inputs).toMatchObject({ logDestinationType: "cloud-watch-logs", trafficType: "ALL" });
+    expect(flowLog.inputs.logDestination).toEqual(group.outputs.arn);
+  });
+
+  it("creates a rotating customer-managed key per data domain", () => {
+    const keys = ofType(runs[stack], "aws:kms/key:Key");
+    expect(keys.map((k) => k.name.replace(`qualisys-${stack}-`, "")).sort()).toEqual([
+      "ecr",
+      "eks",
+      "elasticache",
+      "logs",
+      "rds",
+      "secrets",
+      "sns",
+    ]);
+    for (const key of keys) {
+      expect(key.inputs).toMatchObject({ enableKeyRotation: true, deletionWindowInDays: 30 });
+      const principals = jsonInput(key, "policy").Statement.map((s: { Principal: unknown }) => s.Principal);
+      expect(JSON.stringify(principals)).not.toMatch(/"\*"/);
+    }
+  });
+});
+
+describe("differences between stacks", () => {
+  const vpcInput = (stack: string) => ofType(runs[stack], "awsx:ec2:Vpc")[0].inputs;
+
+  it("has a NAT gateway per AZ only in prod", () => {
+    expect(stacks.map((s) => (vpcInput(s).natGateways as { strategy: string }).strategy)).toEqual([
+      "Single",
+      "Single",
+      "OnePerAz",
+    ]);
+  });
+
+  it("keeps logs 14 / 30 / 90 days", () => {
+    const retention = (stack: string) =>
+      named(runs[stack], "aws:cloudwatch/logGroup:LogGroup", `qualisys-${stack}-flow-logs`).inputs.retentionInDays;
+    expect(stacks.map(retention)).toEqual([14, 30, 90]);
+  });
+
+  it("protects keys in prod only", () => {
+    for (const stack of stacks) {
+      const protectedKeys = ofType(runs[stack], "aws:kms/key:Key").map((k) => k.options.protect);
+      expect(new Set(protectedKeys)).toEqual(new Set([stack === "prod"]));
+    }
+  });
+
+  it("gives each stack its own address space", () => {
+    expect(stacks.map((s) => vpcInput(s).cidrBlock)).toEqual(["10.10.0.0/16", "10.20.0.0/16", "10.0.0.0/16"]);
+  });
+
+  it("lets developers push images outside prod only", () => {
+    const canPush = (stack: string) =>
+      JSON.stringify(
+        jsonInput(named(runs[stack], "aws:iam/rolePolicy:RolePolicy", `qualisys-${stack}-developer-scoped`), "policy"),
+      ).includes("ecr:PutImage");
+    expect(stacks.map(canPush)).toEqual([true, true, false]);
+  });
+});

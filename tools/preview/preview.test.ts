@@ -1,0 +1,65 @@
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { readStackFile, type RecordedResource } from "../../tests/harness";
+import { inventory } from "./inventory";
+import { preview } from "./preview";
+
+function capture() {
+  const lines: string[] = [];
+  return { lines, sink: (line: string) => lines.push(line) };
+}
+
+describe("preview", () => {
+  const outDir = mkdtempSync(join(tmpdir(), "preview-"));
+
+  it("writes the record as a JSON array with the documented fields, and prints the inventory", async () => {
+    const out = capture();
+    expect(await preview("staging", { outDir, log: out.sink })).toBe(0);
+    const record = JSON.parse(readFileSync(join(outDir, "staging", "resources.json"), "utf8")) as RecordedResource[];
+    expect(Array.isArray(record)).toBe(true);
+    for (const resource of record) {
+      expect(Object.keys(resource)).toEqual(
+        expect.arrayContaining(["type", "name", "parent", "inputs", "dependencies"]),
+      );
+      expect(typeof resource.type).toBe("string");
+      expect(resource.parent === null || resource.parent.startsWith("urn:pulumi:staging::qualisys::")).toBe(true);
+    }
+    const counted = record.filter((r) => !r.type.startsWith("qualisys:")).length;
+    expect(out.lines.join("\n")).toContain(`Stack staging: ${counted} resources`);
+  });
+
+  it("exits 1 with every config problem, and writes nothing, when the config is invalid", async () => {
+    const config = structuredClone(readStackFile("dev").config) as Record<string, any>;
+    config["qualisys:network"].cidr = "10.0.0.0/33";
+    config["qualisys:cache"].engineVersion = "6.2";
+    const err = capture();
+    const emptyDir = mkdtempSync(join(tmpdir(), "preview-bad-"));
+    expect(await preview("dev", { outDir: emptyDir, run: { config }, error: err.sink, log: () => {} })).toBe(1);
+    expect(err.lines.join("\n")).toMatch(/qualisys:network\.cidr: .*prefix length above 32/);
+    expect(err.lines.join("\n")).toMatch(/qualisys:cache\.engineVersion: Redis 6\.2/);
+    expect(() => readFileSync(join(emptyDir, "dev", "resources.json"))).toThrow();
+  });
+});
+
+describe("inventory", () => {
+  const resource = (urn: string, type: string, parent: string | null) =>
+    ({ urn, type, name: urn, parent }) as unknown as RecordedResource;
+
+  it("counts resources per type and per outermost component, not the components themselves", () => {
+    const inv = inventory([
+      resource("net", "qualisys:network:Network", "stack"),
+      resource("vpc", "awsx:ec2:Vpc", "net"),
+      resource("sg1", "aws:ec2/securityGroup:SecurityGroup", "net"),
+      resource("sg2", "aws:ec2/securityGroup:SecurityGroup", "net"),
+      resource("keys", "qualisys:keys:EncryptionKeys", "stack"),
+      resource("k", "aws:kms/key:Key", "keys"),
+    ]);
+    expect(inv.total).toBe(4);
+    expect(inv.byComponent).toEqual([
+      ["Network", 3],
+      ["EncryptionKeys", 1],
+    ]);
+    expect(inv.byType[0]).toEqual(["aws:ec2/securityGroup:SecurityGroup", 2]);
+  });
+});
