@@ -67,3 +67,29 @@ export function partitionOf(region: string): string {
   if (region.startsWith("cn-")) return "aws-cn";
   return "aws";
 }
+
+/** What identifies a Kubernetes service account to IAM (IRSA). */
+export interface ServiceAccountRef {
+  /** ARN of the cluster's IAM OIDC provider. */
+  oidcProviderArn: string;
+  /** The provider's issuer without `https://` (`oidc.eks.<region>.amazonaws.com/id/<id>`). */
+  oidcIssuer: string;
+  namespace: string;
+  serviceAccount: string;
+}
+
+/** Trust for an IRSA role: only tokens for exactly this namespace and service account, for STS. */
+export function serviceAccountTrustPolicy(ref: ServiceAccountRef): PolicyDocument {
+  return policyDocument({
+    Sid: "ThisServiceAccountOnly",
+    Effect: "Allow",
+    Principal: { Federated: ref.oidcProviderArn },
+    Action: "sts:AssumeRoleWithWebIdentity",
+    Condition: {
+      StringEquals: {
+        [`${ref.oidcIssuer}:sub`]: `system:serviceaccount:${ref.namespace}:${ref.serviceAccount}`,
+        [`${ref.oidcIssuer}:aud`]: "sts.amazonaws.com",
+      },
+    },
+  });
+}

@@ -11,3 +11,28 @@ export const logGroupPrefix = (appName: string, stack: string) => `/${appName}/$
 
 /** The log group EKS writes control-plane logs to; its name is fixed by AWS. */
 export const clusterLogGroupName = (prefix: string) => `/aws/eks/${clusterName(prefix)}/cluster`;
+
+/**
+ * Secrets Manager entries the application reads (SPEC S1), under `<prefix>/`. The data tier creates them (values
+ * from outside are created empty and filled out of band); the cluster syncs them into the app namespaces with
+ * external-secrets, whose IAM policy is scoped to this prefix.
+ */
+export const appSecrets = [
+  "database-url",
+  "redis-url",
+  "jwt-signing-key",
+  "openai-api-key",
+  "anthropic-api-key",
+  "google-oauth-client",
+  "email-api-key",
+  "slack-webhook",
+] as const;
+export type AppSecret = (typeof appSecrets)[number];
+
+/** Secrets the platform itself reads (exporters, the database bootstrap), under `<prefix>/platform/`. */
+export const platformSecrets = ["postgres-exporter", "redis-auth", "db-bootstrap", "app-user"] as const;
+export type PlatformSecret = (typeof platformSecrets)[number];
+
+/** The Secrets Manager name of a secret of this stack. */
+export const secretName = (prefix: string, secret: AppSecret | PlatformSecret) =>
+  (platformSecrets as readonly string[]).includes(secret) ? `${prefix}/platform/${secret}` : `${prefix}/${secret}`;
