@@ -12,6 +12,18 @@ export const logGroupPrefix = (appName: string, stack: string) => `/${appName}/$
 /** The log group EKS writes control-plane logs to; its name is fixed by AWS. */
 export const clusterLogGroupName = (prefix: string) => `/aws/eks/${clusterName(prefix)}/cluster`;
 
+/** The RDS instance identifier (alarms and dashboards name it before it exists). */
+export const databaseIdentifier = (prefix: string) => `${prefix}-postgres`;
+
+/** The ElastiCache replication group id (at most 40 characters). */
+export const cacheReplicationGroupId = (prefix: string) => `${prefix}-redis`;
+
+/** The ALB's name, fixed through the load balancer controller's `load-balancer-name` annotation (≤ 32 chars). */
+export const loadBalancerName = (prefix: string) => `${prefix}-alb`;
+
+/** Namespaces the platform itself owns (the application namespaces come from `cluster.namespaces`). */
+export const platformNamespaces = { playwright: "playwright-pool", monitoring: "monitoring" } as const;
+
 /**
  * Secrets Manager entries the application reads (SPEC S1), under `<prefix>/`. The data tier creates them (values
  * from outside are created empty and filled out of band); the cluster syncs them into the app namespaces with
