@@ -78,18 +78,23 @@ export interface ServiceAccountRef {
   serviceAccount: string;
 }
 
+/** Trust for tokens from an OIDC provider (GitHub, Pulumi, an EKS cluster), narrowed by `condition`. */
+export function webIdentityTrust(sid: string, providerArn: string, condition: Statement["Condition"]): PolicyDocument {
+  return policyDocument({
+    Sid: sid,
+    Effect: "Allow",
+    Principal: { Federated: providerArn },
+    Action: "sts:AssumeRoleWithWebIdentity",
+    Condition: condition,
+  });
+}
+
 /** Trust for an IRSA role: only tokens for exactly this namespace and service account, for STS. */
 export function serviceAccountTrustPolicy(ref: ServiceAccountRef): PolicyDocument {
-  return policyDocument({
-    Sid: "ThisServiceAccountOnly",
-    Effect: "Allow",
-    Principal: { Federated: ref.oidcProviderArn },
-    Action: "sts:AssumeRoleWithWebIdentity",
-    Condition: {
-      StringEquals: {
-        [`${ref.oidcIssuer}:sub`]: `system:serviceaccount:${ref.namespace}:${ref.serviceAccount}`,
-        [`${ref.oidcIssuer}:aud`]: "sts.amazonaws.com",
-      },
+  return webIdentityTrust("ThisServiceAccountOnly", ref.oidcProviderArn, {
+    StringEquals: {
+      [`${ref.oidcIssuer}:sub`]: `system:serviceaccount:${ref.namespace}:${ref.serviceAccount}`,
+      [`${ref.oidcIssuer}:aud`]: "sts.amazonaws.com",
     },
   });
 }

@@ -2,7 +2,7 @@
  * The identity layer's IAM documents (SPEC I1, I2, I4). Pure functions: the component turns them into roles and
  * policies, the tests read them directly, and the README's least-privilege table describes exactly these.
  */
-import { accountRoot, arn, policyDocument, type AwsAccount, type PolicyDocument } from "../iam";
+import { accountRoot, arn, policyDocument, webIdentityTrust, type AwsAccount, type PolicyDocument } from "../iam";
 
 export const githubIssuer = "token.actions.githubusercontent.com";
 export const pulumiIssuer = "api.pulumi.com/oidc";
@@ -26,16 +26,10 @@ export function humanTrustPolicy(partition: string, humanAccountId: string, maxA
  * Environment, or pull requests). StringEquals, not StringLike: no wildcard widens the subject.
  */
 export function githubTrustPolicy(providerArn: string, repository: string, subjects: string[]): PolicyDocument {
-  return policyDocument({
-    Sid: "GithubActionsOidc",
-    Effect: "Allow",
-    Principal: { Federated: providerArn },
-    Action: "sts:AssumeRoleWithWebIdentity",
-    Condition: {
-      StringEquals: {
-        [`${githubIssuer}:aud`]: "sts.amazonaws.com",
-        [`${githubIssuer}:sub`]: subjects.map((subject) => `repo:${repository}:${subject}`),
-      },
+  return webIdentityTrust("GithubActionsOidc", providerArn, {
+    StringEquals: {
+      [`${githubIssuer}:aud`]: "sts.amazonaws.com",
+      [`${githubIssuer}:sub`]: subjects.map((subject) => `repo:${repository}:${subject}`),
     },
   });
 }
@@ -50,15 +44,9 @@ export function pulumiTrustPolicy(
   project: string,
   stack: string,
 ): PolicyDocument {
-  return policyDocument({
-    Sid: "PulumiDeploymentsOidc",
-    Effect: "Allow",
-    Principal: { Federated: providerArn },
-    Action: "sts:AssumeRoleWithWebIdentity",
-    Condition: {
-      StringEquals: { [`${pulumiIssuer}:aud`]: organization },
-      StringLike: { [`${pulumiIssuer}:sub`]: `pulumi:deploy:org:${organization}:project:${project}:stack:${stack}:*` },
-    },
+  return webIdentityTrust("PulumiDeploymentsOidc", providerArn, {
+    StringEquals: { [`${pulumiIssuer}:aud`]: organization },
+    StringLike: { [`${pulumiIssuer}:sub`]: `pulumi:deploy:org:${organization}:project:${project}:stack:${stack}:*` },
   });
 }
 
