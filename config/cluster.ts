@@ -32,7 +32,9 @@ const chartVersion = z.string().regex(/^\d+\.\d+\.\d+$/, { error: "must be an ex
 /** A Kubernetes CPU quantity (`3`, `3500m`). */
 const cpuQuantity = z.string().regex(/^(\d+|\d+m)$/, { error: 'must be a CPU quantity such as "3" or "3500m"' });
 /** A Kubernetes memory quantity (`5Gi`, `5120Mi`). */
-const memoryQuantity = z.string().regex(/^\d+(Mi|Gi)$/, { error: 'must be a memory quantity such as "5Gi" or "5120Mi"' });
+const memoryQuantity = z
+  .string()
+  .regex(/^\d+(Mi|Gi)$/, { error: 'must be a memory quantity such as "5Gi" or "5120Mi"' });
 
 const addonsSchema = z.strictObject({
   /** Amazon VPC CNI (network policy enforcement is turned on). Default v1.20.4-eksbuild.2. */
