@@ -82,7 +82,8 @@ export interface ClusterArgs {
 /** The Kubernetes resource class for each kind the manifests use. */
 const kinds: Record<
   string,
-  new (name: string, args: any, opts?: pulumi.CustomResourceOptions) => pulumi.CustomResource
+  // Each class takes its own typed args; the manifests are checked against the Kubernetes schemas by the tests.
+  new (name: string, args: never, opts?: pulumi.CustomResourceOptions) => pulumi.CustomResource
 > = {
   "v1/Namespace": k8s.core.v1.Namespace,
   "v1/ResourceQuota": k8s.core.v1.ResourceQuota,
@@ -363,8 +364,12 @@ export class Cluster extends pulumi.ComponentResource {
         .filter(Boolean)
         .join("-")
         .replace(/:/g, "-");
-      if (Kind) return new Kind(`${name}-${id}`, manifest, k8sOpts(dependsOn));
-      return new k8s.apiextensions.CustomResource(`${name}-${id}`, manifest as any, k8sOpts(dependsOn));
+      if (Kind) return new Kind(`${name}-${id}`, manifest as never, k8sOpts(dependsOn));
+      return new k8s.apiextensions.CustomResource(
+        `${name}-${id}`,
+        manifest as k8s.apiextensions.CustomResourceArgs,
+        k8sOpts(dependsOn),
+      );
     };
 
     const plans = namespacePlan(config.namespaces);
