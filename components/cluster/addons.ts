@@ -104,13 +104,21 @@ export interface LoadBalancerPolicyArgs extends AddonPolicyArgs {
   webAclArn: string;
   /** The ALB's name (`loadBalancerName(prefix)`). */
   loadBalancerName: string;
+  /** The stack's VPC: the only one the controller may create security groups in. */
+  vpcId: string;
+  /**
+   * Security groups of the pods' network interfaces (the EKS cluster group and the network's node group): the
+   * controller adds and removes the rules that let the ALB reach targets in them.
+   */
+  targetSecurityGroupIds: string[];
 }
 
 /**
  * AWS Load Balancer Controller, after its reference IAM policy (docs/install/iam_policy.json), tightened: every
  * write on load balancers, target groups and security groups requires the `elbv2.k8s.aws/cluster` tag to equal this
- * cluster (on create as a request tag, afterwards as a resource tag), and WAF association names the web ACL and
- * this stack's ALB instead of `*`.
+ * cluster (on create as a request tag, afterwards as a resource tag); security groups are created only in the
+ * stack's VPC; rules are added only to the controller's own groups or the named target groups; and WAF
+ * association names the web ACL and this stack's ALB instead of `*`.
  */
 export function loadBalancerControllerPolicy(args: LoadBalancerPolicyArgs): PolicyDocument {
   const { account, clusterName } = args;
@@ -172,7 +180,13 @@ export function loadBalancerControllerPolicy(args: LoadBalancerPolicyArgs): Poli
       Sid: "CreateTaggedSecurityGroups",
       Effect: "Allow",
       Action: "ec2:CreateSecurityGroup",
-      Resource: [arn(account, "ec2", "security-group/*"), arn(account, "ec2", "vpc/*")],
+      Resource: [arn(account, "ec2", "security-group/*"), arn(account, "ec2", `vpc/${args.vpcId}`)],
+    },
+    {
+      Sid: "AllowAlbIntoTargets",
+      Effect: "Allow",
+      Action: ["ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress"],
+      Resource: args.targetSecurityGroupIds.map((id) => arn(account, "ec2", `security-group/${id}`)),
     },
     {
       Sid: "TagSecurityGroupsOnCreate",
@@ -240,7 +254,6 @@ export function loadBalancerControllerPolicy(args: LoadBalancerPolicyArgs): Poli
         "elasticloadbalancing:ModifyRule",
         "elasticloadbalancing:AddListenerCertificates",
         "elasticloadbalancing:RemoveListenerCertificates",
-        "elasticloadbalancing:SetWebAcl",
       ],
       Resource: "*",
       Condition: ownResource,

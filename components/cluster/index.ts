@@ -40,8 +40,10 @@ import {
   playwrightLimitRange,
   playwrightQuota,
   rbac,
+  typed,
   type Manifest,
 } from "./manifests";
+import type { IIngressClass } from "kubernetes-models/networking.k8s.io/v1/IngressClass";
 import { eksTaint, launchTemplateSpec, nodePools, nodeTemplateTags } from "./pool";
 
 export interface ClusterArgs {
@@ -462,11 +464,20 @@ export class Cluster extends pulumi.ComponentResource {
       `${name}-aws-load-balancer-controller`,
       {
         role: lbRole.name,
-        policy: webAcl.arn.apply((webAclArn) =>
-          policyJson(account, (a) =>
-            loadBalancerControllerPolicy({ account: a, clusterName: cluster, webAclArn, loadBalancerName: lbName }),
+        policy: pulumi
+          .all([webAcl.arn, args.vpcId, eksCluster.clusterSecurityGroupId, args.nodeSecurityGroupId])
+          .apply(([webAclArn, vpcId, clusterSg, nodesSg]) =>
+            policyJson(account, (a) =>
+              loadBalancerControllerPolicy({
+                account: a,
+                clusterName: cluster,
+                webAclArn,
+                loadBalancerName: lbName,
+                vpcId,
+                targetSecurityGroupIds: [clusterSg, nodesSg],
+              }),
+            ),
           ),
-        ),
       },
       { parent: this },
     );
@@ -576,7 +587,7 @@ export class Cluster extends pulumi.ComponentResource {
       [lbController],
     );
     declare(
-      {
+      typed<IIngressClass>({
         apiVersion: "networking.k8s.io/v1",
         kind: "IngressClass",
         metadata: { name: ingressClassName, annotations: { "ingressclass.kubernetes.io/is-default-class": "true" } },
@@ -584,7 +595,7 @@ export class Cluster extends pulumi.ComponentResource {
           controller: "ingress.k8s.aws/alb",
           parameters: { apiGroup: "elbv2.k8s.aws", kind: "IngressClassParams", name: ingressClassName },
         },
-      },
+      }),
       [lbController],
     );
     this.ingressClassName = pulumi.output(ingressClassName);

@@ -3,6 +3,19 @@
  * functions. The component only turns them into resources; tests validate these same objects against the
  * Kubernetes schemas.
  */
+import type { IClusterSecretStore } from "@kubernetes-models/external-secrets/external-secrets.io/v1/ClusterSecretStore";
+import type { IExternalSecret } from "@kubernetes-models/external-secrets/external-secrets.io/v1/ExternalSecret";
+import type { IDeployment } from "kubernetes-models/apps/v1/Deployment";
+import type { ILimitRange } from "kubernetes-models/v1/LimitRange";
+import type { INamespace } from "kubernetes-models/v1/Namespace";
+import type { IResourceQuota } from "kubernetes-models/v1/ResourceQuota";
+import type { INetworkPolicySpec } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicySpec";
+import type { INetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicy";
+import type { IClusterRole } from "kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRole";
+import type { IClusterRoleBinding } from "kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding";
+import type { IPolicyRule } from "kubernetes-models/rbac.authorization.k8s.io/v1/PolicyRule";
+import type { IRoleBinding } from "kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding";
+import type { IPriorityClass } from "kubernetes-models/scheduling.k8s.io/v1/PriorityClass";
 import { appSecrets, platformNamespaces, secretName } from "../naming";
 import { cpuCores, instanceCapacity, memoryGiB, playwrightLabels, playwrightTaint, toleration } from "./pool";
 
@@ -12,6 +25,14 @@ export interface Manifest {
   metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
   [field: string]: unknown;
 }
+
+/**
+ * Returns a manifest literal as a plain {@link Manifest} after the compiler has checked it against the kubernetes-models
+ * interface of its kind (type-only imports: nothing of those ESM packages is loaded at run time). A misspelt field is
+ * a type error in `npm run typecheck`; the tests then validate the values against the schemas at run time.
+ */
+export const typed = <T extends { apiVersion: string; kind: string }>(manifest: T): Manifest =>
+  manifest as unknown as Manifest;
 
 /** Kubernetes groups the access entries map the IAM roles to (SPEC E1). `system:` prefixes are reserved by EKS. */
 export const kubernetesGroups = {
@@ -45,7 +66,7 @@ export function namespacePlan(appNamespaces: string[]): NamespacePlan[] {
 }
 
 export function namespaceManifest(plan: NamespacePlan): Manifest {
-  return {
+  return typed<INamespace>({
     apiVersion: "v1",
     kind: "Namespace",
     metadata: {
@@ -58,7 +79,7 @@ export function namespaceManifest(plan: NamespacePlan): Manifest {
         "app.kubernetes.io/managed-by": "pulumi",
       },
     },
-  };
+  });
 }
 
 export interface PoolSize {
@@ -70,7 +91,7 @@ export interface PoolSize {
 export function playwrightQuota(pool: PoolSize): Manifest {
   const node = instanceCapacity[pool.instanceType];
   if (!node) throw new Error(`no capacity known for ${pool.instanceType}; add it to components/cluster/pool.ts`);
-  return {
+  return typed<IResourceQuota>({
     apiVersion: "v1",
     kind: "ResourceQuota",
     metadata: { name: "playwright-pool", namespace: platformNamespaces.playwright },
@@ -85,13 +106,13 @@ export function playwrightQuota(pool: PoolSize): Manifest {
         "services.nodeports": "0",
       },
     },
-  };
+  });
 }
 
 /** Defaults and ceilings per container in the Playwright namespace, so a runner without requests still fits. */
 export function playwrightLimitRange(pool: PoolSize): Manifest {
   const node = instanceCapacity[pool.instanceType];
-  return {
+  return typed<ILimitRange>({
     apiVersion: "v1",
     kind: "LimitRange",
     metadata: { name: "playwright-pool", namespace: platformNamespaces.playwright },
@@ -105,7 +126,7 @@ export function playwrightLimitRange(pool: PoolSize): Manifest {
         },
       ],
     },
-  };
+  });
 }
 
 export interface NetworkContext {
@@ -116,7 +137,7 @@ export interface NetworkContext {
 }
 
 const byName = (name: string) => ({ matchLabels: { "kubernetes.io/metadata.name": name } });
-const tcp = (...ports: number[]) => ports.map((port) => ({ protocol: "TCP", port }));
+const tcp = (...ports: number[]) => ports.map((port) => ({ protocol: "TCP" as const, port }));
 
 /**
  * Default deny in both directions, then the allows each namespace needs (SPEC E3): DNS to CoreDNS; traffic
@@ -126,12 +147,13 @@ const tcp = (...ports: number[]) => ports.map((port) => ({ protocol: "TCP", port
  */
 export function networkPolicies(namespace: NamespacePlan, network: NetworkContext): Manifest[] {
   const ns = namespace.name;
-  const policy = (name: string, spec: Record<string, unknown>): Manifest => ({
-    apiVersion: "networking.k8s.io/v1",
-    kind: "NetworkPolicy",
-    metadata: { name, namespace: ns },
-    spec: { podSelector: {}, ...spec },
-  });
+  const policy = (name: string, spec: Omit<INetworkPolicySpec, "podSelector">): Manifest =>
+    typed<INetworkPolicy>({
+      apiVersion: "networking.k8s.io/v1",
+      kind: "NetworkPolicy",
+      metadata: { name, namespace: ns },
+      spec: { podSelector: {}, ...spec },
+    });
   const isMonitoring = ns === platformNamespaces.monitoring;
   const isPlaywright = ns === platformNamespaces.playwright;
   const policies = [
@@ -190,7 +212,7 @@ export function networkPolicies(namespace: NamespacePlan, network: NetworkContex
 }
 
 /** What developers may do in a namespace they deploy to: workloads, config, logs; never read Secrets. */
-const developerRules = [
+const developerRules: IPolicyRule[] = [
   {
     apiGroups: ["", "apps", "batch", "autoscaling", "networking.k8s.io", "policy"],
     resources: [
@@ -213,7 +235,7 @@ const developerRules = [
 ];
 
 /** What CI may do: roll out workloads and their config; no exec, no port-forward, no Secrets. */
-const deployerRules = [
+const deployerRules: IPolicyRule[] = [
   {
     apiGroups: ["", "apps", "batch", "autoscaling", "networking.k8s.io", "policy"],
     resources: [
@@ -233,8 +255,8 @@ const deployerRules = [
   { apiGroups: ["external-secrets.io"], resources: ["externalsecrets"], verbs: ["get", "list", "watch"] },
 ];
 
-const subject = (group: string) => ({ kind: "Group", apiGroup: "rbac.authorization.k8s.io", name: group });
-const roleRef = (name: string) => ({ apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name });
+const subject = (group: string) => ({ kind: "Group" as const, apiGroup: "rbac.authorization.k8s.io", name: group });
+const roleRef = (name: string) => ({ apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole" as const, name });
 
 /**
  * RBAC (SPEC E4, seed story 0.3 AC4): devops are cluster administrators; developers deploy to dev and staging and
@@ -242,74 +264,55 @@ const roleRef = (name: string) => ({ apiGroup: "rbac.authorization.k8s.io", kind
  * from the approved production environment). Everyone may list namespaces and nodes, to switch contexts.
  */
 export function rbac(appNamespaces: string[], productionNamespace = "production"): Manifest[] {
-  const manifests: Manifest[] = [
-    {
-      apiVersion: "rbac.authorization.k8s.io/v1",
-      kind: "ClusterRole",
-      metadata: { name: "qualisys:developer" },
-      rules: developerRules,
-    },
-    {
-      apiVersion: "rbac.authorization.k8s.io/v1",
-      kind: "ClusterRole",
-      metadata: { name: "qualisys:deployer" },
-      rules: deployerRules,
-    },
-    {
-      apiVersion: "rbac.authorization.k8s.io/v1",
-      kind: "ClusterRole",
-      metadata: { name: "qualisys:cluster-reader" },
-      rules: [{ apiGroups: [""], resources: ["namespaces", "nodes"], verbs: ["get", "list", "watch"] }],
-    },
-    {
-      apiVersion: "rbac.authorization.k8s.io/v1",
+  const apiVersion = "rbac.authorization.k8s.io/v1";
+  const clusterRole = (name: string, rules: IPolicyRule[]) =>
+    typed<IClusterRole>({ apiVersion, kind: "ClusterRole", metadata: { name }, rules });
+  const clusterRoleBinding = (name: string, role: string, groups: string[]) =>
+    typed<IClusterRoleBinding>({
+      apiVersion,
       kind: "ClusterRoleBinding",
-      metadata: { name: "qualisys:devops-cluster-admin" },
-      roleRef: roleRef("cluster-admin"),
-      subjects: [subject(kubernetesGroups.devops)],
-    },
-    {
-      apiVersion: "rbac.authorization.k8s.io/v1",
-      kind: "ClusterRoleBinding",
-      metadata: { name: "qualisys:cluster-reader" },
-      roleRef: roleRef("qualisys:cluster-reader"),
-      subjects: [subject(kubernetesGroups.developer), subject(kubernetesGroups.cicd)],
-    },
+      metadata: { name },
+      roleRef: roleRef(role),
+      subjects: groups.map(subject),
+    });
+  const roleBinding = (namespace: string, name: string, role: string, group: string) =>
+    typed<IRoleBinding>({
+      apiVersion,
+      kind: "RoleBinding",
+      metadata: { name, namespace },
+      roleRef: roleRef(role),
+      subjects: [subject(group)],
+    });
+  return [
+    clusterRole("qualisys:developer", developerRules),
+    clusterRole("qualisys:deployer", deployerRules),
+    clusterRole("qualisys:cluster-reader", [
+      { apiGroups: [""], resources: ["namespaces", "nodes"], verbs: ["get", "list", "watch"] },
+    ]),
+    clusterRoleBinding("qualisys:devops-cluster-admin", "cluster-admin", [kubernetesGroups.devops]),
+    clusterRoleBinding("qualisys:cluster-reader", "qualisys:cluster-reader", [
+      kubernetesGroups.developer,
+      kubernetesGroups.cicd,
+    ]),
+    ...appNamespaces.flatMap((ns) => [
+      roleBinding(
+        ns,
+        "developers",
+        ns === productionNamespace ? "view" : "qualisys:developer",
+        kubernetesGroups.developer,
+      ),
+      roleBinding(ns, "ci-cd", "qualisys:deployer", kubernetesGroups.cicd),
+    ]),
+    // Developers read what runs on the Playwright pool (to debug their test runs).
+    roleBinding(platformNamespaces.playwright, "developers", "view", kubernetesGroups.developer),
   ];
-  for (const ns of appNamespaces) {
-    manifests.push(
-      {
-        apiVersion: "rbac.authorization.k8s.io/v1",
-        kind: "RoleBinding",
-        metadata: { name: "developers", namespace: ns },
-        roleRef: roleRef(ns === productionNamespace ? "view" : "qualisys:developer"),
-        subjects: [subject(kubernetesGroups.developer)],
-      },
-      {
-        apiVersion: "rbac.authorization.k8s.io/v1",
-        kind: "RoleBinding",
-        metadata: { name: "ci-cd", namespace: ns },
-        roleRef: roleRef("qualisys:deployer"),
-        subjects: [subject(kubernetesGroups.cicd)],
-      },
-    );
-  }
-  // Developers read what runs on the Playwright pool (to debug their test runs).
-  manifests.push({
-    apiVersion: "rbac.authorization.k8s.io/v1",
-    kind: "RoleBinding",
-    metadata: { name: "developers", namespace: platformNamespaces.playwright },
-    roleRef: roleRef("view"),
-    subjects: [subject(kubernetesGroups.developer)],
-  });
-  return manifests;
 }
 
 export const placeholderPriorityClassName = "playwright-placeholder";
 
 /** Below every real pod (default priority 0), never preempts anything itself (SPEC E6). */
 export function placeholderPriorityClass(): Manifest {
-  return {
+  return typed<IPriorityClass>({
     apiVersion: "scheduling.k8s.io/v1",
     kind: "PriorityClass",
     metadata: { name: placeholderPriorityClassName },
@@ -317,7 +320,7 @@ export function placeholderPriorityClass(): Manifest {
     preemptionPolicy: "Never",
     globalDefault: false,
     description: "Pause pods that keep Playwright nodes warm; any real pod preempts them.",
-  };
+  });
 }
 
 export interface PlaceholderArgs {
@@ -341,7 +344,7 @@ export function placeholderDeployment(args: PlaceholderArgs): Manifest {
   }
   const labels = { "app.kubernetes.io/name": "playwright-placeholder" };
   const resources = { cpu: args.cpu, memory: args.memory };
-  return {
+  return typed<IDeployment>({
     apiVersion: "apps/v1",
     kind: "Deployment",
     metadata: { name: "playwright-placeholder", namespace: platformNamespaces.playwright, labels },
@@ -379,14 +382,14 @@ export function placeholderDeployment(args: PlaceholderArgs): Manifest {
         },
       },
     },
-  };
+  });
 }
 
 /** The ClusterSecretStore every namespace syncs from (CONTRACTS: `aws-secrets-manager`). */
 export const clusterSecretStoreName = "aws-secrets-manager";
 
 export function clusterSecretStore(args: { region: string; namespace: string; serviceAccount: string }): Manifest {
-  return {
+  return typed<IClusterSecretStore>({
     apiVersion: "external-secrets.io/v1",
     kind: "ClusterSecretStore",
     metadata: { name: clusterSecretStoreName },
@@ -400,7 +403,7 @@ export function clusterSecretStore(args: { region: string; namespace: string; se
         },
       },
     },
-  };
+  });
 }
 
 /**
@@ -408,15 +411,17 @@ export function clusterSecretStore(args: { region: string; namespace: string; se
  * the value under `value`. One each, so a secret still empty (filled out of band) does not block the others.
  */
 export function externalSecrets(prefix: string, namespace: string): Manifest[] {
-  return appSecrets.map((secret) => ({
-    apiVersion: "external-secrets.io/v1",
-    kind: "ExternalSecret",
-    metadata: { name: secret, namespace },
-    spec: {
-      refreshInterval: "1h",
-      secretStoreRef: { kind: "ClusterSecretStore", name: clusterSecretStoreName },
-      target: { name: secret, creationPolicy: "Owner" },
-      data: [{ secretKey: "value", remoteRef: { key: secretName(prefix, secret) } }],
-    },
-  }));
+  return appSecrets.map((secret) =>
+    typed<IExternalSecret>({
+      apiVersion: "external-secrets.io/v1",
+      kind: "ExternalSecret",
+      metadata: { name: secret, namespace },
+      spec: {
+        refreshInterval: "1h",
+        secretStoreRef: { kind: "ClusterSecretStore", name: clusterSecretStoreName },
+        target: { name: secret, creationPolicy: "Owner" },
+        data: [{ secretKey: "value", remoteRef: { key: secretName(prefix, secret) } }],
+      },
+    }),
+  );
 }
