@@ -22,9 +22,14 @@ const kubernetesObjects = (run: StackRun) =>
   run.resources.filter((r) => r.type.startsWith("kubernetes:") && r.type !== "kubernetes:helm.sh/v3:Release");
 
 beforeAll(async () => {
-  for (const stack of stacks) {
-    runs[stack] = await runStack(stack);
-    validations[stack] = validateManifests(kubernetesObjects(runs[stack]).map((r) => r.inputs));
+  for (const stack of stacks) runs[stack] = await runStack(stack);
+  // One child process for all stacks: loading the models dominates the cost of validating.
+  const objects = stacks.map((stack) => kubernetesObjects(runs[stack]).map((r) => r.inputs));
+  const results = validateManifests(objects.flat());
+  let offset = 0;
+  for (const [i, stack] of stacks.entries()) {
+    validations[stack] = results.slice(offset, offset + objects[i].length);
+    offset += objects[i].length;
   }
   const dev = readStackFile("dev").config;
   withDomain = await runStack("dev", {
