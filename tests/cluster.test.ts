@@ -133,6 +133,11 @@ describe.each(stacks)("stack %s", (stack) => {
     expect(eks.dependencies).toContain(group.urn);
   });
 
+  it("protects the cluster from deletion in prod only", () => {
+    const eks = ofType(runs[stack], "eks:index:Cluster")[0];
+    expect([eks.options.protect, eks.inputs.deletionProtection]).toEqual([stack === "prod", stack === "prod"]);
+  });
+
   it("maps the devops, developer and cicd roles to Kubernetes groups through access entries", () => {
     const run = runs[stack];
     const entries = ofType(run, "eks:index:Cluster")[0].inputs.accessEntries as Record<string, any>;

@@ -77,7 +77,7 @@ export interface ClusterArgs {
   containerLogGroupName: string;
   /** IAM roles mapped to Kubernetes groups by access entries. */
   accessRoleArns: { devops: pulumi.Input<string>; developer: pulumi.Input<string>; cicd: pulumi.Input<string> };
-  /** Delete protection on the cluster (prod). Default false. */
+  /** Deletion protection on the cluster, in AWS and in Pulumi (prod). Default false. */
   protect?: boolean;
 }
 
@@ -186,7 +186,7 @@ export class Cluster extends pulumi.ComponentResource {
         deletionProtection: args.protect ?? false,
         tags,
       },
-      { parent: this, dependsOn: [controlPlaneLogs] },
+      { parent: this, dependsOn: [controlPlaneLogs], protect: args.protect },
     );
 
     this.name = pulumi.output(cluster);

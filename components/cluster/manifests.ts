@@ -141,7 +141,8 @@ const tcp = (...ports: number[]) => ports.map((port) => ({ protocol: "TCP" as co
 
 /**
  * Default deny in both directions, then the allows each namespace needs (SPEC E3): DNS to CoreDNS; traffic
- * within the namespace; scraping from monitoring; the ALB into app namespaces and monitoring (Grafana); egress on
+ * within the namespace; scraping from monitoring; the ALB into app namespaces and monitoring (Grafana); the API
+ * server into monitoring's admission webhook; egress on
  * 443 (AWS APIs, third-party APIs, sites under test); the data tier's ports inside the VPC for the apps and the
  * exporters; the Playwright runners may also browse on 80.
  */
@@ -189,6 +190,12 @@ export function networkPolicies(namespace: NamespacePlan, network: NetworkContex
     );
   } else {
     policies.push(
+      // The API server calls the Prometheus operator's admission webhook (port 10250) from the control plane's
+      // network interfaces in the VPC; without this, PrometheusRule and ServiceMonitor changes are rejected.
+      policy("allow-control-plane-webhooks", {
+        policyTypes: ["Ingress"],
+        ingress: [{ from: [{ ipBlock: { cidr: network.vpcCidr } }], ports: tcp(10250) }],
+      }),
       policy("allow-scrape-egress", {
         policyTypes: ["Egress"],
         // Prometheus scrapes pods in every namespace and the kubelets / node-exporters on the nodes (VPC addresses).
