@@ -7,6 +7,7 @@ import { loadConfig } from "./config";
 import { currentAccount } from "./components/account";
 import { Identity } from "./components/identity";
 import { EncryptionKeys } from "./components/keys";
+import { Cluster } from "./components/cluster";
 import { clusterLogGroupName, clusterName, logGroupPrefix } from "./components/naming";
 import { Network } from "./components/network";
 
@@ -44,6 +45,29 @@ export default async function main() {
     logsKeyArn: keys.arns.logs,
   });
 
+  const cluster = new Cluster(prefix, {
+    account,
+    prefix,
+    config: config.cluster,
+    domain: config.domain,
+    vpcId: network.vpcId,
+    vpcCidr: config.network.cidr,
+    privateSubnetIds: network.privateSubnetIds,
+    publicSubnetIds: network.publicSubnetIds,
+    publicSubnetCidrs: config.network.subnets.public,
+    nodeSecurityGroupId: network.securityGroupIds.nodes,
+    loadBalancerSecurityGroupId: network.securityGroupIds.loadBalancer,
+    keyArns: { eks: keys.arns.eks, logs: keys.arns.logs, secrets: keys.arns.secrets },
+    logRetentionDays: config.logRetentionDays,
+    containerLogGroupName: `${logs}/containers`,
+    accessRoleArns: {
+      devops: identity.devopsRoleArn,
+      developer: identity.developerRoleArn,
+      cicd: identity.cicdRoleArn,
+    },
+    protect: config.protect,
+  });
+
   return {
     vpcId: network.vpcId,
     publicSubnetIds: network.publicSubnetIds,
@@ -59,5 +83,15 @@ export default async function main() {
       deploy: identity.deployRoleArn,
     },
     humanGroups: { devops: identity.devopsGroupName, developer: identity.developerGroupName },
+    clusterName: cluster.name,
+    kubeconfig: cluster.kubeconfig,
+    oidcProviderArn: cluster.oidcProviderArn,
+    nodeRoleArn: cluster.nodeRoleArn,
+    clusterSecretStoreName: cluster.clusterSecretStoreName,
+    ingressClassName: cluster.ingressClassName,
+    ingressAnnotations: cluster.ingressAnnotations,
+    webAclArn: cluster.webAclArn,
+    ...(config.domain ? { certificateArn: cluster.certificateArn } : {}),
+    containerLogGroupName: cluster.containerLogGroupName,
   };
 }

@@ -25,6 +25,48 @@ const nodePool = (minFloor: number) =>
       }
     });
 
+/** An EKS managed add-on version as `aws eks describe-addon-versions` lists it. */
+const addonVersion = z.string().regex(/^v\d+\.\d+\.\d+-eksbuild\.\d+$/, { error: "must look like v1.20.4-eksbuild.1" });
+/** A Helm chart version (semver, no range: charts are pinned). */
+const chartVersion = z.string().regex(/^\d+\.\d+\.\d+$/, { error: "must be an exact chart version such as 1.13.0" });
+/** A Kubernetes CPU quantity (`3`, `3500m`). */
+const cpuQuantity = z.string().regex(/^(\d+|\d+m)$/, { error: 'must be a CPU quantity such as "3" or "3500m"' });
+/** A Kubernetes memory quantity (`5Gi`, `5120Mi`). */
+const memoryQuantity = z
+  .string()
+  .regex(/^\d+(Mi|Gi)$/, { error: 'must be a memory quantity such as "5Gi" or "5120Mi"' });
+
+const addonsSchema = z.strictObject({
+  /** Amazon VPC CNI (network policy enforcement is turned on). Default v1.20.4-eksbuild.2. */
+  vpcCni: addonVersion.default("v1.20.4-eksbuild.2"),
+  /** CoreDNS. Default v1.12.4-eksbuild.1. */
+  coredns: addonVersion.default("v1.12.4-eksbuild.1"),
+  /** kube-proxy; its minor must match the cluster version. Default v1.35.0-eksbuild.2. */
+  kubeProxy: addonVersion.default("v1.35.0-eksbuild.2"),
+  /** Amazon EBS CSI driver (persistent volumes). Default v1.48.0-eksbuild.2. */
+  ebsCsiDriver: addonVersion.default("v1.48.0-eksbuild.2"),
+});
+
+const chartsSchema = z.strictObject({
+  /** cluster-autoscaler chart (https://kubernetes.github.io/autoscaler). Default 9.46.6. */
+  clusterAutoscaler: chartVersion.default("9.46.6"),
+  /** metrics-server chart (https://kubernetes-sigs.github.io/metrics-server/). Default 3.12.2. */
+  metricsServer: chartVersion.default("3.12.2"),
+  /** aws-load-balancer-controller chart (https://aws.github.io/eks-charts). Default 1.13.0. */
+  awsLoadBalancerController: chartVersion.default("1.13.0"),
+  /** external-secrets chart (https://charts.external-secrets.io). Default 1.3.2. */
+  externalSecrets: chartVersion.default("1.3.2"),
+  /** aws-for-fluent-bit chart (https://aws.github.io/eks-charts). Default 0.2.1. */
+  fluentBit: chartVersion.default("0.2.1"),
+});
+
+const placeholderSchema = z.strictObject({
+  /** CPU each placeholder pod requests: most of a node, so one placeholder keeps one node warm. Default 3. */
+  cpu: cpuQuantity.default("3"),
+  /** Memory each placeholder pod requests. Default 5Gi (a c5.xlarge has 8 GiB, ~6.5 GiB allocatable). */
+  memory: memoryQuantity.default("5Gi"),
+});
+
 export const clusterSchema = z
   .strictObject({
     /** Kubernetes minor version. Default 1.35 (in EKS standard support until 2027-03). */
@@ -48,6 +90,20 @@ export const clusterSchema = z
         warmPlaceholders: count(0, 100).default(0),
       }),
     ),
+    /** Size of each placeholder pod on the Playwright pool (SPEC E6). */
+    placeholder: placeholderSchema.default(placeholderSchema.parse({})),
+    /** EKS managed add-on versions (SPEC E1). Check with `aws eks describe-addon-versions --kubernetes-version`. */
+    addons: addonsSchema.default(addonsSchema.parse({})),
+    /** Pinned Helm chart versions of the platform add-ons (SPEC E5). */
+    charts: chartsSchema.default(chartsSchema.parse({})),
+    /**
+     * Route 53 public hosted zone of `qualisys:domain`, where the certificate's validation records go (SPEC L1).
+     * Required when a domain is set. Default none.
+     */
+    hostedZoneId: z
+      .string()
+      .regex(/^Z[A-Z0-9]{4,31}$/, { error: "is not a Route 53 hosted zone id (Z…)" })
+      .optional(),
     /** Application namespaces this stack creates (SPEC E3). Default: the one named after the environment. */
     namespaces: z
       .array(z.enum(["dev", "staging", "production"]))
@@ -68,6 +124,14 @@ export const clusterSchema = z
         code: "custom",
         path: ["endpointPublicAccessCidrs"],
         message: "must not open the API to 0.0.0.0/0; list your office or VPN CIDRs, or leave it empty",
+      });
+    }
+    const proxyMinor = /^v(\d+\.\d+)\./.exec(cluster.addons.kubeProxy)?.[1];
+    if (proxyMinor && proxyMinor !== cluster.version) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["addons", "kubeProxy"],
+        message: `is for Kubernetes ${proxyMinor} but the cluster version is ${cluster.version}`,
       });
     }
     const pool = cluster.playwrightNodes;

@@ -207,6 +207,13 @@ export function parseStackConfig(raw: RawConfig): StackConfig {
       );
     }
   }
+  if (parsed.domain && parsed.cluster) {
+    rule(
+      parsed.cluster.hostedZoneId !== undefined,
+      "cluster.hostedZoneId",
+      `is required when qualisys:domain is set (the certificate for ${parsed.domain} is validated by DNS in that zone)`,
+    );
+  }
   if (parsed.network?.availabilityZones && region) {
     parsed.network.availabilityZones.forEach((az, i) =>
       rule(az.startsWith(region), `network.availabilityZones[${i}]`, `${az} is not in region ${region}`),

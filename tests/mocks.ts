@@ -83,6 +83,79 @@ export const typeOutputs: Record<string, (ctx: Context) => State> = {
       isolatedSubnetIds: ids("Isolated"),
     };
   },
+  "eks:index:Cluster": ({ region, inputs, name }) => {
+    const clusterName = inputs.name ?? name;
+    const id = hex(`eks/${clusterName}`, 32).toUpperCase();
+    const issuer = `oidc.eks.${region}.amazonaws.com/id/${id}`;
+    const endpoint = `https://${id}.gr7.${region}.eks.amazonaws.com`;
+    const kubeconfig = {
+      apiVersion: "v1",
+      kind: "Config",
+      clusters: [
+        { name: "kubernetes", cluster: { server: endpoint, "certificate-authority-data": "LS0tLS1CRUdJTi1NT0NL" } },
+      ],
+      contexts: [{ name: "aws", context: { cluster: "kubernetes", user: "aws" } }],
+      "current-context": "aws",
+      users: [
+        {
+          name: "aws",
+          user: {
+            exec: {
+              apiVersion: "client.authentication.k8s.io/v1beta1",
+              command: "aws",
+              args: ["eks", "get-token", "--cluster-name", clusterName, "--output", "json"],
+            },
+          },
+        },
+      ],
+    };
+    return {
+      kubeconfig,
+      kubeconfigJson: JSON.stringify(kubeconfig),
+      eksCluster: {
+        name: clusterName,
+        arn: `arn:aws:eks:${region}:${mockAccountId}:cluster/${clusterName}`,
+        endpoint,
+        version: inputs.version,
+        vpcConfig: { clusterSecurityGroupId: `sg-${hex(`eks-cluster-sg/${clusterName}`, 17)}` },
+      },
+      clusterSecurityGroupId: `sg-${hex(`eks-cluster-sg/${clusterName}`, 17)}`,
+      nodeSecurityGroupId: `sg-${hex(`eks-cluster-sg/${clusterName}`, 17)}`,
+      oidcIssuer: issuer,
+      oidcProviderUrl: `https://${issuer}`,
+      oidcProviderArn: `arn:aws:iam::${mockAccountId}:oidc-provider/${issuer}`,
+      instanceRoles: [],
+      defaultNodeGroupAsgName: "",
+    };
+  },
+  "eks:index:ManagedNodeGroup": ({ region, inputs, name }) => {
+    const nodeGroupName = inputs.nodeGroupName ?? name;
+    const uuidPart = uuid(`nodegroup/${nodeGroupName}`);
+    return {
+      nodeGroup: {
+        nodeGroupName,
+        arn: `arn:aws:eks:${region}:${mockAccountId}:nodegroup/${nodeGroupName}/${uuidPart}`,
+        status: "ACTIVE",
+        resources: [
+          { autoscalingGroups: [{ name: `eks-${nodeGroupName}-${uuidPart}` }], remoteAccessSecurityGroupId: "" },
+        ],
+      },
+      placementGroupName: "",
+    };
+  },
+  "aws:acm/certificate:Certificate": ({ inputs }) => ({
+    domainValidationOptions: [inputs.domainName, ...(inputs.subjectAlternativeNames ?? [])].map((domainName) => ({
+      domainName,
+      resourceRecordName: `_${hex(`acm/${domainName}`, 32)}.${domainName}.`,
+      resourceRecordType: "CNAME",
+      resourceRecordValue: `_${hex(`acm-value/${domainName}`, 32)}.acm-validations.aws.`,
+    })),
+  }),
+  "aws:route53/record:Record": ({ inputs }) => ({ fqdn: String(inputs.name).replace(/\.$/, "") }),
+  "aws:ec2/launchTemplate:LaunchTemplate": ({ name }) => ({ id: `lt-${hex(name, 17)}`, latestVersion: 1 }),
+  "aws:wafv2/webAcl:WebAcl": ({ region, inputs, name }) => ({
+    arn: `arn:aws:wafv2:${region}:${mockAccountId}:regional/webacl/${inputs.name ?? name}/${uuid(`waf/${name}`)}`,
+  }),
 };
 
 /** Answers for data sources (`aws.getCallerIdentity()` and friends). Unknown tokens fail loudly. */

@@ -1,0 +1,434 @@
+/**
+ * Every Kubernetes object the cluster component declares (SPEC E3, E4, E6, S2), as plain manifests built by pure
+ * functions. The component only turns them into resources; tests validate these same objects against the
+ * Kubernetes schemas.
+ */
+import type { IClusterSecretStore } from "@kubernetes-models/external-secrets/external-secrets.io/v1/ClusterSecretStore";
+import type { IExternalSecret } from "@kubernetes-models/external-secrets/external-secrets.io/v1/ExternalSecret";
+import type { IDeployment } from "kubernetes-models/apps/v1/Deployment";
+import type { ILimitRange } from "kubernetes-models/v1/LimitRange";
+import type { INamespace } from "kubernetes-models/v1/Namespace";
+import type { IResourceQuota } from "kubernetes-models/v1/ResourceQuota";
+import type { INetworkPolicySpec } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicySpec";
+import type { INetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicy";
+import type { IClusterRole } from "kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRole";
+import type { IClusterRoleBinding } from "kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding";
+import type { IPolicyRule } from "kubernetes-models/rbac.authorization.k8s.io/v1/PolicyRule";
+import type { IRoleBinding } from "kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding";
+import type { IPriorityClass } from "kubernetes-models/scheduling.k8s.io/v1/PriorityClass";
+import { appSecrets, platformNamespaces, secretName } from "../naming";
+import { cpuCores, instanceCapacity, memoryGiB, playwrightLabels, playwrightTaint, toleration } from "./pool";
+
+export interface Manifest {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  [field: string]: unknown;
+}
+
+/**
+ * Returns a manifest literal as a plain {@link Manifest} after the compiler has checked it against the kubernetes-models
+ * interface of its kind (type-only imports: nothing of those ESM packages is loaded at run time). A misspelt field is
+ * a type error in `npm run typecheck`; the tests then validate the values against the schemas at run time.
+ */
+export const typed = <T extends { apiVersion: string; kind: string }>(manifest: T): Manifest =>
+  manifest as unknown as Manifest;
+
+/** Kubernetes groups the access entries map the IAM roles to (SPEC E1). `system:` prefixes are reserved by EKS. */
+export const kubernetesGroups = {
+  devops: "qualisys:devops",
+  developer: "qualisys:developers",
+  cicd: "qualisys:ci-cd",
+} as const;
+
+/** Pod Security Standards per namespace (SPEC E3). */
+export type PodSecurityLevel = "privileged" | "baseline" | "restricted";
+
+export interface NamespacePlan {
+  name: string;
+  /** Level enforced; `restricted` is always audited and warned about. */
+  enforce: PodSecurityLevel;
+  /** Whether application secrets are synced into it. */
+  app: boolean;
+}
+
+/**
+ * The namespaces: the app ones enforce `restricted`; the Playwright pool `baseline` (browsers need a writable
+ * /dev/shm and sometimes run as root in vendor images); monitoring `privileged`, because node-exporter reads the
+ * host's /proc and /sys through hostPath and hostNetwork.
+ */
+export function namespacePlan(appNamespaces: string[]): NamespacePlan[] {
+  return [
+    ...appNamespaces.map((name) => ({ name, enforce: "restricted" as const, app: true })),
+    { name: platformNamespaces.playwright, enforce: "baseline", app: false },
+    { name: platformNamespaces.monitoring, enforce: "privileged", app: false },
+  ];
+}
+
+export function namespaceManifest(plan: NamespacePlan): Manifest {
+  return typed<INamespace>({
+    apiVersion: "v1",
+    kind: "Namespace",
+    metadata: {
+      name: plan.name,
+      labels: {
+        "pod-security.kubernetes.io/enforce": plan.enforce,
+        "pod-security.kubernetes.io/enforce-version": "latest",
+        "pod-security.kubernetes.io/audit": "restricted",
+        "pod-security.kubernetes.io/warn": "restricted",
+        "app.kubernetes.io/managed-by": "pulumi",
+      },
+    },
+  });
+}
+
+export interface PoolSize {
+  instanceType: string;
+  maxSize: number;
+}
+
+/** Quota of the Playwright namespace: no more than the pool can hold at its maximum size. */
+export function playwrightQuota(pool: PoolSize): Manifest {
+  const node = instanceCapacity[pool.instanceType];
+  if (!node) throw new Error(`no capacity known for ${pool.instanceType}; add it to components/cluster/pool.ts`);
+  return typed<IResourceQuota>({
+    apiVersion: "v1",
+    kind: "ResourceQuota",
+    metadata: { name: "playwright-pool", namespace: platformNamespaces.playwright },
+    spec: {
+      hard: {
+        "requests.cpu": String(node.cpu * pool.maxSize),
+        "requests.memory": `${node.memoryGiB * pool.maxSize}Gi`,
+        "limits.cpu": String(node.cpu * pool.maxSize * 2),
+        "limits.memory": `${node.memoryGiB * pool.maxSize}Gi`,
+        pods: String(pool.maxSize * 20),
+        "services.loadbalancers": "0",
+        "services.nodeports": "0",
+      },
+    },
+  });
+}
+
+/** Defaults and ceilings per container in the Playwright namespace, so a runner without requests still fits. */
+export function playwrightLimitRange(pool: PoolSize): Manifest {
+  const node = instanceCapacity[pool.instanceType];
+  return typed<ILimitRange>({
+    apiVersion: "v1",
+    kind: "LimitRange",
+    metadata: { name: "playwright-pool", namespace: platformNamespaces.playwright },
+    spec: {
+      limits: [
+        {
+          type: "Container",
+          defaultRequest: { cpu: "500m", memory: "1Gi" },
+          default: { cpu: "2", memory: "2Gi" },
+          max: { cpu: String(node.cpu), memory: `${node.memoryGiB}Gi` },
+        },
+      ],
+    },
+  });
+}
+
+export interface NetworkContext {
+  /** The VPC CIDR: the data tier (RDS, ElastiCache) lives there. */
+  vpcCidr: string;
+  /** Public subnet CIDRs: the ALB's addresses, which reach pods directly (target type `ip`). */
+  loadBalancerCidrs: string[];
+}
+
+const byName = (name: string) => ({ matchLabels: { "kubernetes.io/metadata.name": name } });
+const tcp = (...ports: number[]) => ports.map((port) => ({ protocol: "TCP" as const, port }));
+
+/**
+ * Default deny in both directions, then the allows each namespace needs (SPEC E3): DNS to CoreDNS; traffic
+ * within the namespace; scraping from monitoring; the ALB into app namespaces and monitoring (Grafana); the API
+ * server into monitoring's admission webhook; egress on
+ * 443 (AWS APIs, third-party APIs, sites under test); the data tier's ports inside the VPC for the apps and the
+ * exporters; the Playwright runners may also browse on 80.
+ */
+export function networkPolicies(namespace: NamespacePlan, network: NetworkContext): Manifest[] {
+  const ns = namespace.name;
+  const policy = (name: string, spec: Omit<INetworkPolicySpec, "podSelector">): Manifest =>
+    typed<INetworkPolicy>({
+      apiVersion: "networking.k8s.io/v1",
+      kind: "NetworkPolicy",
+      metadata: { name, namespace: ns },
+      spec: { podSelector: {}, ...spec },
+    });
+  const isMonitoring = ns === platformNamespaces.monitoring;
+  const isPlaywright = ns === platformNamespaces.playwright;
+  const policies = [
+    policy("default-deny", { policyTypes: ["Ingress", "Egress"] }),
+    policy("allow-dns", {
+      policyTypes: ["Egress"],
+      egress: [
+        {
+          to: [{ namespaceSelector: byName("kube-system"), podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }],
+          ports: [
+            { protocol: "UDP", port: 53 },
+            { protocol: "TCP", port: 53 },
+          ],
+        },
+      ],
+    }),
+    policy("allow-same-namespace", {
+      policyTypes: ["Ingress", "Egress"],
+      ingress: [{ from: [{ podSelector: {} }] }],
+      egress: [{ to: [{ podSelector: {} }] }],
+    }),
+    policy("allow-https-egress", {
+      policyTypes: ["Egress"],
+      egress: [{ to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: tcp(443, ...(isPlaywright ? [80] : [])) }],
+    }),
+  ];
+  if (!isMonitoring) {
+    policies.push(
+      policy("allow-monitoring-scrape", {
+        policyTypes: ["Ingress"],
+        ingress: [{ from: [{ namespaceSelector: byName(platformNamespaces.monitoring) }] }],
+      }),
+    );
+  } else {
+    policies.push(
+      // The API server calls the Prometheus operator's admission webhook (port 10250) from the control plane's
+      // network interfaces in the VPC; without this, PrometheusRule and ServiceMonitor changes are rejected.
+      policy("allow-control-plane-webhooks", {
+        policyTypes: ["Ingress"],
+        ingress: [{ from: [{ ipBlock: { cidr: network.vpcCidr } }], ports: tcp(10250) }],
+      }),
+      policy("allow-scrape-egress", {
+        policyTypes: ["Egress"],
+        // Prometheus scrapes pods in every namespace and the kubelets / node-exporters on the nodes (VPC addresses).
+        egress: [{ to: [{ namespaceSelector: {} }, { ipBlock: { cidr: network.vpcCidr } }] }],
+      }),
+    );
+  }
+  if (namespace.app || isMonitoring) {
+    policies.push(
+      policy("allow-from-load-balancer", {
+        policyTypes: ["Ingress"],
+        ingress: [{ from: network.loadBalancerCidrs.map((cidr) => ({ ipBlock: { cidr } })) }],
+      }),
+      policy("allow-data-tier", {
+        policyTypes: ["Egress"],
+        egress: [{ to: [{ ipBlock: { cidr: network.vpcCidr } }], ports: tcp(5432, 6379) }],
+      }),
+    );
+  }
+  return policies;
+}
+
+/** What developers may do in a namespace they deploy to: workloads, config, logs; never read Secrets. */
+const developerRules: IPolicyRule[] = [
+  {
+    apiGroups: ["", "apps", "batch", "autoscaling", "networking.k8s.io", "policy"],
+    resources: [
+      "pods",
+      "services",
+      "configmaps",
+      "deployments",
+      "statefulsets",
+      "replicasets",
+      "jobs",
+      "cronjobs",
+      "horizontalpodautoscalers",
+      "ingresses",
+      "poddisruptionbudgets",
+    ],
+    verbs: ["get", "list", "watch", "create", "update", "patch", "delete"],
+  },
+  { apiGroups: [""], resources: ["pods/log", "pods/portforward", "events"], verbs: ["get", "list", "watch", "create"] },
+  { apiGroups: ["external-secrets.io"], resources: ["externalsecrets"], verbs: ["get", "list", "watch"] },
+];
+
+/** What CI may do: roll out workloads and their config; no exec, no port-forward, no Secrets. */
+const deployerRules: IPolicyRule[] = [
+  {
+    apiGroups: ["", "apps", "batch", "autoscaling", "networking.k8s.io", "policy"],
+    resources: [
+      "services",
+      "configmaps",
+      "deployments",
+      "statefulsets",
+      "jobs",
+      "cronjobs",
+      "horizontalpodautoscalers",
+      "ingresses",
+      "poddisruptionbudgets",
+    ],
+    verbs: ["get", "list", "watch", "create", "update", "patch", "delete"],
+  },
+  { apiGroups: [""], resources: ["pods", "pods/log", "events"], verbs: ["get", "list", "watch"] },
+  { apiGroups: ["external-secrets.io"], resources: ["externalsecrets"], verbs: ["get", "list", "watch"] },
+];
+
+const subject = (group: string) => ({ kind: "Group" as const, apiGroup: "rbac.authorization.k8s.io", name: group });
+const roleRef = (name: string) => ({ apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole" as const, name });
+
+/**
+ * RBAC (SPEC E4, seed story 0.3 AC4): devops are cluster administrators; developers deploy to dev and staging and
+ * only read production; CI deploys to every app namespace of its stack (prod's CI role is itself assumable only
+ * from the approved production environment). Everyone may list namespaces and nodes, to switch contexts.
+ */
+export function rbac(appNamespaces: string[], productionNamespace = "production"): Manifest[] {
+  const apiVersion = "rbac.authorization.k8s.io/v1";
+  const clusterRole = (name: string, rules: IPolicyRule[]) =>
+    typed<IClusterRole>({ apiVersion, kind: "ClusterRole", metadata: { name }, rules });
+  const clusterRoleBinding = (name: string, role: string, groups: string[]) =>
+    typed<IClusterRoleBinding>({
+      apiVersion,
+      kind: "ClusterRoleBinding",
+      metadata: { name },
+      roleRef: roleRef(role),
+      subjects: groups.map(subject),
+    });
+  const roleBinding = (namespace: string, name: string, role: string, group: string) =>
+    typed<IRoleBinding>({
+      apiVersion,
+      kind: "RoleBinding",
+      metadata: { name, namespace },
+      roleRef: roleRef(role),
+      subjects: [subject(group)],
+    });
+  return [
+    clusterRole("qualisys:developer", developerRules),
+    clusterRole("qualisys:deployer", deployerRules),
+    clusterRole("qualisys:cluster-reader", [
+      { apiGroups: [""], resources: ["namespaces", "nodes"], verbs: ["get", "list", "watch"] },
+    ]),
+    clusterRoleBinding("qualisys:devops-cluster-admin", "cluster-admin", [kubernetesGroups.devops]),
+    clusterRoleBinding("qualisys:cluster-reader", "qualisys:cluster-reader", [
+      kubernetesGroups.developer,
+      kubernetesGroups.cicd,
+    ]),
+    ...appNamespaces.flatMap((ns) => [
+      roleBinding(
+        ns,
+        "developers",
+        ns === productionNamespace ? "view" : "qualisys:developer",
+        kubernetesGroups.developer,
+      ),
+      roleBinding(ns, "ci-cd", "qualisys:deployer", kubernetesGroups.cicd),
+    ]),
+    // Developers read what runs on the Playwright pool (to debug their test runs).
+    roleBinding(platformNamespaces.playwright, "developers", "view", kubernetesGroups.developer),
+  ];
+}
+
+export const placeholderPriorityClassName = "playwright-placeholder";
+
+/** Below every real pod (default priority 0), never preempts anything itself (SPEC E6). */
+export function placeholderPriorityClass(): Manifest {
+  return typed<IPriorityClass>({
+    apiVersion: "scheduling.k8s.io/v1",
+    kind: "PriorityClass",
+    metadata: { name: placeholderPriorityClassName },
+    value: -10,
+    preemptionPolicy: "Never",
+    globalDefault: false,
+    description: "Pause pods that keep Playwright nodes warm; any real pod preempts them.",
+  });
+}
+
+export interface PlaceholderArgs {
+  replicas: number;
+  cpu: string;
+  memory: string;
+  instanceType: string;
+}
+
+/**
+ * Pause pods on the Playwright pool (SPEC E6): each requests most of a node, so `replicas` nodes stay up; one per
+ * node (anti-affinity). A real runner preempts one, the placeholder goes Pending, and cluster-autoscaler adds a
+ * node for it, so warm capacity refills itself.
+ */
+export function placeholderDeployment(args: PlaceholderArgs): Manifest {
+  const node = instanceCapacity[args.instanceType];
+  if (node && (cpuCores(args.cpu) >= node.cpu || memoryGiB(args.memory) >= node.memoryGiB)) {
+    throw new Error(
+      `placeholder (${args.cpu} CPU, ${args.memory}) cannot fit on a ${args.instanceType} (${node.cpu} vCPU, ${node.memoryGiB} GiB)`,
+    );
+  }
+  const labels = { "app.kubernetes.io/name": "playwright-placeholder" };
+  const resources = { cpu: args.cpu, memory: args.memory };
+  return typed<IDeployment>({
+    apiVersion: "apps/v1",
+    kind: "Deployment",
+    metadata: { name: "playwright-placeholder", namespace: platformNamespaces.playwright, labels },
+    spec: {
+      replicas: args.replicas,
+      selector: { matchLabels: labels },
+      template: {
+        metadata: { labels },
+        spec: {
+          priorityClassName: placeholderPriorityClassName,
+          terminationGracePeriodSeconds: 0,
+          automountServiceAccountToken: false,
+          nodeSelector: { ...playwrightLabels },
+          tolerations: [toleration(playwrightTaint)],
+          affinity: {
+            podAntiAffinity: {
+              requiredDuringSchedulingIgnoredDuringExecution: [
+                { labelSelector: { matchLabels: labels }, topologyKey: "kubernetes.io/hostname" },
+              ],
+            },
+          },
+          securityContext: { runAsNonRoot: true, runAsUser: 65535, seccompProfile: { type: "RuntimeDefault" } },
+          containers: [
+            {
+              name: "pause",
+              image: "registry.k8s.io/pause:3.10",
+              resources: { requests: resources, limits: resources },
+              securityContext: {
+                allowPrivilegeEscalation: false,
+                readOnlyRootFilesystem: true,
+                capabilities: { drop: ["ALL"] },
+              },
+            },
+          ],
+        },
+      },
+    },
+  });
+}
+
+/** The ClusterSecretStore every namespace syncs from (CONTRACTS: `aws-secrets-manager`). */
+export const clusterSecretStoreName = "aws-secrets-manager";
+
+export function clusterSecretStore(args: { region: string; namespace: string; serviceAccount: string }): Manifest {
+  return typed<IClusterSecretStore>({
+    apiVersion: "external-secrets.io/v1",
+    kind: "ClusterSecretStore",
+    metadata: { name: clusterSecretStoreName },
+    spec: {
+      provider: {
+        aws: {
+          service: "SecretsManager",
+          region: args.region,
+          // IRSA: the controller's own service account, whose role may read only `<prefix>/*`.
+          auth: { jwt: { serviceAccountRef: { name: args.serviceAccount, namespace: args.namespace } } },
+        },
+      },
+    },
+  });
+}
+
+/**
+ * One ExternalSecret per application secret per app namespace (SPEC S2): a Kubernetes Secret of the same name with
+ * the value under `value`. One each, so a secret still empty (filled out of band) does not block the others.
+ */
+export function externalSecrets(prefix: string, namespace: string): Manifest[] {
+  return appSecrets.map((secret) =>
+    typed<IExternalSecret>({
+      apiVersion: "external-secrets.io/v1",
+      kind: "ExternalSecret",
+      metadata: { name: secret, namespace },
+      spec: {
+        refreshInterval: "1h",
+        secretStoreRef: { kind: "ClusterSecretStore", name: clusterSecretStoreName },
+        target: { name: secret, creationPolicy: "Owner" },
+        data: [{ secretKey: "value", remoteRef: { key: secretName(prefix, secret) } }],
+      },
+    }),
+  );
+}

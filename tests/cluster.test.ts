@@ -1,0 +1,368 @@
+/**
+ * The cluster area (SPEC E1–E6, I3, L1, S2), read from the harness record of every stack: pools, control plane,
+ * add-ons, IRSA trust, every Kubernetes object validated against the Kubernetes schemas, the warm pool and the edge.
+ */
+import { parseStackConfig } from "../config/schema";
+import { engineConfig, readStackFile, runStack, stacks, type RecordedResource, type StackRun } from "./harness";
+import { validateManifests, type ValidationResult } from "./kubernetes/validate";
+import { byId, jsonInput, named, ofType } from "./record";
+import { appSecrets } from "../components/naming";
+
+const runs: Record<string, StackRun> = {};
+const validations: Record<string, ValidationResult[]> = {};
+let withDomain: StackRun;
+
+const configOf = (stack: string) => {
+  const { values, secretKeys } = engineConfig(readStackFile(stack).config);
+  return parseStackConfig({ project: "qualisys", stack, values, secretKeys });
+};
+
+/** The Kubernetes objects a run declares (Helm releases are charts, not objects; validated by their tests). */
+const kubernetesObjects = (run: StackRun) =>
+  run.resources.filter((r) => r.type.startsWith("kubernetes:") && r.type !== "kubernetes:helm.sh/v3:Release");
+
+beforeAll(async () => {
+  for (const stack of stacks) runs[stack] = await runStack(stack);
+  // One child process for all stacks: loading the models dominates the cost of validating.
+  const objects = stacks.map((stack) => kubernetesObjects(runs[stack]).map((r) => r.inputs));
+  const results = validateManifests(objects.flat());
+  let offset = 0;
+  for (const [i, stack] of stacks.entries()) {
+    validations[stack] = results.slice(offset, offset + objects[i].length);
+    offset += objects[i].length;
+  }
+  const dev = readStackFile("dev").config;
+  withDomain = await runStack("dev", {
+    config: {
+      ...dev,
+      "qualisys:domain": "qualisys.example.com",
+      "qualisys:cluster": { ...(dev["qualisys:cluster"] as object), hostedZoneId: "Z0123456789ABCDEFGHIJ" },
+    },
+  });
+});
+
+const pool = (run: StackRun, name: string) => named(run, "eks:index:ManagedNodeGroup", `qualisys-${run.stack}-${name}`);
+
+describe.each(stacks)("stack %s", (stack) => {
+  const cfg = () => configOf(stack);
+  const k8sOf = (kind: string) => kubernetesObjects(runs[stack]).filter((r) => r.inputs.kind === kind);
+
+  it("runs without errors", () => {
+    expect(runs[stack].error).toBeUndefined();
+  });
+
+  it("taints, labels and sizes the Playwright pool from the stack file, leaving desired size to the autoscaler", () => {
+    const group = pool(runs[stack], "playwright");
+    const { playwrightNodes, nodeAmiReleaseVersion } = cfg().cluster;
+    expect(group.remote).toBe(true);
+    expect(group.inputs.taints).toEqual([{ key: "dedicated", value: "playwright", effect: "NO_SCHEDULE" }]);
+    expect(group.inputs.labels).toMatchObject({ dedicated: "playwright" });
+    expect(group.inputs.instanceTypes).toEqual([playwrightNodes.instanceType]);
+    expect(group.inputs.scalingConfig).toMatchObject({
+      minSize: playwrightNodes.minSize,
+      maxSize: playwrightNodes.maxSize,
+    });
+    expect(group.inputs.ignoreScalingChanges).toBe(true);
+    expect(group.inputs.releaseVersion).toBe(nodeAmiReleaseVersion);
+  });
+
+  it("sizes the general pool 2–10 on t3.medium, untainted", () => {
+    const group = pool(runs[stack], "general");
+    expect(group.inputs.scalingConfig).toMatchObject({ minSize: 2, maxSize: 10 });
+    expect(group.inputs.instanceTypes).toEqual(["t3.medium"]);
+    expect(group.inputs.taints ?? []).toEqual([]);
+    expect(group.inputs.ignoreScalingChanges).toBe(true);
+  });
+
+  it.each(["general", "playwright"])("launches %s nodes with IMDSv2 only and an encrypted gp3 root volume", (name) => {
+    const run = runs[stack];
+    const template = byId(run, (pool(run, name).inputs.launchTemplate as { id: string }).id)!;
+    expect(template.type).toBe("aws:ec2/launchTemplate:LaunchTemplate");
+    expect(template.inputs.metadataOptions).toMatchObject({ httpTokens: "required", httpPutResponseHopLimit: 1 });
+    const [root] = template.inputs.blockDeviceMappings as { deviceName: string; ebs: Record<string, unknown> }[];
+    expect(root.ebs).toMatchObject({ encrypted: "true", volumeType: "gp3" });
+    const eks = ofType(run, "eks:index:Cluster")[0];
+    expect(template.inputs.vpcSecurityGroupIds).toEqual([
+      eks.outputs.clusterSecurityGroupId,
+      named(run, "aws:ec2/securityGroup:SecurityGroup", `qualisys-${stack}-nodes`).outputs.id ??
+        named(run, "aws:ec2/securityGroup:SecurityGroup", `qualisys-${stack}-nodes`).id,
+    ]);
+  });
+
+  it("tags the Playwright pool's auto scaling group so cluster-autoscaler can scale it from zero", () => {
+    const run = runs[stack];
+    const asg = (pool(run, "playwright").outputs.nodeGroup as any).resources[0].autoscalingGroups[0].name;
+    const tags = ofType(run, "aws:autoscaling/tag:Tag")
+      .filter((t) => t.inputs.autoscalingGroupName === asg)
+      .map((t) => t.inputs.tag);
+    expect(tags).toEqual(
+      expect.arrayContaining([
+        {
+          key: "k8s.io/cluster-autoscaler/node-template/label/dedicated",
+          value: "playwright",
+          propagateAtLaunch: false,
+        },
+        {
+          key: "k8s.io/cluster-autoscaler/node-template/taint/dedicated",
+          value: "playwright:NoSchedule",
+          propagateAtLaunch: false,
+        },
+      ]),
+    );
+  });
+
+  it("encrypts secrets with the EKS key, logs api/audit/authenticator and keeps the API endpoint private", () => {
+    const run = runs[stack];
+    const eks = ofType(run, "eks:index:Cluster")[0];
+    expect(eks.inputs).toMatchObject({
+      name: `qualisys-${stack}`,
+      encryptionConfigKeyArn: named(run, "aws:kms/key:Key", `qualisys-${stack}-eks`).outputs.arn,
+      endpointPrivateAccess: true,
+      endpointPublicAccess: false,
+      authenticationMode: "API",
+      skipDefaultNodeGroup: true,
+      createOidcProvider: true,
+    });
+    expect(eks.inputs.publicAccessCidrs).toBeUndefined();
+    expect(eks.inputs.enabledClusterLogTypes).toEqual(expect.arrayContaining(["api", "audit", "authenticator"]));
+    const group = ofType(run, "aws:cloudwatch/logGroup:LogGroup").find(
+      (g) => g.inputs.name === `/aws/eks/qualisys-${stack}/cluster`,
+    )!;
+    expect(group.inputs.kmsKeyId).toEqual(named(run, "aws:kms/key:Key", `qualisys-${stack}-logs`).outputs.arn);
+    expect(group.inputs.retentionInDays).toBe(cfg().logRetentionDays);
+    expect(eks.dependencies).toContain(group.urn);
+  });
+
+  it("protects the cluster from deletion in prod only", () => {
+    const eks = ofType(runs[stack], "eks:index:Cluster")[0];
+    expect([eks.options.protect, eks.inputs.deletionProtection]).toEqual([stack === "prod", stack === "prod"]);
+  });
+
+  it("maps the devops, developer and cicd roles to Kubernetes groups through access entries", () => {
+    const run = runs[stack];
+    const entries = ofType(run, "eks:index:Cluster")[0].inputs.accessEntries as Record<string, any>;
+    const role = (r: string) => named(run, "aws:iam/role:Role", `qualisys-${stack}-${r}`).outputs.arn;
+    expect(
+      Object.fromEntries(Object.entries(entries).map(([k, e]) => [k, [e.principalArn, e.kubernetesGroups]])),
+    ).toEqual({
+      devops: [role("devops"), ["qualisys:devops"]],
+      developer: [role("developer"), ["qualisys:developers"]],
+      cicd: [role("cicd"), ["qualisys:ci-cd"]],
+    });
+  });
+
+  it("pins the managed add-ons, with network policy enforcement on in the VPC CNI", () => {
+    const run = runs[stack];
+    const { addons } = cfg().cluster;
+    const eks = ofType(run, "eks:index:Cluster")[0];
+    expect(eks.inputs.corednsAddonOptions).toMatchObject({ version: addons.coredns });
+    expect(eks.inputs.kubeProxyAddonOptions).toMatchObject({ version: addons.kubeProxy });
+    const addon = (n: string) => ofType(run, "aws:eks/addon:Addon").find((a) => a.inputs.addonName === n)!;
+    expect(addon("vpc-cni").inputs.addonVersion).toBe(addons.vpcCni);
+    expect(JSON.parse(addon("vpc-cni").inputs.configurationValues as string)).toEqual({ enableNetworkPolicy: "true" });
+    expect(addon("aws-ebs-csi-driver").inputs.addonVersion).toBe(addons.ebsCsiDriver);
+  });
+
+  it("installs each Helm add-on from its official repository at the pinned chart version", () => {
+    const releases = ofType(runs[stack], "kubernetes:helm.sh/v3:Release");
+    const { charts } = cfg().cluster;
+    const actual = Object.fromEntries(
+      releases.map((r) => [r.inputs.chart, [(r.inputs.repositoryOpts as { repo: string }).repo, r.inputs.version]]),
+    );
+    expect(actual).toEqual({
+      "cluster-autoscaler": ["https://kubernetes.github.io/autoscaler", charts.clusterAutoscaler],
+      "metrics-server": ["https://kubernetes-sigs.github.io/metrics-server/", charts.metricsServer],
+      "aws-load-balancer-controller": ["https://aws.github.io/eks-charts", charts.awsLoadBalancerController],
+      "external-secrets": ["https://charts.external-secrets.io", charts.externalSecrets],
+      "aws-for-fluent-bit": ["https://aws.github.io/eks-charts", charts.fluentBit],
+    });
+    for (const r of releases) expect(r.inputs.version).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+
+  it("trusts every IRSA role for exactly one service account of this cluster, the one its chart runs as", () => {
+    const run = runs[stack];
+    const eks = ofType(run, "eks:index:Cluster")[0];
+    const issuer = eks.outputs.oidcIssuer as string;
+    const irsa = ofType(run, "aws:iam/role:Role").filter((r) =>
+      /Federated.*oidc\.eks/.test(String(r.inputs.assumeRolePolicy)),
+    );
+    const subjects = Object.fromEntries(
+      irsa.map((role) => {
+        const [statement, ...rest] = jsonInput(role, "assumeRolePolicy").Statement;
+        expect(rest).toEqual([]);
+        expect(statement.Principal).toEqual({ Federated: eks.outputs.oidcProviderArn });
+        expect(statement.Condition.StringEquals[`${issuer}:aud`]).toBe("sts.amazonaws.com");
+        return [role.name.replace(`qualisys-${stack}-`, ""), statement.Condition.StringEquals[`${issuer}:sub`]];
+      }),
+    );
+    expect(subjects).toEqual({
+      "vpc-cni": "system:serviceaccount:kube-system:aws-node",
+      "ebs-csi-driver": "system:serviceaccount:kube-system:ebs-csi-controller-sa",
+      "cluster-autoscaler": "system:serviceaccount:kube-system:cluster-autoscaler",
+      "aws-load-balancer-controller": "system:serviceaccount:kube-system:aws-load-balancer-controller",
+      "external-secrets": "system:serviceaccount:external-secrets:external-secrets",
+      "fluent-bit": "system:serviceaccount:kube-system:aws-for-fluent-bit",
+    });
+    // The chart's service account carries that role and the name the trust expects.
+    const release = (chart: string) =>
+      ofType(run, "kubernetes:helm.sh/v3:Release").find((r) => r.inputs.chart === chart)!;
+    const sa = (chart: string, path: string[]) => path.reduce<any>((v, k) => v[k], release(chart).inputs.values);
+    const roleArn = (r: string) => named(run, "aws:iam/role:Role", `qualisys-${stack}-${r}`).outputs.arn;
+    expect(sa("cluster-autoscaler", ["rbac", "serviceAccount"])).toMatchObject({
+      name: "cluster-autoscaler",
+      annotations: { "eks.amazonaws.com/role-arn": roleArn("cluster-autoscaler") },
+    });
+    expect(sa("aws-load-balancer-controller", ["serviceAccount"])).toMatchObject({
+      name: "aws-load-balancer-controller",
+      annotations: { "eks.amazonaws.com/role-arn": roleArn("aws-load-balancer-controller") },
+    });
+    expect(sa("external-secrets", ["serviceAccount"])).toMatchObject({
+      name: "external-secrets",
+      annotations: { "eks.amazonaws.com/role-arn": roleArn("external-secrets") },
+    });
+    expect(sa("aws-for-fluent-bit", ["serviceAccount"])).toMatchObject({
+      name: "aws-for-fluent-bit",
+      annotations: { "eks.amazonaws.com/role-arn": roleArn("fluent-bit") },
+    });
+  });
+
+  it("puts no write action on `*` without a condition in any cluster IAM policy", () => {
+    const readOnly = (action: string) => /^[a-z0-9-]+:(Describe|Get|List)/.test(action);
+    const policies = ofType(runs[stack], "aws:iam/rolePolicy:RolePolicy").filter((p) => p.parent?.includes("Cluster"));
+    expect(policies.length).toBe(4);
+    for (const policy of policies) {
+      for (const s of jsonInput(policy, "policy").Statement) {
+        const actions = [s.Action].flat() as string[];
+        if ([s.Resource].flat().includes("*") && !actions.every(readOnly))
+          expect([policy.name, s.Sid, s.Condition]).toEqual([policy.name, s.Sid, expect.any(Object)]);
+      }
+    }
+  });
+
+  it("declares only Kubernetes objects that validate against the Kubernetes schemas", () => {
+    const results = validations[stack];
+    expect(results.length).toBeGreaterThan(30);
+    const failures = results.filter((r) => !r.ok && !r.unsupported);
+    expect(failures).toEqual([]);
+    // The only kind without a published model: the load balancer controller's IngressClassParams CRD.
+    expect(results.filter((r) => r.unsupported).map((r) => r.kind)).toEqual(["IngressClassParams"]);
+  });
+
+  it("creates the app, playwright-pool and monitoring namespaces with Pod Security Standards labels", () => {
+    const names = k8sOf("Namespace").map((n) => (n.inputs.metadata as any).name);
+    expect(names.sort()).toEqual(
+      [...cfg().cluster.namespaces, "external-secrets", "monitoring", "playwright-pool"].sort(),
+    );
+    for (const ns of k8sOf("Namespace")) {
+      expect((ns.inputs.metadata as any).labels["pod-security.kubernetes.io/enforce"]).toMatch(
+        /^(restricted|baseline|privileged)$/,
+      );
+    }
+    expect(k8sOf("ResourceQuota").map((q) => (q.inputs.metadata as any).namespace)).toEqual(["playwright-pool"]);
+    expect(k8sOf("LimitRange").map((q) => (q.inputs.metadata as any).namespace)).toEqual(["playwright-pool"]);
+  });
+
+  it("denies all traffic by default in every platform and app namespace", () => {
+    const denies = k8sOf("NetworkPolicy").filter((p) => (p.inputs.metadata as any).name === "default-deny");
+    expect(denies.map((p) => (p.inputs.metadata as any).namespace).sort()).toEqual(
+      [...cfg().cluster.namespaces, "monitoring", "playwright-pool"].sort(),
+    );
+    for (const p of denies) expect(p.inputs.spec).toEqual({ podSelector: {}, policyTypes: ["Ingress", "Egress"] });
+  });
+
+  it("keeps placeholder pods on the Playwright pool only, at a priority every real pod preempts", () => {
+    const run = runs[stack];
+    const group = pool(run, "playwright");
+    const [deployment] = k8sOf("Deployment");
+    const podSpec = (deployment.inputs.spec as any).template.spec;
+    const [taint] = group.inputs.taints as { key: string; value: string; effect: string }[];
+    const eksEffect: Record<string, string> = { NoSchedule: "NO_SCHEDULE", NoExecute: "NO_EXECUTE" };
+    expect(podSpec.tolerations).toHaveLength(1);
+    const [tol] = podSpec.tolerations;
+    expect([tol.key, tol.operator, tol.value, eksEffect[tol.effect]]).toEqual([
+      taint.key,
+      "Equal",
+      taint.value,
+      taint.effect,
+    ]);
+    expect(group.inputs.labels).toMatchObject(podSpec.nodeSelector);
+    expect(Object.keys(podSpec.nodeSelector).length).toBeGreaterThan(0);
+    expect((deployment.inputs.spec as any).replicas).toBe(cfg().cluster.playwrightNodes.warmPlaceholders);
+    const [priority] = k8sOf("PriorityClass");
+    expect(podSpec.priorityClassName).toBe((priority.inputs.metadata as any).name);
+    expect(priority.inputs).toMatchObject({ preemptionPolicy: "Never", globalDefault: false });
+    expect(priority.inputs.value).toBeLessThan(0);
+  });
+
+  it("syncs every application secret into each app namespace from the aws-secrets-manager store", () => {
+    const [store] = k8sOf("ClusterSecretStore");
+    expect((store.inputs.metadata as any).name).toBe("aws-secrets-manager");
+    expect((store.inputs.spec as any).provider.aws).toMatchObject({ service: "SecretsManager", region: "us-east-1" });
+    for (const ns of cfg().cluster.namespaces) {
+      const synced = k8sOf("ExternalSecret").filter((e) => (e.inputs.metadata as any).namespace === ns);
+      expect(synced.map((e) => (e.inputs.spec as any).data[0].remoteRef.key).sort()).toEqual(
+        appSecrets.map((s) => `qualisys-${stack}/${s}`).sort(),
+      );
+      for (const e of synced)
+        expect((e.inputs.spec as any).secretStoreRef).toEqual({
+          kind: "ClusterSecretStore",
+          name: "aws-secrets-manager",
+        });
+    }
+  });
+
+  it("rate-limits each IP to 1000 requests a minute and applies the AWS common rules; no domain, no certificate", () => {
+    const run = runs[stack];
+    const [acl] = ofType(run, "aws:wafv2/webAcl:WebAcl");
+    expect(acl.inputs.scope).toBe("REGIONAL");
+    const rules = acl.inputs.rules as any[];
+    expect(rules.map((r) => r.statement.rateBasedStatement).filter(Boolean)).toEqual([
+      { limit: 1000, evaluationWindowSec: 60, aggregateKeyType: "IP" },
+    ]);
+    expect(rules.map((r) => r.statement.managedRuleGroupStatement?.name)).toContain("AWSManagedRulesCommonRuleSet");
+    expect(ofType(run, "aws:acm/certificate:Certificate")).toEqual([]);
+    expect(ofType(run, "aws:route53/record:Record")).toEqual([]);
+    expect(
+      (run.outputs.ingressAnnotations as Record<string, string>)["alb.ingress.kubernetes.io/load-balancer-name"],
+    ).toBe(`qualisys-${stack}-alb`);
+  });
+});
+
+describe("with a domain", () => {
+  it("validates a certificate for app, api and grafana in the hosted zone and redirects HTTP to HTTPS", () => {
+    expect(withDomain.error).toBeUndefined();
+    const [cert] = ofType(withDomain, "aws:acm/certificate:Certificate");
+    expect([cert.inputs.domainName, ...(cert.inputs.subjectAlternativeNames as string[])]).toEqual([
+      "app.qualisys.example.com",
+      "api.qualisys.example.com",
+      "grafana.qualisys.example.com",
+    ]);
+    expect(cert.inputs.validationMethod).toBe("DNS");
+    const records = ofType(withDomain, "aws:route53/record:Record");
+    expect(records.map((r) => r.inputs.zoneId)).toEqual(Array(3).fill("Z0123456789ABCDEFGHIJ"));
+    const annotations = withDomain.outputs.ingressAnnotations as Record<string, string>;
+    expect(annotations["alb.ingress.kubernetes.io/ssl-redirect"]).toBe("443");
+    expect(annotations["alb.ingress.kubernetes.io/certificate-arn"]).toBe(
+      ofType(withDomain, "aws:acm/certificateValidation:CertificateValidation")[0].outputs.certificateArn,
+    );
+  });
+});
+
+describe("Kubernetes schema validation", () => {
+  const deployment = () =>
+    structuredClone(
+      kubernetesObjects(runs.dev).find((r: RecordedResource) => r.inputs.kind === "Deployment")!.inputs,
+    ) as any;
+
+  it("rejects a typo in a required field and a value of the wrong type", () => {
+    const misspelt = deployment();
+    misspelt.spec.template.spec.containrs = misspelt.spec.template.spec.containers;
+    delete misspelt.spec.template.spec.containers;
+    const wrongType = deployment();
+    wrongType.spec.replicas = "two";
+    const [a, b, c] = validateManifests([deployment(), misspelt, wrongType]);
+    expect(a.ok).toBe(true);
+    expect(b).toMatchObject({ ok: false, error: expect.stringMatching(/containers/) });
+    expect(c).toMatchObject({ ok: false, error: expect.stringMatching(/replicas/) });
+  });
+});
