@@ -80,6 +80,12 @@ export const typeOutputs: Record<string, (ctx: Context) => State> = {
     name: inputs.name ?? name,
     arn: `arn:aws:cloudwatch:${region}:${mockAccountId}:alarm:${inputs.name ?? name}`,
   }),
+  "random:index/randomPassword:RandomPassword": ({ name, inputs }) => ({
+    result: hex(`password/${name}`, inputs.length ?? 16),
+  }),
+  "aws:secretsmanager/secret:Secret": ({ region, inputs, name }) => ({
+    arn: `arn:aws:secretsmanager:${region}:${mockAccountId}:secret:${inputs.name ?? name}-${hex(name, 6)}`,
+  }),
   "awsx:ec2:Vpc": ({ name, inputs }) => {
     const specs: { type: string; cidrBlocks?: string[] }[] = inputs.subnetSpecs ?? [];
     const ids = (type: string) =>

@@ -26,7 +26,10 @@ it.each(parsed.map((d) => [d.file, d] as const))("%s: every panel has at least o
     const exprs = (panel.targets ?? []).map((t) => t.expr?.trim() ?? "");
     // The panel's title is in the compared value, so a failure names the panel.
     expect({ panel: panel.title, hasQuery: exprs.length > 0 }).toEqual({ panel: panel.title, hasQuery: true });
-    expect({ panel: panel.title, empty: exprs.filter((e) => e === "").length }).toEqual({ panel: panel.title, empty: 0 });
+    expect({ panel: panel.title, empty: exprs.filter((e) => e === "").length }).toEqual({
+      panel: panel.title,
+      empty: 0,
+    });
   }
 });
 

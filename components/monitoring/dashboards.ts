@@ -27,7 +27,9 @@ export interface Panel {
 }
 
 export function dashboards(directory = dashboardsDirectory): Dashboard[] {
-  return readdirSync(directory)
+  // Spread: an array built by this module's realm (node:fs returns one from Node's, which serializers under a
+  // test VM do not recognise as an array).
+  return [...readdirSync(directory)]
     .filter((file) => file.endsWith(".json"))
     .sort()
     .map((file) => {
