@@ -5,10 +5,18 @@
  */
 import { loadConfig } from "./config";
 import { currentAccount } from "./components/account";
+import { Alerting } from "./components/alerting";
 import { Identity } from "./components/identity";
 import { EncryptionKeys } from "./components/keys";
 import { Cluster } from "./components/cluster";
-import { clusterLogGroupName, clusterName, logGroupPrefix } from "./components/naming";
+import {
+  cacheReplicationGroupId,
+  clusterLogGroupName,
+  clusterName,
+  databaseIdentifier,
+  loadBalancerName,
+  logGroupPrefix,
+} from "./components/naming";
 import { Network } from "./components/network";
 
 export default async function main() {
@@ -68,6 +76,22 @@ export default async function main() {
     protect: config.protect,
   });
 
+  // CloudWatch alarms and the budget name the data tier and the ALB by their fixed names, so they need neither
+  // component's outputs and exist from the first deploy on (SPEC O3).
+  const alerting = new Alerting(prefix, {
+    account,
+    prefix,
+    snsKeyArn: keys.arns.sns,
+    databaseIdentifier: databaseIdentifier(prefix),
+    cacheReplicationGroupId: cacheReplicationGroupId(prefix),
+    cacheShards: config.cache.shards,
+    cacheReplicasPerShard: config.cache.replicasPerShard,
+    loadBalancerName: loadBalancerName(prefix),
+    thresholds: config.alerting,
+    monthlyBudgetUsd: config.monthlyBudgetUsd,
+    budgetAlertEmails: config.budgetAlertEmails,
+  });
+
   return {
     vpcId: network.vpcId,
     publicSubnetIds: network.publicSubnetIds,
@@ -93,5 +117,6 @@ export default async function main() {
     webAclArn: cluster.webAclArn,
     ...(config.domain ? { certificateArn: cluster.certificateArn } : {}),
     containerLogGroupName: cluster.containerLogGroupName,
+    alarmTopicArn: alerting.topicArn,
   };
 }

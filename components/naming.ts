@@ -48,3 +48,12 @@ export type PlatformSecret = (typeof platformSecrets)[number];
 /** The Secrets Manager name of a secret of this stack. */
 export const secretName = (prefix: string, secret: AppSecret | PlatformSecret) =>
   (platformSecrets as readonly string[]).includes(secret) ? `${prefix}/platform/${secret}` : `${prefix}/${secret}`;
+
+/**
+ * The load balancer controller's IngressGroup: every platform ingress (app, api, grafana) carries
+ * `alb.ingress.kubernetes.io/group.name` with this value, so they share the one ALB named `loadBalancerName`.
+ */
+export const albIngressGroup = (prefix: string) => prefix;
+
+/** Grafana's public hostname under the configured domain (SPEC L1). */
+export const grafanaHost = (domain: string) => `grafana.${domain}`;

@@ -65,6 +65,19 @@ describe("the stack files", () => {
     expect(dev.cache).toMatchObject({ shards: 2, replicasPerShard: 1 });
     expect(dev.registry.repositories).toEqual(["qualisys-api", "qualisys-web", "playwright-runner"]);
     expect(dev.cluster.endpointPublicAccessCidrs).toEqual([]);
+    expect(dev.alerting).toEqual({
+      rdsCpuPercent: 80,
+      rdsCpuPeriods: 3,
+      redisMemoryPercent: 80,
+      redisMemoryPeriods: 2,
+      alb5xxPerFiveMinutes: 50,
+      alb5xxPeriods: 2,
+    });
+    expect(dev.monitoring).toMatchObject({
+      prometheusRetentionDays: 15,
+      prometheusStorageGb: 50,
+      storageClassName: "gp2",
+    });
     expect(configs.prod.cluster.namespaces).toEqual(["production"]);
     expect(configs.prod.identity.githubSubjects).toEqual(["environment:production"]);
   });
@@ -341,6 +354,48 @@ const badConfigs: { name: string; stack: string; breakIt: (c: YamlConfig) => voi
     breakIt: (c) => (c["qualisys:budgetAlertEmails"] = ["devops-at-example"]),
     key: "qualisys:budgetAlertEmails[0]",
     problem: /not an e-mail address/,
+  },
+  {
+    name: "alarm threshold above 100%",
+    stack: "dev",
+    breakIt: (c) => (c["qualisys:alerting"] = { rdsCpuPercent: 120 }),
+    key: "qualisys:alerting.rdsCpuPercent",
+    problem: /percentage of at most 100/,
+  },
+  {
+    name: "alarm evaluation of zero periods",
+    stack: "dev",
+    breakIt: (c) => (c["qualisys:alerting"] = { alb5xxPeriods: 0 }),
+    key: "qualisys:alerting.alb5xxPeriods",
+    problem: /must be at least 1/,
+  },
+  {
+    name: "unknown alerting key",
+    stack: "dev",
+    breakIt: (c) => (c["qualisys:alerting"] = { rdsCpu: 90 }),
+    key: "qualisys:alerting.rdsCpu",
+    problem: /unknown key/,
+  },
+  {
+    name: "Prometheus volume too small for its retention",
+    stack: "dev",
+    breakIt: (c) => (c["qualisys:monitoring"] = { prometheusRetentionDays: 30, prometheusStorageGb: 20 }),
+    key: "qualisys:monitoring.prometheusStorageGb",
+    problem: /too small for 30 days of retention/,
+  },
+  {
+    name: "Slack channel without #",
+    stack: "dev",
+    breakIt: (c) => (c["qualisys:monitoring"] = { slackCriticalChannel: "alerts" }),
+    key: "qualisys:monitoring.slackCriticalChannel",
+    problem: /must look like "#alerts-prod"/,
+  },
+  {
+    name: "too many budget recipients",
+    stack: "dev",
+    breakIt: (c) => (c["qualisys:budgetAlertEmails"] = Array.from({ length: 10 }, (_, i) => `ops${i}@example.com`)),
+    key: "qualisys:budgetAlertEmails",
+    problem: /more than 9 addresses/,
   },
   {
     name: "secret set as plain text",

@@ -9,6 +9,7 @@ import { clusterSchema, type ClusterConfig } from "./cluster";
 import { cacheSchema, databaseSchema, registrySchema } from "./data";
 import { identitySchema, type IdentityConfig } from "./identity";
 import { networkSchema, type NetworkConfig } from "./network";
+import { alertingSchema, monitoringSchema } from "./observability";
 import { dnsLabel, fromConfig } from "./zod";
 import { defaultSubnetLayout, type SubnetLayout } from "../components/network/layout";
 
@@ -42,7 +43,12 @@ const keys = {
   /** Monthly AWS budget in USD; alerts fire at 50/80/100% and the offline preview fails above it. */
   monthlyBudgetUsd: fromConfig(z.number().positive({ error: "must be a positive amount of USD" })),
   /** E-mail addresses that receive budget alerts. Default none (alerts still go to the alarm topic). */
-  budgetAlertEmails: fromConfig(z.array(z.email({ error: "is not an e-mail address" }))).default([]),
+  budgetAlertEmails: fromConfig(
+    // A budget notification takes at most 10 subscribers; the alarm topic is always one of them.
+    z
+      .array(z.email({ error: "is not an e-mail address" }))
+      .max(9, { error: "lists more than 9 addresses (AWS Budgets allows 10 subscribers, one is the alarm topic)" }),
+  ).default([]),
   /** Public DNS domain for app/api/grafana hostnames. Default none: no certificate, no DNS records. */
   domain: z
     .string()
@@ -54,6 +60,10 @@ const keys = {
   database: fromConfig(databaseSchema),
   cache: fromConfig(cacheSchema),
   registry: fromConfig(registrySchema).default(registrySchema.parse({})),
+  /** CloudWatch alarm thresholds (SPEC O3). Default: see config/observability.ts. */
+  alerting: fromConfig(alertingSchema).default(alertingSchema.parse({})),
+  /** Prometheus/Grafana storage, retention and Slack channels (SPEC O1, O2). Default: see config/observability.ts. */
+  monitoring: fromConfig(monitoringSchema).default(monitoringSchema.parse({})),
   /** Slack incoming-webhook URL for alerts. Secret: set it with `pulumi config set --secret` or ESC. */
   slackWebhookUrl: z
     .url({ protocol: /^https$/, hostname: /^hooks\.slack\.com$/, error: "must be an https://hooks.slack.com/… URL" })
@@ -87,6 +97,8 @@ export interface StackConfig {
   database: Parsed["database"];
   cache: Parsed["cache"];
   registry: Parsed["registry"];
+  alerting: Parsed["alerting"];
+  monitoring: Parsed["monitoring"];
   /** Secret keys that are set (their values are read as Pulumi secrets by config/index.ts, never here). */
   secretsSet: SecretKey[];
 }
@@ -242,6 +254,8 @@ export function parseStackConfig(raw: RawConfig): StackConfig {
     database: p.database,
     cache: p.cache,
     registry: p.registry,
+    alerting: p.alerting,
+    monitoring: p.monitoring,
     secretsSet: secretKeys.filter((key) => own[key] !== undefined),
   };
 }

@@ -72,6 +72,20 @@ export const typeOutputs: Record<string, (ctx: Context) => State> = {
     name: inputs.name ?? name,
     arn: `arn:aws:logs:${region}:${mockAccountId}:log-group:${inputs.name ?? name}`,
   }),
+  "aws:sns/topic:Topic": ({ region, inputs, name }) => ({
+    name: inputs.name ?? name,
+    arn: `arn:aws:sns:${region}:${mockAccountId}:${inputs.name ?? name}`,
+  }),
+  "aws:cloudwatch/metricAlarm:MetricAlarm": ({ region, inputs, name }) => ({
+    name: inputs.name ?? name,
+    arn: `arn:aws:cloudwatch:${region}:${mockAccountId}:alarm:${inputs.name ?? name}`,
+  }),
+  "random:index/randomPassword:RandomPassword": ({ name, inputs }) => ({
+    result: hex(`password/${name}`, inputs.length ?? 16),
+  }),
+  "aws:secretsmanager/secret:Secret": ({ region, inputs, name }) => ({
+    arn: `arn:aws:secretsmanager:${region}:${mockAccountId}:secret:${inputs.name ?? name}-${hex(name, 6)}`,
+  }),
   "awsx:ec2:Vpc": ({ name, inputs }) => {
     const specs: { type: string; cidrBlocks?: string[] }[] = inputs.subnetSpecs ?? [];
     const ids = (type: string) =>

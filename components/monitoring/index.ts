@@ -1,0 +1,212 @@
+/**
+ * The in-cluster monitoring stack (SPEC O1, O2) in the `monitoring` namespace: kube-prometheus-stack (Prometheus,
+ * Alertmanager, Grafana, node-exporter, kube-state-metrics), the PostgreSQL and Redis exporters over TLS, the
+ * platform's alert rules and dashboards. Credentials reach pods only as Kubernetes Secrets: synced from Secrets
+ * Manager by external-secrets, or (the Slack webhook, when set in stack config) written from the Pulumi secret.
+ * No credential passes through Helm values.
+ */
+import * as aws from "@pulumi/aws";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import type { MonitoringConfig } from "../../config/observability";
+import { albIngressGroup, grafanaHost, loadBalancerName, secretName } from "../naming";
+import { dashboardLabel, dashboards } from "./dashboards";
+import { prometheusRuleSpec } from "./rules";
+import {
+  charts,
+  externalSecret,
+  kubePrometheusStackValues,
+  postgresExporterValues,
+  redisExporterValues,
+  secretNames,
+  slackWebhookKey,
+} from "./values";
+
+export interface MonitoringArgs {
+  /** Kubernetes provider of the stack's cluster (`cluster.provider`). */
+  provider: k8s.Provider;
+  /** The monitoring namespace, created by the cluster (`cluster.namespaces.monitoring`). */
+  namespace: pulumi.Input<string>;
+  /** ClusterSecretStore backed by Secrets Manager (`cluster.clusterSecretStoreName`, "aws-secrets-manager"). */
+  clusterSecretStoreName: pulumi.Input<string>;
+  /** Prefix of physical names (`qualisys-dev`): Secrets Manager names, the ALB and its IngressGroup. */
+  prefix: string;
+  /** Public DNS domain; Grafana gets an ingress at `grafana.<domain>` when set. Default none (port-forward only). */
+  domain?: string;
+  /** RDS endpoint address (`database.address`). */
+  databaseAddress: pulumi.Input<string>;
+  /** RDS port (`database.port`, 5432). */
+  databasePort: pulumi.Input<number>;
+  /** ElastiCache configuration endpoint (`cache.configurationEndpointAddress`). */
+  cacheAddress: pulumi.Input<string>;
+  /** ElastiCache port (`cache.port`, 6379). */
+  cachePort: pulumi.Input<number>;
+  /**
+   * Slack incoming webhook (`config.secrets.slackWebhookUrl`), a Pulumi secret. Default none: the webhook is synced
+   * from the `<prefix>/slack-webhook` app secret in Secrets Manager instead, once someone fills it in.
+   */
+  slackWebhookUrl?: pulumi.Output<string>;
+  /** KMS key for the Grafana admin secret in Secrets Manager (`keys.arns.secrets`). */
+  secretsKeyArn: pulumi.Input<string>;
+  /** Keep the Grafana admin secret recoverable for 30 days after deletion (prod). Default false: deleted at once. */
+  protect?: boolean;
+  /** Retention, volume sizes, StorageClass and Slack channels (config.monitoring). */
+  settings: MonitoringConfig;
+}
+
+export class Monitoring extends pulumi.ComponentResource {
+  /** Grafana's URL when the stack has a domain. */
+  public readonly grafanaUrl?: string;
+  /** Secrets Manager ARN of the Grafana admin credentials (`{"username","password"}`). */
+  public readonly grafanaAdminSecretArn: pulumi.Output<string>;
+  /** The kube-prometheus-stack release's name, for `kubectl port-forward svc/<name>-grafana`. */
+  public readonly releaseName: pulumi.Output<string>;
+
+  constructor(name: string, args: MonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("qualisys:monitoring:Monitoring", name, {}, opts);
+    const k8sOpts = { parent: this, provider: args.provider };
+    const namespace = args.namespace;
+    const store = args.clusterSecretStoreName;
+    const synced = (part: string, remoteKey: string, secret: string, keys: Record<string, string | null>) =>
+      new k8s.apiextensions.CustomResource(
+        `${name}-${part}`,
+        externalSecret({ name: secret, namespace, storeName: store, remoteKey, keys }),
+        k8sOpts,
+      );
+
+    // Grafana admin: generated here, kept in Secrets Manager (KMS) where devops can read it, synced into the
+    // namespace. Helm only learns the Secret's name.
+    const password = new random.RandomPassword(
+      `${name}-grafana-admin`,
+      { length: 32, special: false },
+      { parent: this },
+    );
+    const adminSecret = new aws.secretsmanager.Secret(
+      `${name}-grafana-admin`,
+      {
+        name: `${args.prefix}/platform/grafana-admin`,
+        description: `${args.prefix}: Grafana admin credentials`,
+        kmsKeyId: args.secretsKeyArn,
+        recoveryWindowInDays: args.protect ? 30 : 0,
+      },
+      { parent: this },
+    );
+    const adminVersion = new aws.secretsmanager.SecretVersion(
+      `${name}-grafana-admin`,
+      {
+        secretId: adminSecret.id,
+        secretString: pulumi.secret(password.result.apply((p) => JSON.stringify({ username: "admin", password: p }))),
+      },
+      { parent: this },
+    );
+    const grafanaAdmin = new k8s.apiextensions.CustomResource(
+      `${name}-grafana-admin`,
+      externalSecret({
+        name: secretNames.grafanaAdmin,
+        namespace,
+        storeName: store,
+        remoteKey: `${args.prefix}/platform/grafana-admin`,
+        keys: { "admin-user": "username", "admin-password": "password" },
+      }),
+      { ...k8sOpts, dependsOn: [adminVersion] },
+    );
+
+    const slackWebhook = args.slackWebhookUrl
+      ? new k8s.core.v1.Secret(
+          `${name}-slack-webhook`,
+          {
+            metadata: { name: secretNames.slackWebhook, namespace },
+            type: "Opaque",
+            stringData: { [slackWebhookKey]: args.slackWebhookUrl },
+          },
+          k8sOpts,
+        )
+      : synced("slack-webhook", secretName(args.prefix, "slack-webhook"), secretNames.slackWebhook, {
+          [slackWebhookKey]: null,
+        });
+    const postgresCredentials = synced(
+      "postgres-exporter",
+      secretName(args.prefix, "postgres-exporter"),
+      secretNames.postgresExporter,
+      { username: "username", password: "password" },
+    );
+    const redisAuth = synced("redis-exporter", secretName(args.prefix, "redis-auth"), secretNames.redisExporter, {
+      authToken: "authToken",
+    });
+
+    const host = args.domain ? grafanaHost(args.domain) : undefined;
+    const release = (
+      part: string,
+      chart: (typeof charts)[keyof typeof charts],
+      values: pulumi.Input<object>,
+      dependsOn: pulumi.Resource[],
+    ) =>
+      new k8s.helm.v3.Release(
+        `${name}-${part}`,
+        {
+          name: part,
+          namespace,
+          chart: chart.chart,
+          version: chart.version,
+          repositoryOpts: { repo: chart.repo },
+          values,
+          atomic: true,
+          cleanupOnFail: true,
+          timeout: 900,
+        },
+        { ...k8sOpts, dependsOn },
+      );
+    const stack = release(
+      "kube-prometheus-stack",
+      charts.kubePrometheusStack,
+      kubePrometheusStackValues({
+        settings: args.settings,
+        grafanaHost: host,
+        loadBalancerName: loadBalancerName(args.prefix),
+        ingressGroup: albIngressGroup(args.prefix),
+      }),
+      [grafanaAdmin, slackWebhook],
+    );
+    // The exporters' ServiceMonitors need the operator's CRDs, which the stack's release installs.
+    release(
+      "postgres-exporter",
+      charts.postgresExporter,
+      pulumi.all([args.databaseAddress, args.databasePort]).apply(([a, p]) => postgresExporterValues(a, p)),
+      [stack, postgresCredentials],
+    );
+    release(
+      "redis-exporter",
+      charts.redisExporter,
+      pulumi.all([args.cacheAddress, args.cachePort]).apply(([a, p]) => redisExporterValues(a, p)),
+      [stack, redisAuth],
+    );
+
+    new k8s.apiextensions.CustomResource(
+      `${name}-alert-rules`,
+      {
+        apiVersion: "monitoring.coreos.com/v1",
+        kind: "PrometheusRule",
+        metadata: { name: "qualisys-alerts", namespace },
+        spec: prometheusRuleSpec(),
+      },
+      { ...k8sOpts, dependsOn: [stack] },
+    );
+
+    for (const dashboard of dashboards()) {
+      new k8s.core.v1.ConfigMap(
+        `${name}-dashboard-${dashboard.uid}`,
+        {
+          metadata: { name: `dashboard-${dashboard.uid}`, namespace, labels: { ...dashboardLabel } },
+          data: { [dashboard.file]: dashboard.json },
+        },
+        k8sOpts,
+      );
+    }
+
+    this.grafanaUrl = host ? `https://${host}` : undefined;
+    this.grafanaAdminSecretArn = adminSecret.arn;
+    this.releaseName = stack.name;
+    this.registerOutputs({ grafanaAdminSecretArn: this.grafanaAdminSecretArn, releaseName: this.releaseName });
+  }
+}
