@@ -6,7 +6,7 @@
 import { z } from "zod";
 import { logRetentionDays } from "./catalog";
 import { clusterSchema, type ClusterConfig } from "./cluster";
-import { cacheSchema, databaseSchema, registrySchema } from "./data";
+import { cacheSchema, databaseSchema, registrySchema, secretsManagerSchema } from "./data";
 import { identitySchema, type IdentityConfig } from "./identity";
 import { networkSchema, type NetworkConfig } from "./network";
 import { dnsLabel, fromConfig } from "./zod";
@@ -54,6 +54,7 @@ const keys = {
   database: fromConfig(databaseSchema),
   cache: fromConfig(cacheSchema),
   registry: fromConfig(registrySchema).default(registrySchema.parse({})),
+  secretsManager: fromConfig(secretsManagerSchema).default(secretsManagerSchema.parse({})),
   /** Slack incoming-webhook URL for alerts. Secret: set it with `pulumi config set --secret` or ESC. */
   slackWebhookUrl: z
     .url({ protocol: /^https$/, hostname: /^hooks\.slack\.com$/, error: "must be an https://hooks.slack.com/… URL" })
@@ -87,6 +88,7 @@ export interface StackConfig {
   database: Parsed["database"];
   cache: Parsed["cache"];
   registry: Parsed["registry"];
+  secretsManager: Parsed["secretsManager"];
   /** Secret keys that are set (their values are read as Pulumi secrets by config/index.ts, never here). */
   secretsSet: SecretKey[];
 }
@@ -235,6 +237,7 @@ export function parseStackConfig(raw: RawConfig): StackConfig {
     database: p.database,
     cache: p.cache,
     registry: p.registry,
+    secretsManager: p.secretsManager,
     secretsSet: secretKeys.filter((key) => own[key] !== undefined),
   };
 }
