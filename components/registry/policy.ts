@@ -19,7 +19,12 @@ export function lifecyclePolicy(keepLast: number, untaggedExpiryDays: number) {
       {
         rulePriority: 2,
         description: `Keep the last ${keepLast} tagged images`,
-        selection: { tagStatus: "tagged", tagPatternList: ["*"], countType: "imageCountMoreThan", countNumber: keepLast },
+        selection: {
+          tagStatus: "tagged",
+          tagPatternList: ["*"],
+          countType: "imageCountMoreThan",
+          countNumber: keepLast,
+        },
         action: { type: "expire" },
       },
     ],

@@ -56,7 +56,10 @@ export function auditKeyPolicy(account: AwsAccount, prefix: string): PolicyDocum
       Action: ["kms:Decrypt", "kms:ReEncryptFrom"],
       Resource: "*",
       Condition: {
-        StringEquals: { "kms:CallerAccount": account.accountId, "kms:ViaService": `s3.${account.region}.amazonaws.com` },
+        StringEquals: {
+          "kms:CallerAccount": account.accountId,
+          "kms:ViaService": `s3.${account.region}.amazonaws.com`,
+        },
       },
     },
   );

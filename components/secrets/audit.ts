@@ -66,7 +66,10 @@ export class SecretsAudit extends pulumi.ComponentResource {
       {
         bucket: bucket.id,
         rules: [
-          { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: key.arn }, bucketKeyEnabled: true },
+          {
+            applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: key.arn },
+            bucketKeyEnabled: true,
+          },
         ],
       },
       parent,
@@ -98,7 +101,9 @@ export class SecretsAudit extends pulumi.ComponentResource {
         bucket: bucket.id,
         policy: pulumi
           .all([pulumi.output(args.account.accountId), bucket.arn])
-          .apply(([accountId, arn]) => JSON.stringify(auditBucketPolicy({ ...args.account, accountId }, args.prefix, arn))),
+          .apply(([accountId, arn]) =>
+            JSON.stringify(auditBucketPolicy({ ...args.account, accountId }, args.prefix, arn)),
+          ),
       },
       { parent: this, dependsOn: [publicAccess] },
     );

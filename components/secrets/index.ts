@@ -133,7 +133,11 @@ export class Secrets extends pulumi.ComponentResource {
     this.rolePasswordsVersion = args.rolePasswordsRotatedOn;
 
     if (args.auditAccess) {
-      const audit = new SecretsAudit(`${name}-audit`, { account: args.account, prefix: args.prefix, protect: args.protect ?? false }, parent);
+      const audit = new SecretsAudit(
+        `${name}-audit`,
+        { account: args.account, prefix: args.prefix, protect: args.protect ?? false },
+        parent,
+      );
       this.auditBucketName = audit.bucketName;
     }
 

@@ -44,7 +44,12 @@ export async function startServer(options: StartOptions): Promise<LocalServer> {
   chmodSync(root, 0o755);
   const password = randomBytes(18).toString("hex");
   const child = spawn(process.execPath, [join(__dirname, "embedded.mjs")], {
-    env: { ...process.env, QUALISYS_PG_DIR: join(root, "data"), QUALISYS_PG_PORT: String(options.port), QUALISYS_PG_PASSWORD: password },
+    env: {
+      ...process.env,
+      QUALISYS_PG_DIR: join(root, "data"),
+      QUALISYS_PG_PORT: String(options.port),
+      QUALISYS_PG_PASSWORD: password,
+    },
     stdio: ["pipe", "pipe", "pipe"],
   });
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
@@ -56,7 +61,10 @@ export async function startServer(options: StartOptions): Promise<LocalServer> {
   });
   try {
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error("PostgreSQL did not start in time")), options.timeoutMs ?? 60_000);
+      const timer = setTimeout(
+        () => reject(new Error("PostgreSQL did not start in time")),
+        options.timeoutMs ?? 60_000,
+      );
       child.stdout.on("data", (chunk: Buffer) => {
         if (chunk.toString().includes("READY")) {
           clearTimeout(timer);

@@ -173,9 +173,9 @@ describe("tenant isolation as app_user (SPEC D3)", () => {
     // Refused by the policy's WITH CHECK (42501) or the tenant column's CHECK (23514), whichever fires first.
     const refused = /^(42501|23514)$/;
     expect(await outcome(app, "INSERT INTO tenant_test_2.projects (name) VALUES ('intruder')")).toMatch(refused);
-    expect(
-      await outcome(app, "INSERT INTO tenant_test_2.projects (tenant, name) VALUES ('test_2', 'intruder')"),
-    ).toBe("42501");
+    expect(await outcome(app, "INSERT INTO tenant_test_2.projects (tenant, name) VALUES ('test_2', 'intruder')")).toBe(
+      "42501",
+    );
     expect((await app.query("UPDATE tenant_test_2.projects SET name = 'hijacked'")).rowCount).toBe(0);
     expect((await app.query("DELETE FROM tenant_test_2.test_runs")).rowCount).toBe(0);
     expect((await app.query("DELETE FROM tenant_test_2.projects")).rowCount).toBe(0);
@@ -284,23 +284,29 @@ describe("control.create_tenant", () => {
 });
 
 describe("the catalog after bootstrap", () => {
-  it.each(Object.values(databases))("%s: every table in every tenant_* schema has RLS enabled and forced", async (db) => {
-    const client = await asMaster(db);
-    const { rows } = await client.query(
-      `SELECT n.nspname, c.relname, c.relrowsecurity, c.relforcerowsecurity,
+  it.each(Object.values(databases))(
+    "%s: every table in every tenant_* schema has RLS enabled and forced",
+    async (db) => {
+      const client = await asMaster(db);
+      const { rows } = await client.query(
+        `SELECT n.nspname, c.relname, c.relrowsecurity, c.relforcerowsecurity,
               (SELECT count(*)::int FROM pg_policy p WHERE p.polrelid = c.oid) AS policies
          FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
         WHERE n.nspname LIKE 'tenant\\_%' AND c.relkind IN ('r', 'p')`,
-    );
-    await client.end();
-    if (db === databases.test) expect(rows.length).toBeGreaterThanOrEqual(6);
-    for (const row of rows) expect(row).toMatchObject({ relrowsecurity: true, relforcerowsecurity: true, policies: 1 });
-  });
+      );
+      await client.end();
+      if (db === databases.test) expect(rows.length).toBeGreaterThanOrEqual(6);
+      for (const row of rows)
+        expect(row).toMatchObject({ relrowsecurity: true, relforcerowsecurity: true, policies: 1 });
+    },
+  );
 
-  it.each(Object.values(databases))("%s: app_user and monitor own nothing; qualisys_owner owns everything", async (db) => {
-    const client = await asMaster(db);
-    const owners = await client.query(
-      `SELECT 'schema ' || nspname AS object, pg_get_userbyid(nspowner) AS owner FROM pg_namespace
+  it.each(Object.values(databases))(
+    "%s: app_user and monitor own nothing; qualisys_owner owns everything",
+    async (db) => {
+      const client = await asMaster(db);
+      const owners = await client.query(
+        `SELECT 'schema ' || nspname AS object, pg_get_userbyid(nspowner) AS owner FROM pg_namespace
         WHERE nspname NOT LIKE 'pg\\_%' AND nspname NOT IN ('information_schema', 'public')
        UNION ALL
        SELECT 'relation ' || c.oid::regclass, pg_get_userbyid(c.relowner) FROM pg_class c
@@ -316,16 +322,17 @@ describe("the catalog after bootstrap", () => {
         WHERE n.nspname NOT LIKE 'pg\\_%' AND n.nspname <> 'information_schema'
        UNION ALL
        SELECT 'database ' || datname, pg_get_userbyid(datdba) FROM pg_database WHERE datname LIKE 'qualisys%'`,
-    );
-    const anyOwned = await client.query(
-      `SELECT count(*)::int AS n FROM pg_shdepend d JOIN pg_roles r ON r.oid = d.refobjid
+      );
+      const anyOwned = await client.query(
+        `SELECT count(*)::int AS n FROM pg_shdepend d JOIN pg_roles r ON r.oid = d.refobjid
         WHERE d.deptype = 'o' AND r.rolname IN ('app_user', 'monitor')`,
-    );
-    await client.end();
-    expect(owners.rows.length).toBeGreaterThan(5);
-    expect(owners.rows.filter((r) => r.owner !== roles.owner)).toEqual([]);
-    expect(anyOwned.rows[0].n).toBe(0);
-  });
+      );
+      await client.end();
+      expect(owners.rows.length).toBeGreaterThan(5);
+      expect(owners.rows.filter((r) => r.owner !== roles.owner)).toEqual([]);
+      expect(anyOwned.rows[0].n).toBe(0);
+    },
+  );
 
   it("app_user is LOGIN, NOSUPERUSER, NOBYPASSRLS and a member of nothing; monitor is in pg_monitor only", async () => {
     const client = await asMaster("postgres");
@@ -355,5 +362,4 @@ describe("the catalog after bootstrap", () => {
     await onTest.query("ROLLBACK");
     await onTest.end();
   });
-
 });

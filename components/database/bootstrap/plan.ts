@@ -83,7 +83,7 @@ export function jobScript(plan: Step[], sqlMountPath = "/bootstrap/sql"): string
     "set -eu",
     'case "${APP_USER_PASSWORD}${MONITOR_PASSWORD}" in *[!A-Za-z0-9]*) echo "role passwords must be alphanumeric" >&2; exit 1;; esac',
     `export PGOPTIONS="-c ${passwordSettings.app}=\${APP_USER_PASSWORD} -c ${passwordSettings.monitor}=\${MONITOR_PASSWORD}"`,
-    "psql_in() { db=$1; shift; psql --no-psqlrc -v ON_ERROR_STOP=1 --dbname=\"$db\" \"$@\"; }",
+    'psql_in() { db=$1; shift; psql --no-psqlrc -v ON_ERROR_STOP=1 --dbname="$db" "$@"; }',
   ];
   const creates = plan.filter((s) => s.kind === "create-database");
   for (const step of plan) {
