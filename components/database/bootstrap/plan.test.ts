@@ -97,7 +97,7 @@ describe("the manifests", () => {
     expect(m.job.metadata.name).toBe(`db-bootstrap-${bootstrapHash(plan, "2026-11-01")}`);
     expect(m.configMap.metadata.name).toBe(`${m.name}-sql`);
     expect(m.externalSecret.spec.target.name).toBe(`${m.name}-credentials`);
-    expect(m.job.spec.template.spec.volumes[0].configMap.name).toBe(m.configMap.metadata.name);
+    expect(m.job.spec.template.spec.volumes[0].configMap?.name).toBe(m.configMap.metadata.name);
   });
 
   it("carry no credential in plain text: they come from the ExternalSecret", () => {
