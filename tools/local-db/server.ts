@@ -25,6 +25,8 @@ export interface LocalServer {
   port: number;
   /** The server's major version, as the server reports it. */
   major: number;
+  /** The throw-away directory holding its data (deleted by `stop()`). */
+  directory: string;
   /** Stops the server and deletes its data. Idempotent. */
   stop(): Promise<void>;
 }
@@ -93,6 +95,7 @@ export async function startServer(options: StartOptions): Promise<LocalServer> {
     connection,
     port: options.port,
     major: Math.floor(Number(rows[0].v) / 10000),
+    directory: root,
     stop() {
       stopping ??= (async () => {
         child.kill("SIGTERM");
