@@ -6,9 +6,13 @@
 import { loadConfig } from "./config";
 import { currentAccount } from "./components/account";
 import { Alerting } from "./components/alerting";
+import { Cache } from "./components/cache";
+import { Cluster } from "./components/cluster";
+import { Database } from "./components/database";
+import { DatabaseBootstrap } from "./components/database/bootstrap";
 import { Identity } from "./components/identity";
 import { EncryptionKeys } from "./components/keys";
-import { Cluster } from "./components/cluster";
+import { Monitoring } from "./components/monitoring";
 import {
   cacheReplicationGroupId,
   clusterLogGroupName,
@@ -16,8 +20,12 @@ import {
   databaseIdentifier,
   loadBalancerName,
   logGroupPrefix,
+  platformNamespaces,
+  secretName,
 } from "./components/naming";
 import { Network } from "./components/network";
+import { Registry } from "./components/registry";
+import { Secrets } from "./components/secrets";
 
 export default async function main() {
   const config = loadConfig();
@@ -25,6 +33,7 @@ export default async function main() {
   const account = currentAccount(config.region);
   const logs = logGroupPrefix(config.appName, config.stack);
 
+  // Identity and keys first: key policies name the devops role, and everything after encrypts with the keys.
   const identity = new Identity(prefix, {
     account,
     prefix,
@@ -76,8 +85,79 @@ export default async function main() {
     protect: config.protect,
   });
 
-  // CloudWatch alarms and the budget name the data tier and the ALB by their fixed names, so they need neither
-  // component's outputs and exist from the first deploy on (SPEC O3).
+  // Data tier (SPEC D1, R1, G1, S1).
+  const database = new Database(`${prefix}-db`, {
+    identifier: databaseIdentifier(prefix),
+    ...config.database,
+    subnetIds: network.databaseSubnetIds,
+    securityGroupId: network.securityGroupIds.database,
+    rdsKeyArn: keys.arns.rds,
+    secretsKeyArn: keys.arns.secrets,
+    logsKeyArn: keys.arns.logs,
+    logRetentionDays: config.logRetentionDays,
+    protect: config.protect,
+  });
+
+  const cache = new Cache(`${prefix}-cache`, {
+    replicationGroupId: cacheReplicationGroupId(prefix),
+    ...config.cache,
+    subnetIds: network.databaseSubnetIds,
+    securityGroupId: network.securityGroupIds.cache,
+    cacheKeyArn: keys.arns.elasticache,
+    secretsKeyArn: keys.arns.secrets,
+    authSecretName: secretName(prefix, "redis-auth"),
+    secretRecoveryWindowDays: config.secretsManager.recoveryWindowDays,
+    logGroupPrefix: logs,
+    logRetentionDays: config.logRetentionDays,
+    logsKeyArn: keys.arns.logs,
+    protect: config.protect,
+  });
+
+  const registry = new Registry(`${prefix}-registry`, {
+    ...config.registry,
+    ecrKeyArn: keys.arns.ecr,
+    pushPrincipalArns: [identity.cicdRoleArn],
+    pullPrincipalArns: [cluster.nodeRoleArn],
+    protect: config.protect,
+  });
+
+  const secrets = new Secrets(`${prefix}-secrets`, {
+    account,
+    prefix,
+    secretsKeyArn: keys.arns.secrets,
+    recoveryWindowDays: config.secretsManager.recoveryWindowDays,
+    databaseAddress: database.address,
+    databasePort: database.port,
+    cacheAddress: cache.configurationEndpointAddress,
+    cachePort: cache.port,
+    cacheAuthToken: cache.authToken,
+    rolePasswordsRotatedOn: config.database.rolePasswordsRotatedOn,
+    auditAccess: config.secretsManager.auditAccess,
+    protect: config.protect,
+  });
+
+  // The bootstrap runs inside the VPC as a Job on the cluster (SPEC D2); external-secrets' CRDs must exist first.
+  const bootstrap = new DatabaseBootstrap(
+    `${prefix}-db-bootstrap`,
+    {
+      provider: cluster.provider,
+      oidcProviderArn: cluster.oidcProviderArn,
+      oidcIssuer: cluster.oidcIssuer,
+      account,
+      prefix,
+      address: database.address,
+      port: database.port,
+      engineMajor: config.database.engineMajor,
+      masterUserSecretArn: database.masterUserSecretArn,
+      appUserSecretArn: secrets.appUserSecretArn,
+      monitorSecretArn: secrets.postgresExporterSecretArn,
+      secretsKeyArn: keys.arns.secrets,
+      rolePasswordsVersion: secrets.rolePasswordsVersion,
+    },
+    { dependsOn: [cluster, database, secrets] },
+  );
+
+  // Observability (SPEC O1–O3). Alarms and the budget name the data tier and the ALB by their fixed names.
   const alerting = new Alerting(prefix, {
     account,
     prefix,
@@ -91,6 +171,26 @@ export default async function main() {
     monthlyBudgetUsd: config.monthlyBudgetUsd,
     budgetAlertEmails: config.budgetAlertEmails,
   });
+
+  const monitoring = new Monitoring(
+    prefix,
+    {
+      provider: cluster.provider,
+      namespace: cluster.namespaces[platformNamespaces.monitoring],
+      clusterSecretStoreName: cluster.clusterSecretStoreName,
+      prefix,
+      domain: config.domain,
+      databaseAddress: database.address,
+      databasePort: database.port,
+      cacheAddress: cache.configurationEndpointAddress,
+      cachePort: cache.port,
+      slackWebhookUrl: config.secrets.slackWebhookUrl,
+      secretsKeyArn: keys.arns.secrets,
+      protect: config.protect,
+      settings: config.monitoring,
+    },
+    { dependsOn: [cluster, database, cache] },
+  );
 
   return {
     vpcId: network.vpcId,
@@ -117,6 +217,23 @@ export default async function main() {
     webAclArn: cluster.webAclArn,
     ...(config.domain ? { certificateArn: cluster.certificateArn } : {}),
     containerLogGroupName: cluster.containerLogGroupName,
+    database: {
+      address: database.address,
+      port: database.port,
+      instanceIdentifier: database.instanceIdentifier,
+      masterUserSecretArn: database.masterUserSecretArn,
+    },
+    databaseBootstrapJob: bootstrap.jobName,
+    cache: { configurationEndpointAddress: cache.configurationEndpointAddress, port: cache.port },
+    repositoryUrls: registry.repositoryUrls,
+    secretArns: {
+      ...secrets.appSecretArns,
+      appUser: secrets.appUserSecretArn,
+      postgresExporter: secrets.postgresExporterSecretArn,
+      redisAuth: cache.authSecretArn,
+    },
     alarmTopicArn: alerting.topicArn,
+    grafanaAdminSecretArn: monitoring.grafanaAdminSecretArn,
+    grafanaUrl: monitoring.grafanaUrl,
   };
 }

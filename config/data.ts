@@ -1,4 +1,7 @@
-/** `qualisys:database`, `qualisys:cache`, `qualisys:registry` — the data tier (SPEC D1, R1, G1). */
+/**
+ * `qualisys:database`, `qualisys:cache`, `qualisys:registry`, `qualisys:secretsManager` — the data tier (SPEC D1,
+ * D4, R1, G1, S1, S2).
+ */
 import { z } from "zod";
 import { cacheEngineVersions, cacheNodeTypes, databaseInstanceClasses, postgresMajors } from "./catalog";
 import { count, oneOf } from "./zod";
@@ -35,6 +38,21 @@ export const databaseSchema = z
       .default("sun:04:00-sun:04:30"),
     /** `max_connections` in the parameter group. Default 200 (SPEC D1). */
     maxConnections: count(20, 5000).default(200),
+    /** `log_min_duration_statement` in ms: statements slower than this are logged. Default 500. */
+    slowStatementMs: count(0, 600000).default(500),
+    /** Days of Performance Insights history (7 is the free tier; otherwise a multiple of 31, up to 731). */
+    performanceInsightsRetentionDays: z
+      .int()
+      .refine((d) => d === 7 || d === 731 || (d % 31 === 0 && d >= 31 && d <= 713), {
+        error: "must be 7, 731 or a multiple of 31 between 31 and 713 (what RDS accepts)",
+      })
+      .default(7),
+    /**
+     * The date (YYYY-MM-DD) the generated app_user and monitor passwords were last rotated. Changing it generates
+     * new passwords, stores them in Secrets Manager and re-runs the bootstrap Job, which sets them (SPEC D4: every
+     * 90 days; the program warns when it is older). Required, so each stack's rotation is visible in its file.
+     */
+    rolePasswordsRotatedOn: z.iso.date({ error: 'must be a date like "2026-11-01"' }),
   })
   .superRefine((db, ctx) => {
     if (db.maxAllocatedStorageGb < db.allocatedStorageGb) {
@@ -60,6 +78,13 @@ export const cacheSchema = z
     replicasPerShard: count(1, 5).default(1),
     /** Days of daily snapshots. Default 7. */
     snapshotRetentionDays: count(1, 35).default(7),
+    /** Daily snapshot window, UTC. Default 04:00–05:00 (after the database's backup window). */
+    snapshotWindow: z.string().regex(window, { error: 'must look like "04:00-05:00"' }).default("04:00-05:00"),
+    /** Weekly maintenance window, UTC; must not overlap the snapshot window. Default sun:05:30–sun:06:30. */
+    maintenanceWindow: z
+      .string()
+      .regex(weeklyWindow, { error: 'must look like "sun:05:30-sun:06:30"' })
+      .default("sun:05:30-sun:06:30"),
   })
   .superRefine((cache, ctx) => {
     const known: readonly string[] = cacheEngineVersions[cache.engine];
@@ -88,6 +113,18 @@ export const registrySchema = z.strictObject({
   untaggedExpiryDays: count(1, 365).default(7),
 });
 
+export const secretsManagerSchema = z.strictObject({
+  /**
+   * Audit access to this stack's secrets (SPEC S2): a CloudTrail trail of management events (Secrets Manager
+   * reads such as GetSecretValue are management events) into a KMS-encrypted, private S3 bucket. Default false:
+   * many accounts already run an organisation trail, and a second trail of management events is billed.
+   */
+  auditAccess: z.boolean().default(false),
+  /** Days a deleted secret can be restored. Default 30 (AWS allows 7–30). */
+  recoveryWindowDays: count(7, 30).default(30),
+});
+
 export type DatabaseConfig = z.infer<typeof databaseSchema>;
 export type CacheConfig = z.infer<typeof cacheSchema>;
 export type RegistryConfig = z.infer<typeof registrySchema>;
+export type SecretsManagerConfig = z.infer<typeof secretsManagerSchema>;

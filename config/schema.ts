@@ -6,7 +6,7 @@
 import { z } from "zod";
 import { logRetentionDays } from "./catalog";
 import { clusterSchema, type ClusterConfig } from "./cluster";
-import { cacheSchema, databaseSchema, registrySchema } from "./data";
+import { cacheSchema, databaseSchema, registrySchema, secretsManagerSchema } from "./data";
 import { identitySchema, type IdentityConfig } from "./identity";
 import { networkSchema, type NetworkConfig } from "./network";
 import { alertingSchema, monitoringSchema } from "./observability";
@@ -64,6 +64,7 @@ const keys = {
   alerting: fromConfig(alertingSchema).default(alertingSchema.parse({})),
   /** Prometheus/Grafana storage, retention and Slack channels (SPEC O1, O2). Default: see config/observability.ts. */
   monitoring: fromConfig(monitoringSchema).default(monitoringSchema.parse({})),
+  secretsManager: fromConfig(secretsManagerSchema).default(secretsManagerSchema.parse({})),
   /** Slack incoming-webhook URL for alerts. Secret: set it with `pulumi config set --secret` or ESC. */
   slackWebhookUrl: z
     .url({ protocol: /^https$/, hostname: /^hooks\.slack\.com$/, error: "must be an https://hooks.slack.com/… URL" })
@@ -99,6 +100,7 @@ export interface StackConfig {
   registry: Parsed["registry"];
   alerting: Parsed["alerting"];
   monitoring: Parsed["monitoring"];
+  secretsManager: Parsed["secretsManager"];
   /** Secret keys that are set (their values are read as Pulumi secrets by config/index.ts, never here). */
   secretsSet: SecretKey[];
 }
@@ -256,6 +258,7 @@ export function parseStackConfig(raw: RawConfig): StackConfig {
     registry: p.registry,
     alerting: p.alerting,
     monitoring: p.monitoring,
+    secretsManager: p.secretsManager,
     secretsSet: secretKeys.filter((key) => own[key] !== undefined),
   };
 }

@@ -5,7 +5,7 @@
 import { parseStackConfig } from "../config/schema";
 import { engineConfig, readStackFile, runStack, stacks, type RecordedResource, type StackRun } from "./harness";
 import { validateManifests, type ValidationResult } from "./kubernetes/validate";
-import { byId, jsonInput, named, ofType } from "./record";
+import { byId, jsonInput, named, ofType, within } from "./record";
 import { appSecrets } from "../components/naming";
 
 const runs: Record<string, StackRun> = {};
@@ -164,7 +164,10 @@ describe.each(stacks)("stack %s", (stack) => {
   });
 
   it("installs each Helm add-on from its official repository at the pinned chart version", () => {
-    const releases = ofType(runs[stack], "kubernetes:helm.sh/v3:Release");
+    // The cluster's own add-ons; monitoring ships its charts from its own component.
+    const releases = within(runs[stack], "qualisys:cluster:Cluster").filter(
+      (r) => r.type === "kubernetes:helm.sh/v3:Release",
+    );
     const { charts } = cfg().cluster;
     const actual = Object.fromEntries(
       releases.map((r) => [r.inputs.chart, [(r.inputs.repositoryOpts as { repo: string }).repo, r.inputs.version]]),
@@ -183,8 +186,8 @@ describe.each(stacks)("stack %s", (stack) => {
     const run = runs[stack];
     const eks = ofType(run, "eks:index:Cluster")[0];
     const issuer = eks.outputs.oidcIssuer as string;
-    const irsa = ofType(run, "aws:iam/role:Role").filter((r) =>
-      /Federated.*oidc\.eks/.test(String(r.inputs.assumeRolePolicy)),
+    const irsa = within(run, "qualisys:cluster:Cluster").filter(
+      (r) => r.type === "aws:iam/role:Role" && /Federated.*oidc\.eks/.test(String(r.inputs.assumeRolePolicy)),
     );
     const subjects = Object.fromEntries(
       irsa.map((role) => {
@@ -249,7 +252,9 @@ describe.each(stacks)("stack %s", (stack) => {
   });
 
   it("creates the app, playwright-pool and monitoring namespaces with Pod Security Standards labels", () => {
-    const names = k8sOf("Namespace").map((n) => (n.inputs.metadata as any).name);
+    const names = within(runs[stack], "qualisys:cluster:Cluster")
+      .filter((r) => r.type === "kubernetes:core/v1:Namespace")
+      .map((n) => (n.inputs.metadata as any).name);
     expect(names.sort()).toEqual(
       [...cfg().cluster.namespaces, "external-secrets", "monitoring", "playwright-pool"].sort(),
     );

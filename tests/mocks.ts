@@ -80,12 +80,6 @@ export const typeOutputs: Record<string, (ctx: Context) => State> = {
     name: inputs.name ?? name,
     arn: `arn:aws:cloudwatch:${region}:${mockAccountId}:alarm:${inputs.name ?? name}`,
   }),
-  "random:index/randomPassword:RandomPassword": ({ name, inputs }) => ({
-    result: hex(`password/${name}`, inputs.length ?? 16),
-  }),
-  "aws:secretsmanager/secret:Secret": ({ region, inputs, name }) => ({
-    arn: `arn:aws:secretsmanager:${region}:${mockAccountId}:secret:${inputs.name ?? name}-${hex(name, 6)}`,
-  }),
   "awsx:ec2:Vpc": ({ name, inputs }) => {
     const specs: { type: string; cidrBlocks?: string[] }[] = inputs.subnetSpecs ?? [];
     const ids = (type: string) =>
@@ -169,6 +163,44 @@ export const typeOutputs: Record<string, (ctx: Context) => State> = {
   "aws:ec2/launchTemplate:LaunchTemplate": ({ name }) => ({ id: `lt-${hex(name, 17)}`, latestVersion: 1 }),
   "aws:wafv2/webAcl:WebAcl": ({ region, inputs, name }) => ({
     arn: `arn:aws:wafv2:${region}:${mockAccountId}:regional/webacl/${inputs.name ?? name}/${uuid(`waf/${name}`)}`,
+  }),
+  // Data tier.
+  "aws:rds/instance:Instance": ({ region, inputs, name }) => {
+    const address = `${inputs.identifier ?? name}.c${hex(name, 12)}.${region}.rds.amazonaws.com`;
+    return {
+      address,
+      endpoint: `${address}:${inputs.port ?? 5432}`,
+      port: inputs.port ?? 5432,
+      arn: `arn:aws:rds:${region}:${mockAccountId}:db:${inputs.identifier ?? name}`,
+      masterUserSecrets: [
+        {
+          secretArn: `arn:aws:secretsmanager:${region}:${mockAccountId}:secret:rds!db-${uuid(name)}-${hex(name, 6)}`,
+          kmsKeyId: inputs.masterUserSecretKmsKeyId,
+          secretStatus: "active",
+        },
+      ],
+    };
+  },
+  "aws:elasticache/replicationGroup:ReplicationGroup": ({ region, inputs, name }) => ({
+    configurationEndpointAddress: `clustercfg.${inputs.replicationGroupId ?? name}.${hex(name, 6)}.${region.replace(/-/g, "")}.cache.amazonaws.com`,
+    port: inputs.port ?? 6379,
+    arn: `arn:aws:elasticache:${region}:${mockAccountId}:replicationgroup:${inputs.replicationGroupId ?? name}`,
+  }),
+  "aws:secretsmanager/secret:Secret": ({ region, inputs, name }) => ({
+    arn: `arn:aws:secretsmanager:${region}:${mockAccountId}:secret:${inputs.name ?? name}-${hex(name, 6)}`,
+  }),
+  "aws:ecr/repository:Repository": ({ region, inputs, name }) => ({
+    repositoryUrl: `${mockAccountId}.dkr.ecr.${region}.amazonaws.com/${inputs.name ?? name}`,
+    arn: `arn:aws:ecr:${region}:${mockAccountId}:repository/${inputs.name ?? name}`,
+    registryId: mockAccountId,
+  }),
+  "aws:s3/bucket:Bucket": ({ inputs, name }) => ({
+    bucket: inputs.bucket ?? name,
+    arn: `arn:aws:s3:::${inputs.bucket ?? name}`,
+  }),
+  // Deterministic stand-ins for generated values; the SDK marks `result` secret, as the real provider does.
+  "random:index/randomPassword:RandomPassword": ({ name, inputs }) => ({
+    result: hex(`password/${name}/${JSON.stringify(inputs.keepers ?? {})}`, inputs.length ?? 32),
   }),
 };
 

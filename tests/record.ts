@@ -28,3 +28,13 @@ export function jsonInput<T = any>(resource: RecordedResource, key: string): T {
     throw new Error(`${resource.name}.${key} is not a JSON string: ${JSON.stringify(value)}`);
   return JSON.parse(value) as T;
 }
+
+/** The resources declared inside the component of type `componentType` (at any depth). */
+export function within(run: StackRun, componentType: string): RecordedResource[] {
+  const byUrn = new Map(run.resources.map((r) => [r.urn, r]));
+  const inside = (r: RecordedResource): boolean => {
+    const parent = r.parent ? byUrn.get(r.parent) : undefined;
+    return parent !== undefined && (parent.type === componentType || inside(parent));
+  };
+  return run.resources.filter(inside);
+}

@@ -144,8 +144,10 @@ describe("secrets", () => {
     expect(JSON.stringify(run)).not.toContain("SENTINEL");
     for (const resource of run.resources) {
       for (const [key, value] of Object.entries(resource.inputs)) {
-        // Any string input named like a credential must arrive as a secret.
-        if (typeof value === "string" && /password|secret|token|privateKey/i.test(key)) expect(value).toBe("[secret]");
+        // Any string input named like a credential must arrive as a secret (references to a secret — its id, ARN,
+        // name or key — and settings such as `authTokenUpdateStrategy` are not credentials).
+        const credential = /password|secret|token|privateKey/i.test(key) && !/(Id|Arn|Name|Strategy)$/.test(key);
+        if (typeof value === "string" && credential) expect(value).toBe("[secret]");
       }
     }
   });

@@ -2,18 +2,10 @@
  * The Monitoring component under the mock runtime, instantiated on its own through the harness's `program` option
  * with a Kubernetes provider built from a dummy kubeconfig (the cluster and data tier are wired at merge).
  */
-import { spawnSync } from "node:child_process";
-import { join } from "node:path";
 import * as k8s from "@pulumi/kubernetes";
 import { loadConfig } from "../../config";
-import {
-  projectRoot,
-  readStackFile,
-  runStack,
-  SECRET,
-  type RecordedResource,
-  type StackRun,
-} from "../../tests/harness";
+import { readStackFile, runStack, SECRET, type RecordedResource, type StackRun } from "../../tests/harness";
+import { validateManifests } from "../../tests/kubernetes/validate";
 import { named, ofType } from "../../tests/record";
 import { dashboards } from "./dashboards";
 import { Monitoring } from "./index";
@@ -298,12 +290,7 @@ it("every Kubernetes object validates against its schema (kubernetes-models)", (
   ].map((r) => r.inputs);
   // 3 + 4 ExternalSecrets (dev also syncs the webhook), the rules, 4 dashboards.
   expect(objects).toHaveLength(12);
-  const run = spawnSync("node", [join(projectRoot, "tests", "validate-models.mjs")], {
-    input: JSON.stringify(objects),
-    encoding: "utf8",
-  });
-  expect(run.stderr).toBe("");
-  const results = JSON.parse(run.stdout) as [number, string | null][];
+  const results = validateManifests(objects);
   expect(results).toHaveLength(objects.length);
-  expect(results.filter(([, error]) => error !== null)).toEqual([]);
+  expect(results.filter((r) => !r.ok)).toEqual([]);
 });

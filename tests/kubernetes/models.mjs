@@ -3,6 +3,7 @@
 // { kind, name, ok, error? }. An object whose apiVersion/kind has no model is reported with `unsupported: true`.
 const modules = {
   "external-secrets.io": (version) => `@kubernetes-models/external-secrets/external-secrets.io/${version}`,
+  "monitoring.coreos.com": (version) => `@kubernetes-models/prometheus-operator/monitoring.coreos.com/${version}`,
 };
 
 async function modelFor(apiVersion, kind) {

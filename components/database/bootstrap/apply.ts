@@ -1,0 +1,78 @@
+/**
+ * Applies the bootstrap plan with node-postgres: what the Job's psql script does, for the tests and the local
+ * database (tools/local-db). Same SQL files, same order, same locks, same way of passing passwords.
+ */
+import { Client, type ClientConfig } from "pg";
+import { bootstrapPlan, createDatabaseSql, lockKey, passwordSettings, type Step } from "./plan";
+
+export interface ApplyOptions {
+  /** How to reach the server as the master user; `database` is replaced per step. */
+  connection: Omit<ClientConfig, "database">;
+  /** Passwords to set for app_user and monitor (alphanumeric); omitted ones are left unchanged. */
+  passwords?: { app?: string; monitor?: string };
+  /** The plan to apply. Default: the full bootstrap. */
+  plan?: Step[];
+  /** Progress messages. Default: silent. */
+  log?: (message: string) => void;
+}
+
+async function withClient<T>(config: ClientConfig, run: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client(config);
+  await client.connect();
+  try {
+    return await run(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Applies the bootstrap; safe to call again and concurrently. */
+export async function applyBootstrap(options: ApplyOptions): Promise<void> {
+  const plan = options.plan ?? bootstrapPlan();
+  const log = options.log ?? (() => undefined);
+  const passwords = options.passwords ?? {};
+  for (const value of [passwords.app, passwords.monitor]) {
+    if (value !== undefined && !/^[A-Za-z0-9]+$/.test(value)) throw new Error("role passwords must be alphanumeric");
+  }
+  const settings = [
+    passwords.app ? `-c ${passwordSettings.app}=${passwords.app}` : "",
+    passwords.monitor ? `-c ${passwordSettings.monitor}=${passwords.monitor}` : "",
+  ]
+    .filter(Boolean)
+    .join(" ");
+  const config = (database: string): ClientConfig => ({
+    ...options.connection,
+    database,
+    ...(settings ? { options: settings } : {}),
+  });
+
+  const creates = plan.filter((s) => s.kind === "create-database");
+  for (const step of plan) {
+    if (step.kind === "sql") {
+      log(`applying ${step.file} to ${step.database}`);
+      await withClient(config(step.database), async (client) => {
+        await client.query("BEGIN");
+        try {
+          await client.query(step.sql);
+          await client.query("COMMIT");
+        } catch (error) {
+          await client.query("ROLLBACK");
+          throw error;
+        }
+      });
+    } else if (step === creates[0]) {
+      log(`creating databases ${creates.map((c) => c.database).join(", ")} if missing`);
+      await withClient(config("postgres"), async (client) => {
+        await client.query("SELECT pg_advisory_lock(hashtext($1))", [lockKey]);
+        try {
+          for (const create of creates) {
+            const sql = createDatabaseSql(create.database);
+            if ((await client.query(sql.check)).rowCount === 0) await client.query(sql.create);
+          }
+        } finally {
+          await client.query("SELECT pg_advisory_unlock(hashtext($1))", [lockKey]);
+        }
+      });
+    }
+  }
+}

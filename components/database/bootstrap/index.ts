@@ -1,0 +1,189 @@
+/**
+ * Runs the database bootstrap (SPEC D2) inside the VPC, as a Kubernetes Job on the cluster: the SQL of ./sql in
+ * a ConfigMap, the credentials through external-secrets (see ./manifests), psql from a `postgres` image of the
+ * server's major. The Job's name carries a hash of the SQL, the script and the role-password rotation date: a
+ * change re-runs it (a new Job replaces the old one), an unchanged bootstrap leaves the completed Job alone.
+ * The SQL is idempotent and serialised with advisory locks, so an overlapping run is harmless.
+ */
+import * as aws from "@pulumi/aws";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { serviceAccountTrustPolicy, type AccountRef } from "../../iam";
+import { bootstrapManifests, bootstrapSecretsPolicy, defaultNamespace, serviceAccountName } from "./manifests";
+import { bootstrapHash, bootstrapPlan, type Step } from "./plan";
+
+export interface DatabaseBootstrapArgs {
+  /** Kubernetes provider of the cluster. */
+  provider: k8s.Provider;
+  /** Namespace to run in. Default: a namespace `db-bootstrap` created here (it holds master credentials). */
+  namespace?: pulumi.Input<string>;
+  /** IRSA: the cluster's OIDC provider ARN and issuer (without https://). */
+  oidcProviderArn: pulumi.Input<string>;
+  oidcIssuer: pulumi.Input<string>;
+  account: AccountRef;
+  /** Prefix of the IAM role name (`qualisys-dev`). */
+  prefix: string;
+  /** Database endpoint. */
+  address: pulumi.Input<string>;
+  port: pulumi.Input<number>;
+  /** PostgreSQL major (selects the psql image). */
+  engineMajor: number;
+  /** RDS-managed master secret, and the generated role-password secrets. */
+  masterUserSecretArn: pulumi.Input<string>;
+  appUserSecretArn: pulumi.Input<string>;
+  monitorSecretArn: pulumi.Input<string>;
+  /** The key those secrets are encrypted with. */
+  secretsKeyArn: pulumi.Input<string>;
+  /** Changes re-run the Job (the role-password rotation date). */
+  rolePasswordsVersion: string;
+  /** psql image. Default: the official `postgres:<major>-alpine` from the ECR Public mirror. */
+  image?: string;
+  /** The plan to run. Default: the full bootstrap. */
+  plan?: Step[];
+}
+
+export class DatabaseBootstrap extends pulumi.ComponentResource {
+  /** The hash in the Job's name. */
+  public readonly hash: string;
+  /** The Job's name (`db-bootstrap-<hash>`). */
+  public readonly jobName: pulumi.Output<string>;
+  /** The namespace it runs in. */
+  public readonly namespace: pulumi.Output<string>;
+  /** The IRSA role the SecretStore uses. */
+  public readonly roleArn: pulumi.Output<string>;
+
+  constructor(name: string, args: DatabaseBootstrapArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("qualisys:database:DatabaseBootstrap", name, {}, opts);
+    const plan = args.plan ?? bootstrapPlan();
+    this.hash = bootstrapHash(plan, args.rolePasswordsVersion);
+    const aws_ = { parent: this };
+    const kube = { parent: this, provider: args.provider };
+
+    const namespace = args.namespace
+      ? pulumi.output(args.namespace)
+      : new k8s.core.v1.Namespace(
+          `${name}-namespace`,
+          {
+            metadata: {
+              name: defaultNamespace,
+              labels: {
+                "pod-security.kubernetes.io/enforce": "restricted",
+                "pod-security.kubernetes.io/audit": "restricted",
+                "pod-security.kubernetes.io/warn": "restricted",
+              },
+            },
+          },
+          kube,
+        ).metadata.name;
+
+    const role = new aws.iam.Role(
+      `${name}-secrets`,
+      {
+        name: `${args.prefix}-db-bootstrap`,
+        description: "Database bootstrap: reads the master and role-password secrets (external-secrets, IRSA)",
+        assumeRolePolicy: pulumi
+          .all([args.oidcProviderArn, args.oidcIssuer, namespace])
+          .apply(([oidcProviderArn, oidcIssuer, ns]) =>
+            JSON.stringify(
+              serviceAccountTrustPolicy({
+                oidcProviderArn,
+                oidcIssuer,
+                namespace: ns,
+                serviceAccount: serviceAccountName,
+              }),
+            ),
+          ),
+      },
+      aws_,
+    );
+    new aws.iam.RolePolicy(
+      `${name}-secrets`,
+      {
+        role: role.name,
+        policy: pulumi
+          .all([args.masterUserSecretArn, args.appUserSecretArn, args.monitorSecretArn, args.secretsKeyArn])
+          .apply(([master, app, monitor, key]) =>
+            JSON.stringify(
+              bootstrapSecretsPolicy({
+                region: args.account.region,
+                secretArns: [master, app, monitor],
+                secretsKeyArn: key,
+              }),
+            ),
+          ),
+      },
+      aws_,
+    );
+
+    const serviceAccount = new k8s.core.v1.ServiceAccount(
+      `${name}-sa`,
+      {
+        metadata: {
+          name: serviceAccountName,
+          namespace,
+          annotations: { "eks.amazonaws.com/role-arn": role.arn },
+        },
+        automountServiceAccountToken: false,
+      },
+      kube,
+    );
+
+    const rendered = pulumi
+      .all([namespace, args.address, args.port, args.masterUserSecretArn, args.appUserSecretArn, args.monitorSecretArn])
+      .apply(([ns, host, port, master, app, monitor]) =>
+        bootstrapManifests({
+          namespace: ns,
+          plan,
+          hashExtra: args.rolePasswordsVersion,
+          host,
+          port,
+          image: args.image ?? `public.ecr.aws/docker/library/postgres:${args.engineMajor}-alpine`,
+          region: args.account.region,
+          masterSecretArn: master,
+          appUserSecretArn: app,
+          monitorSecretArn: monitor,
+        }),
+      );
+
+    const store = new k8s.apiextensions.CustomResource(
+      `${name}-store`,
+      {
+        apiVersion: "external-secrets.io/v1",
+        kind: "SecretStore",
+        metadata: rendered.secretStore.metadata,
+        spec: rendered.secretStore.spec,
+      },
+      { ...kube, dependsOn: [serviceAccount] },
+    );
+    const credentials = new k8s.apiextensions.CustomResource(
+      `${name}-credentials`,
+      {
+        apiVersion: "external-secrets.io/v1",
+        kind: "ExternalSecret",
+        metadata: rendered.externalSecret.metadata,
+        spec: rendered.externalSecret.spec,
+      },
+      { ...kube, dependsOn: [store] },
+    );
+    const sql = new k8s.core.v1.ConfigMap(
+      `${name}-sql`,
+      { metadata: rendered.configMap.metadata, immutable: true, data: rendered.configMap.data },
+      kube,
+    );
+    const egress = new k8s.networking.v1.NetworkPolicy(
+      `${name}-egress`,
+      { metadata: rendered.networkPolicy.metadata, spec: rendered.networkPolicy.spec },
+      kube,
+    );
+    const job = new k8s.batch.v1.Job(
+      `${name}-job`,
+      { metadata: rendered.job.metadata, spec: rendered.job.spec },
+      { ...kube, dependsOn: [credentials, sql, egress] },
+    );
+
+    this.jobName = job.metadata.name;
+    this.namespace = namespace;
+    this.roleArn = role.arn;
+    this.registerOutputs({ jobName: this.jobName, namespace: this.namespace, roleArn: this.roleArn, hash: this.hash });
+  }
+}

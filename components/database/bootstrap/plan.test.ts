@@ -1,0 +1,206 @@
+/** The bootstrap plan, its Job script, hash and manifests (pure), and the DatabaseBootstrap component (mocks). */
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
+import * as k8s from "@pulumi/kubernetes";
+import { runStack, type StackRun } from "../../../tests/harness";
+import { jsonInput, named, ofType } from "../../../tests/record";
+import { DatabaseBootstrap } from ".";
+import { bootstrapManifests, bootstrapSecretsPolicy, type ManifestArgs } from "./manifests";
+import { bootstrapHash, bootstrapPlan, createDatabaseSql, jobScript, readSqlFile, sqlFiles } from "./plan";
+
+const plan = bootstrapPlan();
+
+function validate(objects: unknown[]) {
+  const result = spawnSync(process.execPath, [join(__dirname, "validate-manifests.mjs")], {
+    input: JSON.stringify(objects),
+    encoding: "utf8",
+  });
+  return { status: result.status, lines: result.stdout.trim().split("\n"), stderr: result.stderr };
+}
+
+describe("the plan", () => {
+  it("creates roles first, then the databases, then their contents; test tenants only in qualisys_test", () => {
+    expect(plan.map((s) => `${s.kind}:${s.database}${s.kind === "sql" ? `:${s.file}` : ""}`)).toEqual([
+      "sql:postgres:00-roles.sql",
+      "create-database:qualisys_master",
+      "create-database:qualisys_test",
+      "sql:qualisys_master:10-database.sql",
+      "sql:qualisys_test:10-database.sql",
+      "sql:qualisys_test:20-test-tenants.sql",
+    ]);
+    expect(Object.keys(sqlFiles(plan)).sort()).toEqual(["00-roles.sql", "10-database.sql", "20-test-tenants.sql"]);
+  });
+
+  it("refuses to splice an unexpected database name into SQL", () => {
+    expect(() => createDatabaseSql('x"; DROP DATABASE y; --')).toThrow(/refusing/);
+    expect(createDatabaseSql("qualisys_test").create).toMatch(/^CREATE DATABASE qualisys_test OWNER qualisys_owner/);
+  });
+
+  it("renders a psql script that stops on the first error and keeps passwords out of statements", () => {
+    const script = jobScript(plan);
+    expect(script).toMatch(/^set -eu/);
+    expect(script).toContain("ON_ERROR_STOP=1");
+    expect(script.match(/--single-transaction --file=\/bootstrap\/sql\//g)).toHaveLength(4);
+    expect(script).toContain("CREATE DATABASE qualisys_master OWNER qualisys_owner");
+    expect(script).toContain("\\gexec");
+    expect(script).toContain('PGOPTIONS="-c qualisys.app_user_password=${APP_USER_PASSWORD}');
+    // The order of the script follows the plan: roles before databases before their contents.
+    const at = (text: string) => script.indexOf(text);
+    expect(at("00-roles.sql")).toBeLessThan(at("CREATE DATABASE"));
+    expect(at("CREATE DATABASE")).toBeLessThan(at("10-database.sql"));
+  });
+
+  it("hashes the SQL: unchanged SQL keeps the hash, any change (or a password rotation) changes it", () => {
+    const hash = bootstrapHash(plan, "2026-11-01");
+    expect(hash).toMatch(/^[0-9a-f]{10}$/);
+    expect(bootstrapHash(bootstrapPlan(), "2026-11-01")).toBe(hash);
+    const edited = bootstrapPlan((file) =>
+      file === "10-database.sql" ? `${readSqlFile(file)}\n-- edit` : readSqlFile(file),
+    );
+    expect(bootstrapHash(edited, "2026-11-01")).not.toBe(hash);
+    expect(bootstrapHash(plan, "2027-02-01")).not.toBe(hash);
+  });
+});
+
+describe("the manifests", () => {
+  const args: ManifestArgs = {
+    namespace: "db-bootstrap",
+    plan,
+    hashExtra: "2026-11-01",
+    host: "qualisys-dev-postgres.abc.us-east-1.rds.amazonaws.com",
+    port: 5432,
+    image: "public.ecr.aws/docker/library/postgres:17-alpine",
+    region: "us-east-1",
+    masterSecretArn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-1-abc",
+    appUserSecretArn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:qualisys-dev/platform/app-user-abc",
+    monitorSecretArn:
+      "arn:aws:secretsmanager:us-east-1:123456789012:secret:qualisys-dev/platform/postgres-exporter-abc",
+  };
+  const m = bootstrapManifests(args);
+
+  it("are valid Kubernetes and external-secrets objects", () => {
+    const { status, lines, stderr } = validate([m.configMap, m.secretStore, m.externalSecret, m.networkPolicy, m.job]);
+    expect(stderr).toBe("");
+    expect(lines).toEqual(["ok ConfigMap", "ok SecretStore", "ok ExternalSecret", "ok NetworkPolicy", "ok Job"]);
+    expect(status).toBe(0);
+  });
+
+  it("the validator rejects a broken object (so the check above can fail)", () => {
+    const broken = structuredClone(m.job) as Record<string, any>;
+    delete broken.spec.template.spec.containers[0].name;
+    const { status, lines } = validate([broken]);
+    expect(status).toBe(1);
+    expect(lines[0]).toMatch(/^invalid Job/);
+  });
+
+  it("name the Job, its SQL and its credentials with the hash", () => {
+    expect(m.job.metadata.name).toBe(`db-bootstrap-${bootstrapHash(plan, "2026-11-01")}`);
+    expect(m.configMap.metadata.name).toBe(`${m.name}-sql`);
+    expect(m.externalSecret.spec.target.name).toBe(`${m.name}-credentials`);
+    expect(m.job.spec.template.spec.volumes[0].configMap?.name).toBe(m.configMap.metadata.name);
+  });
+
+  it("carry no credential in plain text: they come from the ExternalSecret", () => {
+    const env = m.job.spec.template.spec.containers[0].env.map((e) => e.name);
+    expect(env).not.toContain("PGPASSWORD");
+    expect(m.job.spec.template.spec.containers[0].envFrom).toEqual([{ secretRef: { name: `${m.name}-credentials` } }]);
+    expect(m.externalSecret.spec.data.map((d) => d.secretKey)).toEqual([
+      "PGUSER",
+      "PGPASSWORD",
+      "APP_USER_PASSWORD",
+      "MONITOR_PASSWORD",
+    ]);
+    expect(JSON.stringify(m)).not.toMatch(/password"\s*:\s*"[^"]/i);
+  });
+
+  it("run the Job locked down: non-root, read-only, no token, no privilege escalation", () => {
+    const pod = m.job.spec.template.spec;
+    expect(pod.automountServiceAccountToken).toBe(false);
+    expect(pod.securityContext.runAsNonRoot).toBe(true);
+    expect(pod.containers[0].securityContext).toEqual({
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      capabilities: { drop: ["ALL"] },
+    });
+  });
+
+  it("let the bootstrap role read exactly its three secrets", () => {
+    const policy = bootstrapSecretsPolicy({
+      region: "us-east-1",
+      secretArns: [args.masterSecretArn, args.appUserSecretArn, args.monitorSecretArn],
+      secretsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/k",
+    });
+    expect(policy.Statement[0].Resource).toHaveLength(3);
+    expect(JSON.stringify(policy)).not.toContain('"*"');
+    expect(policy.Statement[1].Condition).toEqual({
+      StringEquals: { "kms:ViaService": "secretsmanager.us-east-1.amazonaws.com" },
+    });
+  });
+});
+
+describe("the DatabaseBootstrap component, with a cluster provider from a dummy kubeconfig", () => {
+  const kubeconfig = JSON.stringify({
+    apiVersion: "v1",
+    kind: "Config",
+    clusters: [{ name: "dummy", cluster: { server: "https://127.0.0.1:6443" } }],
+    contexts: [{ name: "dummy", context: { cluster: "dummy", user: "dummy" } }],
+    "current-context": "dummy",
+    users: [{ name: "dummy", user: { token: "dummy" } }],
+  });
+  let run: StackRun;
+  let hash: string;
+  beforeAll(async () => {
+    run = await runStack("dev", {
+      program: async () => {
+        const provider = new k8s.Provider("cluster", { kubeconfig });
+        const bootstrap = new DatabaseBootstrap("qualisys-dev-db-bootstrap", {
+          provider,
+          oidcProviderArn: "arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/ABC",
+          oidcIssuer: "oidc.eks.us-east-1.amazonaws.com/id/ABC",
+          account: { accountId: "123456789012", partition: "aws", region: "us-east-1" },
+          prefix: "qualisys-dev",
+          address: "qualisys-dev-postgres.abc.us-east-1.rds.amazonaws.com",
+          port: 5432,
+          engineMajor: 17,
+          masterUserSecretArn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-1-abc",
+          appUserSecretArn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:qualisys-dev/platform/app-user-abc",
+          monitorSecretArn:
+            "arn:aws:secretsmanager:us-east-1:123456789012:secret:qualisys-dev/platform/postgres-exporter-abc",
+          secretsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/k",
+          rolePasswordsVersion: "2026-11-01",
+        });
+        hash = bootstrap.hash;
+        return { jobName: bootstrap.jobName };
+      },
+    });
+  });
+
+  it("declares the Job on the cluster's provider, after its credentials and SQL", () => {
+    expect(run.error).toBeUndefined();
+    const job = named(run, "kubernetes:batch/v1:Job", "qualisys-dev-db-bootstrap-job");
+    expect(job.provider).toMatch(/pulumi:providers:kubernetes::cluster::/);
+    expect((job.inputs.metadata as { name: string }).name).toBe(`db-bootstrap-${hash}`);
+    expect(run.outputs.jobName).toBe(`db-bootstrap-${hash}`);
+    const credentials = named(
+      run,
+      "kubernetes:external-secrets.io/v1:ExternalSecret",
+      "qualisys-dev-db-bootstrap-credentials",
+    );
+    const sql = named(run, "kubernetes:core/v1:ConfigMap", "qualisys-dev-db-bootstrap-sql");
+    expect(job.dependencies).toEqual(expect.arrayContaining([credentials.urn, sql.urn]));
+    const env = (job.inputs.spec as any).template.spec.containers[0].env as { name: string; value: string }[];
+    expect(env.find((e) => e.name === "PGHOST")?.value).toBe("qualisys-dev-postgres.abc.us-east-1.rds.amazonaws.com");
+  });
+
+  it("runs in its own restricted namespace with an IRSA role bound to exactly its service account", () => {
+    const namespace = ofType(run, "kubernetes:core/v1:Namespace")[0];
+    expect((namespace.inputs.metadata as any).labels["pod-security.kubernetes.io/enforce"]).toBe("restricted");
+    const role = named(run, "aws:iam/role:Role", "qualisys-dev-db-bootstrap-secrets");
+    const trust = jsonInput(role, "assumeRolePolicy").Statement[0];
+    expect(trust.Condition.StringEquals["oidc.eks.us-east-1.amazonaws.com/id/ABC:sub"]).toBe(
+      "system:serviceaccount:db-bootstrap:db-bootstrap",
+    );
+    const sa = ofType(run, "kubernetes:core/v1:ServiceAccount")[0];
+    expect((sa.inputs.metadata as any).annotations["eks.amazonaws.com/role-arn"]).toBe(role.outputs.arn);
+  });
+});

