@@ -156,10 +156,7 @@ describe.each(stacks)("stack %s", (stack) => {
       ]);
     }
     const cicd = named(run, "aws:iam/role:Role", `qualisys-${stack}-cicd`).outputs.arn;
-    const nodes =
-      ofType(run, "eks:index:Cluster").length > 0
-        ? `arn:aws:iam::123456789012:role/qualisys-${stack}-nodes`
-        : undefined;
+    const nodes = named(run, "aws:iam/role:Role", `qualisys-${stack}-nodes`).outputs.arn;
     const policies = ofType(run, "aws:ecr/repositoryPolicy:RepositoryPolicy");
     expect(policies).toHaveLength(3);
     for (const policy of policies) {
