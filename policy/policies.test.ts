@@ -548,6 +548,7 @@ const cases: Case[] = [
       [broken(good.launchTemplate(), { metadataOptions: { httpTokens: "optional" } })],
       [broken(good.managedNodeGroup(), { enableIMDSv2: undefined, launchTemplate: undefined })],
       [res(T.awsEksNodeGroup, { clusterName: "c" })],
+      [broken(good.eksCluster(), { skipDefaultNodeGroup: undefined })],
     ],
   },
   {
@@ -762,6 +763,7 @@ describe.each(cases)("$policy", ({ policy, good: goods, bad, config }) => {
   it.each(bad.map((b, i) => [i, b] as const))("fails broken case %i", async (_, records) => {
     const result = await run(records);
     expect(result.violations.length).toBeGreaterThan(0);
+    if (process.env.SHOW_VIOLATIONS) console.log(`${policy}: ${result.violations.map((v) => v.message).join(" | ")}`);
     for (const v of result.violations) {
       expect(v.policyName).toBe(policy);
       expect(v.message).not.toMatch(/can't run/);

@@ -150,21 +150,17 @@ function publicEndpointProblem(publicAccess: unknown, cidrs: unknown): string[] 
 
 export const eksEndpoint = resourcePolicy({
   name: "eks-public-endpoint-restricted",
-  description:
-    "The EKS API endpoint is private, or public only to listed CIDRs (never 0.0.0.0/0), and the private endpoint is on.",
+  description: "The EKS API endpoint is private, or public only to listed CIDRs (never 0.0.0.0/0 or ::/0).",
   enforcementLevel: "mandatory",
   severity: "high",
   remediation:
-    "set endpointPublicAccess: false, or publicAccessCidrs to the office/VPN ranges; endpointPrivateAccess: true.",
+    "set endpointPublicAccess: false (with endpointPrivateAccess: true), or publicAccessCidrs to the office/VPN ranges.",
   types: [T.eksCluster, T.awsEksCluster],
   check: ({ type, props }) => {
     const cfg = type === T.eksCluster ? props : prop(props, "vpcConfig");
     if (cfg === Unknown) return [];
     const publicAccess = prop(cfg, "endpointPublicAccess") ?? true;
-    const out = publicEndpointProblem(publicAccess, prop(cfg, "publicAccessCidrs"));
-    if (!isTrueOrUnknown(prop(cfg, "endpointPrivateAccess")))
-      out.push("The private endpoint is off: nodes reach the API over the internet.");
-    return out;
+    return publicEndpointProblem(publicAccess, prop(cfg, "publicAccessCidrs"));
   },
 });
 
@@ -185,10 +181,9 @@ export const imdsv2 = resourcePolicy({
         : ["IMDSv1 is allowed (metadataOptions.httpTokens is not 'required')."];
     }
     if (type === T.eksCluster) {
+      // eks.Cluster's default node group has no IMDSv2 switch: skip it and declare managed node groups.
       if (isTrueOrUnknown(prop(props, "skipDefaultNodeGroup")) || isSet(props, "fargate")) return [];
-      return isTrueOrUnknown(path(props, "nodeGroupOptions", "enableIMDSv2"))
-        ? []
-        : ["The default node group allows IMDSv1."];
+      return ["The default node group allows IMDSv1 (it has no IMDSv2 option); set skipDefaultNodeGroup: true."];
     }
     if (type === T.eksManagedNodeGroup && isTrueOrUnknown(prop(props, "enableIMDSv2"))) return [];
     return isSet(props, "launchTemplate") ? [] : ["The node group's generated launch template allows IMDSv1."];
