@@ -4,9 +4,9 @@
  * offline preview can run them in process (./runner) without constructing the pack.
  */
 import { PolicyPack } from "@pulumi/policy";
-import { policies } from "./policies";
+import { packName, policies } from "./policies";
 
-new PolicyPack("qualisys-guardrails", {
+new PolicyPack(packName, {
   description: "qualisys platform guardrails: encryption, MFA, least privilege, network exposure",
   policies,
 });

@@ -9,6 +9,9 @@ import { leastPrivilegePolicies } from "./policies/least-privilege";
 import { mfaPolicies } from "./policies/mfa";
 import { networkPolicies } from "./policies/network";
 
+/** The pack's name (`pulumi preview` prints it beside every violation). */
+export const packName = "qualisys-guardrails";
+
 export const policies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
   ...encryptionPolicies,
   ...mfaPolicies,

@@ -137,7 +137,7 @@ describe("unknown values", () => {
     expect(result.mandatory).toEqual([]);
     expect(result.advisory).toHaveLength(1);
     expect(result.advisory[0].message).toMatch(
-      /can't run policy 'iam-human-role-requires-mfa' during preview: .*assumeRolePolicy/,
+      /can't run policy 'iam-human-role-requires-mfa' from policy pack 'qualisys-guardrails@v0.1.0' during preview: .*assumeRolePolicy/,
     );
   });
 

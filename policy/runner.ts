@@ -22,6 +22,9 @@ import {
   type ResourceValidationPolicy,
   type StackValidationPolicy,
 } from "@pulumi/policy";
+import { packName, policies as packPolicies } from "./policies";
+
+export { packName };
 
 // The runtime's sentinel for an unknown string (the same value the engine sends over the wire).
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -48,6 +51,8 @@ export type PackConfig = Record<
 
 export interface Violation {
   policyName: string;
+  /** The policy's description (the runtime prints it above the message). */
+  description: string;
   /** The level it is reported at: `mandatory` fails a preview, `advisory` is printed. */
   enforcementLevel: "advisory" | "mandatory";
   urn?: string;
@@ -169,13 +174,17 @@ export function validatePackConfig(config: PackConfig, policies: Policy[]): stri
   return problems;
 }
 
+/** The pack's version (policy/package.json), as the runtime names it in its messages. */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+export const packVersion: string = require("./package.json").version;
+
 function preview(policyName: string, e: UnknownValueError): string {
-  return `can't run policy '${policyName}' during preview: ${e.message}`;
+  return `can't run policy '${policyName}' from policy pack '${packName}@v${packVersion}' during preview: ${e.message}`;
 }
 
 /** Runs `policies` over the recorded resources. */
 export async function runPolicies(records: RecordLike[], options: RunOptions = {}): Promise<PackResult> {
-  const policies = options.policies ?? (await import("./policies")).policies;
+  const policies = options.policies ?? packPolicies;
   const config = options.config ?? {};
   const violations: Violation[] = [];
   const byUrn = new Map(records.map((r) => [r.urn, r]));
@@ -197,6 +206,7 @@ export async function runPolicies(records: RecordLike[], options: RunOptions = {
           const report = (message: string) =>
             violations.push({
               policyName: policy.name,
+              description: policy.description,
               enforcementLevel: reportedLevel,
               urn: record.urn,
               resourceName: record.name,
@@ -229,6 +239,7 @@ export async function runPolicies(records: RecordLike[], options: RunOptions = {
             if (e instanceof UnknownValueError)
               violations.push({
                 policyName: policy.name,
+                description: policy.description,
                 enforcementLevel: "advisory",
                 urn: record.urn,
                 resourceName: record.name,
@@ -285,6 +296,7 @@ export async function runPolicies(records: RecordLike[], options: RunOptions = {
         const record = urn ? byUrn.get(urn) : undefined;
         violations.push({
           policyName: policy.name,
+          description: policy.description,
           enforcementLevel: reportedLevel,
           urn,
           resourceName: record?.name,
@@ -299,7 +311,12 @@ export async function runPolicies(records: RecordLike[], options: RunOptions = {
         );
       } catch (e) {
         if (e instanceof UnknownValueError)
-          violations.push({ policyName: policy.name, enforcementLevel: "advisory", message: preview(policy.name, e) });
+          violations.push({
+            policyName: policy.name,
+            description: policy.description,
+            enforcementLevel: "advisory",
+            message: preview(policy.name, e),
+          });
         else if (!(e instanceof NotApplicable))
           throw new Error(`Error validating the stack with policy '${policy.name}': ${(e as Error).message}`, {
             cause: e,
