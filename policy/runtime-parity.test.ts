@@ -4,15 +4,24 @@
  * resources, one by one (`analyze`) and as a stack (`analyzeStack`). Its diagnostics must equal the runner's.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import * as grpc from "@grpc/grpc-js";
+import { dirname } from "node:path";
+import type * as grpcTypes from "@grpc/grpc-js";
 import * as rpc from "@pulumi/pulumi/proto/analyzer_grpc_pb";
 import * as pb from "@pulumi/pulumi/proto/analyzer_pb";
-import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { runStack, type StackRun } from "../tests/harness";
 import { broken, good, networkRecords, res } from "./fixtures";
 import { policies } from "./policies";
 import { T } from "./policies/types";
 import { enforcementLevelOf, policyConfig, runPolicies, type RecordLike, type Violation } from "./runner";
+
+// gRPC and protobuf as the policy runtime itself loads them (its dependencies, not ours to pin).
+const fromPolicyRuntime = <T>(id: string): T =>
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  require(require.resolve(id, { paths: [dirname(require.resolve("@pulumi/policy"))] }));
+const grpc = fromPolicyRuntime<typeof grpcTypes>("@grpc/grpc-js");
+const { Struct } = fromPolicyRuntime<typeof import("google-protobuf/google/protobuf/struct_pb")>(
+  "google-protobuf/google/protobuf/struct_pb",
+);
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const unknown: string = require("@pulumi/policy/proxy").unknownStringValue;
@@ -25,8 +34,10 @@ let pack: ChildProcess;
 let client: rpc.AnalyzerClient;
 let prod: StackRun;
 
-const call = <Req, Res>(method: (req: Req, cb: (e: grpc.ServiceError | null, r: Res) => void) => unknown, req: Req) =>
-  new Promise<Res>((resolve, reject) => method.call(client, req, (e, r) => (e ? reject(e) : resolve(r))));
+const call = <Req, Res>(
+  method: (req: Req, cb: (e: grpcTypes.ServiceError | null, r: Res) => void) => unknown,
+  req: Req,
+) => new Promise<Res>((resolve, reject) => method.call(client, req, (e, r) => (e ? reject(e) : resolve(r))));
 
 const revive = (v: unknown): unknown =>
   v === "[unknown]"
