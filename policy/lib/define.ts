@@ -1,0 +1,98 @@
+/**
+ * How the pack's policies are declared: each is a pure check of one resource's properties (or of the whole
+ * stack) returning the problems it found, wrapped into the runtime's policy shape here, once. The wrapper adds
+ * type filtering (the runtime's fast path reads `__pulumiType`), the remediation text to every message, and the
+ * policy's config (defaults from its schema are applied by the CLI, and by ./runner in tests).
+ */
+import type {
+  EnforcementLevel,
+  PolicyConfigSchema,
+  PolicyResource,
+  ResourceValidationArgs,
+  ResourceValidationPolicy,
+  Severity,
+  StackValidationArgs,
+  StackValidationPolicy,
+} from "@pulumi/policy";
+
+export interface PolicyMeta {
+  name: string;
+  description: string;
+  enforcementLevel: EnforcementLevel;
+  severity: Severity;
+  /** What to change, appended to every violation message. */
+  remediation: string;
+  /** Extra config of this policy (an allow-list, a threshold); `enforcementLevel` is always configurable. */
+  configSchema?: PolicyConfigSchema;
+}
+
+/** What a resource check sees: the resource's properties (runtime-proxied) and its identity. */
+export interface ResourceFacts {
+  type: string;
+  name: string;
+  urn: string;
+  props: Record<string, unknown>;
+}
+
+/**
+ * A policy's config after schema defaults: the values are JSON, typed by the policy's own `configSchema`, which
+ * the CLI validates before the policy runs.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- shape fixed per policy by its configSchema
+export type PolicyConfig = Record<string, any>;
+
+export type ResourceCheck = (resource: ResourceFacts, config: PolicyConfig) => string[];
+export type StackCheck = (
+  resources: PolicyResource[],
+  config: PolicyConfig,
+) => { resource?: PolicyResource; message: string }[];
+
+function withRemediation(meta: PolicyMeta, message: string) {
+  return `${message} Remediation: ${meta.remediation}`;
+}
+
+/** A policy over resources of `types` (exact Pulumi type tokens). */
+export function resourcePolicy(meta: PolicyMeta & { types: string[]; check: ResourceCheck }): ResourceValidationPolicy {
+  const { types, check, ...rest } = meta;
+  const validate = (args: ResourceValidationArgs, report: (message: string, urn?: string) => void) => {
+    if (!types.includes(args.type)) {
+      args.notApplicable(`Policy only applies to resources of type ${types.map((t) => `'${t}'`).join(", ")}`);
+      return;
+    }
+    const facts: ResourceFacts = { type: args.type, name: args.name, urn: args.urn, props: args.props };
+    for (const message of check(facts, args.getConfig<PolicyConfig>())) report(withRemediation(meta, message));
+  };
+  // The runtime skips a policy without calling it when the attached type differs; only possible for one type.
+  if (types.length === 1) (validate as unknown as { __pulumiType: string }).__pulumiType = types[0];
+  return {
+    name: rest.name,
+    description: rest.description,
+    enforcementLevel: rest.enforcementLevel,
+    severity: rest.severity,
+    remediationSteps: rest.remediation,
+    configSchema: rest.configSchema,
+    validateResource: validate,
+  };
+}
+
+/** A policy over the whole stack (relations between resources: a rule and its group, a bucket and its block). */
+export function stackPolicy(meta: PolicyMeta & { check: StackCheck }): StackValidationPolicy {
+  const { check, ...rest } = meta;
+  return {
+    name: rest.name,
+    description: rest.description,
+    enforcementLevel: rest.enforcementLevel,
+    severity: rest.severity,
+    remediationSteps: rest.remediation,
+    configSchema: rest.configSchema,
+    validateStack: (args: StackValidationArgs, report: (message: string, urn?: string) => void) => {
+      for (const finding of check(args.resources, args.getConfig<PolicyConfig>()))
+        report(withRemediation(meta, finding.message), finding.resource?.urn);
+    },
+  };
+}
+
+/** A JSON schema for a list of glob patterns, with its default. */
+export function patternList(description: string, defaults: string[]) {
+  return { type: "array" as const, items: { type: "string" as const }, default: defaults, description };
+}

@@ -1,0 +1,53 @@
+/**
+ * Where IAM documents sit on each resource type, so every IAM policy of the pack reads the same documents.
+ */
+import { parseDocument, type NormalStatement } from "./iam";
+import { list, prop, Unknown } from "./values";
+import { T } from "../policies/types";
+
+export type DocumentKind = "identity" | "trust" | "key" | "resource";
+
+export interface FoundDocument {
+  kind: DocumentKind;
+  /** Which input holds it (`policy`, `assumeRolePolicy`, `inlinePolicies[0].policy`). */
+  where: string;
+  statements?: NormalStatement[];
+  /** Set when the document cannot be parsed. */
+  error?: string;
+}
+
+const documentInputs: Record<string, { key: string; kind: DocumentKind }[]> = {
+  [T.iamPolicy]: [{ key: "policy", kind: "identity" }],
+  [T.rolePolicy]: [{ key: "policy", kind: "identity" }],
+  [T.groupPolicy]: [{ key: "policy", kind: "identity" }],
+  [T.userPolicy]: [{ key: "policy", kind: "identity" }],
+  [T.role]: [{ key: "assumeRolePolicy", kind: "trust" }],
+  [T.kmsKey]: [{ key: "policy", kind: "key" }],
+  [T.ecrRepositoryPolicy]: [{ key: "policy", kind: "resource" }],
+  [T.secretPolicy]: [{ key: "policy", kind: "resource" }],
+  [T.topicPolicy]: [{ key: "policy", kind: "resource" }],
+  [T.bucketPolicy]: [{ key: "policy", kind: "resource" }],
+  [T.topic]: [{ key: "policy", kind: "resource" }],
+};
+
+export const documentTypes = Object.keys(documentInputs);
+
+/**
+ * The documents of a resource. An unknown document makes the runtime proxy throw here, on purpose: the policy is
+ * then reported as "can't run during preview", as the runtime does, rather than passing unseen.
+ */
+export function documentsOf(type: string, props: Record<string, unknown>): FoundDocument[] {
+  const found: FoundDocument[] = [];
+  const add = (kind: DocumentKind, where: string, value: unknown) => {
+    if (value === undefined || value === null || value === "") return;
+    const parsed = parseDocument(value);
+    found.push(parsed.ok ? { kind, where, statements: parsed.statements } : { kind, where, error: parsed.error });
+  };
+  for (const { key, kind } of documentInputs[type] ?? []) add(kind, key, props[key]);
+  if (type === T.role) {
+    list(prop(props, "inlinePolicies")).forEach((p, i) => {
+      if (p !== Unknown) add("identity", `inlinePolicies[${i}].policy`, (p as Record<string, unknown>).policy);
+    });
+  }
+  return found;
+}

@@ -1,0 +1,269 @@
+/**
+ * Least privilege (SPEC X1, I3, I4): no wildcard actions, no write or permission-management on every resource
+ * unless a condition scopes it, no unscoped iam:PassRole, no NotAction/NotResource with Allow, administrator
+ * policies only on allow-listed roles, no `*` principals, no policies on users, no access keys.
+ */
+import { patternList, resourcePolicy } from "../lib/define";
+import { documentsOf, documentTypes, type FoundDocument } from "../lib/documents";
+import {
+  actionMatches,
+  classifyAction,
+  hasScopingCondition,
+  isStarResource,
+  label,
+  resourceLessActions,
+  type NormalStatement,
+} from "../lib/iam";
+import { globMatch, list, prop, Unknown } from "../lib/values";
+import { T } from "./types";
+
+const identityTypes = [T.iamPolicy, T.rolePolicy, T.groupPolicy, T.userPolicy, T.role];
+
+/** Every statement of the resource's documents of `kinds`, with where it sits; unparsable documents as messages. */
+function eachStatement(
+  type: string,
+  props: Record<string, unknown>,
+  kinds: FoundDocument["kind"][],
+  visit: (s: NormalStatement, where: string) => string[],
+): string[] {
+  const out: string[] = [];
+  for (const doc of documentsOf(type, props)) {
+    if (!kinds.includes(doc.kind)) continue;
+    if (doc.error) {
+      out.push(`${doc.where} ${doc.error}.`);
+      continue;
+    }
+    doc.statements!.forEach((s, i) => out.push(...visit(s, `${doc.where} ${label(s, i)}`)));
+  }
+  return out;
+}
+
+export const noWildcardActions = resourcePolicy({
+  name: "iam-no-wildcard-actions",
+  description: 'Identity policies never Allow Action "*" or "service:*".',
+  enforcementLevel: "mandatory",
+  severity: "critical",
+  remediation: "list the actions the principal needs (a verb prefix such as ec2:Describe* is fine).",
+  types: identityTypes,
+  check: ({ type, props }) =>
+    eachStatement(type, props, ["identity"], (s, where) => {
+      if (s.effect !== "Allow") return [];
+      const wild = s.actions.filter((a) => a === "*" || /^[^:]+:\*$/.test(a));
+      return wild.length ? [`${where} allows ${wild.join(", ")}.`] : [];
+    }),
+});
+
+export const noStarResourceOnWrite = resourcePolicy({
+  name: "iam-no-star-resource-on-write",
+  description:
+    'Identity policies do not Allow write or permission-management actions on Resource "*" unless a Condition scopes them (resource/request tags, kms:ViaService, …); read/list and resource-less actions may use "*".',
+  enforcementLevel: "mandatory",
+  severity: "high",
+  remediation:
+    "name the ARNs, or add a Condition on aws:ResourceTag/… or aws:RequestTag/… (as the official controller policies do).",
+  types: identityTypes,
+  check: ({ type, props }) =>
+    eachStatement(type, props, ["identity"], (s, where) => {
+      if (s.effect !== "Allow" || !s.resources.some(isStarResource) || hasScopingCondition(s)) return [];
+      const risky = s.actions.filter(
+        (a) =>
+          !resourceLessActions.some((r) => actionMatches(a, r) && a.toLowerCase() === r.toLowerCase()) &&
+          classifyAction(a).some((c) => c !== "read"),
+      );
+      return risky.length ? [`${where} allows ${risky.join(", ")} on every resource.`] : [];
+    }),
+});
+
+export const noUnscopedPassRole = resourcePolicy({
+  name: "iam-no-unscoped-passrole",
+  description: "iam:PassRole names the roles that may be passed, never every role.",
+  enforcementLevel: "mandatory",
+  severity: "critical",
+  remediation: "set Resource to the ARNs of the roles this principal hands to a service (and add iam:PassedToService).",
+  types: identityTypes,
+  check: ({ type, props }) =>
+    eachStatement(type, props, ["identity"], (s, where) => {
+      if (s.effect !== "Allow" || !s.actions.some((a) => actionMatches(a, "iam:PassRole"))) return [];
+      const broad = s.resources.filter((r) => isStarResource(r) || /:role\/\*$/.test(r) || r.endsWith(":*"));
+      return broad.length
+        ? [`${where} lets the principal pass any role (${broad.join(", ")}): privilege escalation.`]
+        : [];
+    }),
+});
+
+export const noNotActionAllow = resourcePolicy({
+  name: "iam-no-notaction-allow",
+  description:
+    "No Allow statement uses NotAction or NotResource (they grant everything not listed, including future actions).",
+  enforcementLevel: "mandatory",
+  severity: "high",
+  remediation: "list the allowed actions and resources; keep NotAction for Deny statements (like the MFA guard).",
+  types: [...identityTypes, T.kmsKey, T.ecrRepositoryPolicy, T.secretPolicy, T.topicPolicy, T.bucketPolicy],
+  check: ({ type, props }) =>
+    eachStatement(type, props, ["identity", "trust", "key", "resource"], (s, where) => {
+      if (s.effect !== "Allow") return [];
+      const out: string[] = [];
+      if (s.notActions) out.push(`${where} is an Allow with NotAction.`);
+      if (s.notResources) out.push(`${where} is an Allow with NotResource.`);
+      return out;
+    }),
+});
+
+const adminConfig = {
+  properties: {
+    allowedRolePatterns: patternList(
+      "Role names (globs) that may carry an administrator policy: break-glass and the deployer.",
+      ["*-devops", "*-deploy"],
+    ),
+    adminPolicyNames: patternList("Managed policy names treated as administrator.", [
+      "AdministratorAccess",
+      "IAMFullAccess",
+    ]),
+  },
+};
+
+const policyName = (arn: string) => arn.split("/").pop() ?? arn;
+const isAdminArn = (arn: unknown, names: string[]) =>
+  typeof arn === "string" && /^arn:[^:]+:iam::aws:policy\//.test(arn) && names.includes(policyName(arn));
+
+export const adminPolicyAllowList = resourcePolicy({
+  name: "iam-admin-policy-allow-list",
+  description:
+    "Administrator managed policies are attached only to roles on the allow-list (default *-devops, *-deploy); never to groups or users.",
+  enforcementLevel: "mandatory",
+  severity: "critical",
+  remediation:
+    "attach a scoped policy instead, or (for a real break-glass/deployer role) add its name pattern to allowedRolePatterns in the pack config.",
+  configSchema: adminConfig,
+  types: [T.rolePolicyAttachment, T.groupPolicyAttachment, T.userPolicyAttachment, T.policyAttachment, T.role],
+  check: ({ type, props }, config) => {
+    const names: string[] = config.adminPolicyNames;
+    const allowed = (role: unknown) =>
+      typeof role === "string" && (config.allowedRolePatterns as string[]).some((p) => globMatch(p, policyName(role)));
+    if (type === T.role) {
+      const arns = list(prop(props, "managedPolicyArns")).filter((a) => isAdminArn(a, names));
+      return arns.length && !allowed(prop(props, "name"))
+        ? [
+            `Role ${String(prop(props, "name"))} carries ${arns.map((a) => policyName(String(a))).join(", ")} but is not on the allow-list.`,
+          ]
+        : [];
+    }
+    const arn = props.policyArn;
+    if (!isAdminArn(arn, names)) return [];
+    if (type === T.rolePolicyAttachment) {
+      const role = props.role;
+      return allowed(role)
+        ? []
+        : [`${policyName(String(arn))} is attached to role ${String(role)}, which is not on the allow-list.`];
+    }
+    if (type === T.policyAttachment) {
+      const out: string[] = [];
+      if (list(prop(props, "users")).length || list(prop(props, "groups")).length)
+        out.push(`${policyName(String(arn))} is attached to users or groups.`);
+      const roles = list(prop(props, "roles")).filter((r) => r !== Unknown && !allowed(r));
+      if (roles.length)
+        out.push(`${policyName(String(arn))} is attached to roles not on the allow-list: ${roles.join(", ")}.`);
+      return out;
+    }
+    return [
+      `${policyName(String(arn))} is attached to a ${type === T.groupPolicyAttachment ? "group" : "user"}; administrators work through an MFA-protected role.`,
+    ];
+  },
+});
+
+export const noStarPrincipalInTrust = resourcePolicy({
+  name: "iam-trust-no-star-principal",
+  description: 'Role trust policies never Allow Principal "*" (or AWS "*").',
+  enforcementLevel: "mandatory",
+  severity: "critical",
+  remediation: "name the account, role, service or OIDC provider that may assume the role.",
+  types: [T.role],
+  check: ({ type, props }) =>
+    eachStatement(type, props, ["trust"], (s, where) =>
+      s.effect === "Allow" && s.principals.star ? [`${where} lets anyone assume the role.`] : [],
+    ),
+});
+
+/** Conditions that limit a `*` principal on a resource policy to this organisation or account. */
+const principalScopeKeys = [
+  /^aws:PrincipalAccount$/i,
+  /^aws:PrincipalOrgID$/i,
+  /^aws:SourceAccount$/i,
+  /^aws:SourceArn$/i,
+  /^aws:SourceOwner$/i,
+  /^aws:PrincipalArn$/i,
+];
+const principalScoped = (s: NormalStatement) =>
+  Object.values(s.conditions).some((b) => Object.keys(b).some((k) => principalScopeKeys.some((p) => p.test(k))));
+
+export const noStarPrincipalInResourcePolicies = resourcePolicy({
+  name: "resource-policy-no-star-principal",
+  description:
+    'Resource policies (ECR, Secrets Manager, SNS, S3) never Allow Principal "*" unless a condition limits it to this account or organisation.',
+  enforcementLevel: "mandatory",
+  severity: "critical",
+  remediation: "name the principals (the CI role, the node role), or add aws:PrincipalAccount / aws:SourceAccount.",
+  types: [T.ecrRepositoryPolicy, T.secretPolicy, T.topicPolicy, T.bucketPolicy, T.topic],
+  check: ({ type, props }) =>
+    eachStatement(type, props, ["resource"], (s, where) =>
+      s.effect === "Allow" && s.principals.star && !principalScoped(s) ? [`${where} allows anyone.`] : [],
+    ),
+});
+
+export const kmsKeyPolicyNoStar = resourcePolicy({
+  name: "kms-key-policy-no-star-principal",
+  description: 'KMS key policies name their principals: no Allow to Principal "*" or AWS "*", no "kms:*" for anyone.',
+  enforcementLevel: "mandatory",
+  severity: "critical",
+  remediation: "name the account root, the admin roles and the service principals; split administration from use.",
+  types: [T.kmsKey],
+  check: ({ type, props }) =>
+    eachStatement(type, props, ["key"], (s, where) => {
+      if (s.effect !== "Allow") return [];
+      const out: string[] = [];
+      if (s.principals.star) out.push(`${where} allows Principal "*".`);
+      if (s.actions.some((a) => a === "*" || a.toLowerCase() === "kms:*"))
+        out.push(`${where} allows kms:* (administration and use together).`);
+      return out;
+    }),
+});
+
+export const noUserPolicies = resourcePolicy({
+  name: "iam-no-user-policies",
+  description:
+    "No policy is attached directly to an IAM user: users get rights through groups (which carry the MFA guard) and roles.",
+  enforcementLevel: "mandatory",
+  severity: "medium",
+  remediation: "attach the policy to a group the user joins, or to a role the user assumes with MFA.",
+  types: [T.userPolicy, T.userPolicyAttachment, T.policyAttachment],
+  check: ({ type, props }) => {
+    if (type === T.policyAttachment)
+      return list(prop(props, "users")).length ? ["The policy attachment names users."] : [];
+    return ["A policy is attached directly to a user."];
+  },
+});
+
+export const noAccessKeys = resourcePolicy({
+  name: "iam-no-access-keys",
+  description: "No long-lived IAM access keys: CI uses OIDC, humans use roles with MFA (SPEC I1).",
+  enforcementLevel: "mandatory",
+  severity: "high",
+  remediation: "remove the access key; use GitHub/Pulumi OIDC or IRSA.",
+  types: [T.accessKey],
+  check: () => ["An IAM access key is created; its secret would live in state and never expire."],
+});
+
+export const leastPrivilegePolicies = [
+  noWildcardActions,
+  noStarResourceOnWrite,
+  noUnscopedPassRole,
+  noNotActionAllow,
+  adminPolicyAllowList,
+  noStarPrincipalInTrust,
+  noStarPrincipalInResourcePolicies,
+  kmsKeyPolicyNoStar,
+  noUserPolicies,
+  noAccessKeys,
+];
+
+export { documentTypes };

@@ -1,0 +1,261 @@
+/**
+ * Network exposure (SPEC X1, N2, E1, E2): no public database or cache, no ingress from the whole internet except
+ * the load balancer's 80/443, the EKS API not open to the world, IMDSv2 everywhere.
+ */
+import type { PolicyResource } from "@pulumi/policy";
+import { patternList, resourcePolicy, stackPolicy } from "../lib/define";
+import { referenced } from "../lib/links";
+import { globMatch, isSet, isTrueOrUnknown, list, path, prop, Unknown } from "../lib/values";
+import { T } from "./types";
+
+const world = ["0.0.0.0/0", "::/0"];
+
+export const dbNotPublic = resourcePolicy({
+  name: "rds-not-public",
+  description: "RDS instances are not publicly accessible.",
+  enforcementLevel: "mandatory",
+  severity: "critical",
+  remediation: "set publiclyAccessible: false and place the instance in the isolated database subnets.",
+  types: [T.rdsInstance, T.rdsClusterInstance],
+  check: ({ props }) => {
+    const v = prop(props, "publiclyAccessible");
+    return v === true || v === Unknown ? ["The database has (or may get) a public endpoint."] : [];
+  },
+});
+
+export const cacheNotExposed = resourcePolicy({
+  name: "elasticache-not-exposed",
+  description:
+    "ElastiCache replication groups sit in a named subnet group with explicit security groups (never the VPC default group).",
+  enforcementLevel: "mandatory",
+  severity: "high",
+  remediation:
+    "set subnetGroupName (database subnets) and securityGroupIds (the cache group, which admits only the nodes).",
+  types: [T.replicationGroup],
+  check: ({ props }) => {
+    const out: string[] = [];
+    if (!isSet(props, "subnetGroupName")) out.push("No subnet group: the cache lands in the default VPC's subnets.");
+    if (!isSet(props, "securityGroupIds")) out.push("No security groups: the VPC default group applies.");
+    return out;
+  },
+});
+
+const lbConfig = {
+  properties: {
+    loadBalancerGroupPatterns: patternList(
+      "Security groups (by name, Name tag or logical name; globs) that may accept the internet on the allowed ports.",
+      ["*-loadBalancer"],
+    ),
+    allowedPorts: {
+      type: "array" as const,
+      items: { type: "integer" as const },
+      default: [80, 443],
+      description: "Ports the load balancer groups may open to the internet.",
+    },
+  },
+};
+
+type Rule = { from: number | typeof Unknown; to: number | typeof Unknown; protocol: unknown; cidrs: unknown[] };
+
+function worldProblems(rule: Rule, isLoadBalancer: boolean, allowedPorts: number[], what: string): string[] {
+  const open = rule.cidrs.filter((c) => typeof c === "string" && world.includes(c));
+  if (!open.length) return [];
+  const protocol = String(rule.protocol);
+  const single = rule.from !== Unknown && rule.from === rule.to && allowedPorts.includes(rule.from as number);
+  if (isLoadBalancer && single && (protocol === "tcp" || protocol === "6")) return [];
+  const ports = protocol === "-1" || protocol === "all" ? "all ports" : `ports ${String(rule.from)}-${String(rule.to)}`;
+  return [`${what} admits ${open.join(", ")} on ${ports}${isLoadBalancer ? "" : " and is not a load balancer group"}.`];
+}
+
+function isLoadBalancerGroup(group: PolicyResource | undefined, patterns: string[]): boolean {
+  if (!group) return false;
+  const names = [prop(group.props, "name"), path(group.props, "tags", "Name"), group.name].filter(
+    (n): n is string => typeof n === "string",
+  );
+  return names.some((n) => patterns.some((p) => globMatch(p, n)));
+}
+
+const ingressOf = (r: PolicyResource): Rule | undefined => {
+  const p = r.props;
+  if (r.type === T.ingressRule)
+    return {
+      from: prop(p, "fromPort") as number,
+      to: prop(p, "toPort") as number,
+      protocol: prop(p, "ipProtocol"),
+      cidrs: [prop(p, "cidrIpv4"), prop(p, "cidrIpv6")],
+    };
+  if (r.type === T.securityGroupRule && prop(p, "type") === "ingress")
+    return {
+      from: prop(p, "fromPort") as number,
+      to: prop(p, "toPort") as number,
+      protocol: prop(p, "protocol"),
+      cidrs: [...list(prop(p, "cidrBlocks")), ...list(prop(p, "ipv6CidrBlocks"))],
+    };
+  return undefined;
+};
+
+export const noWorldIngress = stackPolicy({
+  name: "sg-no-world-ingress",
+  description:
+    "No security group admits 0.0.0.0/0 or ::/0, except load balancer groups (config: name pattern, default *-loadBalancer) on TCP 80/443. Checks inline ingress blocks and standalone rules, resolving each rule's group.",
+  enforcementLevel: "mandatory",
+  severity: "critical",
+  remediation:
+    "admit the peer security group (nodes, load balancer) instead of a CIDR; only the load balancer group may face the internet, on 80/443.",
+  configSchema: lbConfig,
+  check: (resources, config) => {
+    const out: { resource?: PolicyResource; message: string }[] = [];
+    const patterns: string[] = config.loadBalancerGroupPatterns;
+    const ports: number[] = config.allowedPorts;
+    const groups = resources.filter((r) => r.type === T.securityGroup);
+    for (const group of groups) {
+      const lb = isLoadBalancerGroup(group, patterns);
+      list(prop(group.props, "ingress")).forEach((i, n) => {
+        if (i === Unknown) return;
+        const rule = {
+          from: prop(i, "fromPort") as number,
+          to: prop(i, "toPort") as number,
+          protocol: prop(i, "protocol"),
+          cidrs: [...list(prop(i, "cidrBlocks")), ...list(prop(i, "ipv6CidrBlocks"))],
+        };
+        for (const message of worldProblems(rule, lb, ports, `Security group ${group.name} ingress #${n + 1}`))
+          out.push({ resource: group, message });
+      });
+    }
+    for (const r of resources) {
+      const rule = ingressOf(r);
+      if (!rule) continue;
+      const owners = referenced(r, "securityGroupId", groups);
+      const lb = owners.length === 1 && isLoadBalancerGroup(owners[0], patterns);
+      for (const message of worldProblems(
+        rule,
+        lb,
+        ports,
+        `Rule ${r.name}${owners.length === 1 ? ` (group ${owners[0].name})` : ""}`,
+      ))
+        out.push({ resource: r, message });
+    }
+    return out;
+  },
+});
+
+function publicEndpointProblem(publicAccess: unknown, cidrs: unknown): string[] {
+  if (publicAccess === false) return [];
+  if (cidrs === Unknown) return [];
+  const list_ = list(cidrs);
+  if (!list_.length) return ["The API server endpoint is public to the whole internet (no publicAccessCidrs)."];
+  const open = list_.filter((c) => typeof c === "string" && world.includes(c));
+  return open.length ? [`The API server endpoint is public to ${open.join(", ")}.`] : [];
+}
+
+export const eksEndpoint = resourcePolicy({
+  name: "eks-public-endpoint-restricted",
+  description: "The EKS API endpoint is private, or public only to listed CIDRs (never 0.0.0.0/0 or ::/0).",
+  enforcementLevel: "mandatory",
+  severity: "high",
+  remediation:
+    "set endpointPublicAccess: false (with endpointPrivateAccess: true), or publicAccessCidrs to the office/VPN ranges.",
+  types: [T.eksCluster, T.awsEksCluster],
+  check: ({ type, props }) => {
+    const cfg = type === T.eksCluster ? props : prop(props, "vpcConfig");
+    if (cfg === Unknown) return [];
+    const publicAccess = prop(cfg, "endpointPublicAccess") ?? true;
+    return publicEndpointProblem(publicAccess, prop(cfg, "publicAccessCidrs"));
+  },
+});
+
+export const imdsv2 = resourcePolicy({
+  name: "imdsv2-required",
+  description:
+    "Instances, launch templates and node groups require IMDSv2 (session tokens), which blocks SSRF theft of node credentials.",
+  enforcementLevel: "mandatory",
+  severity: "high",
+  remediation:
+    "launch template / instance: metadataOptions { httpTokens: 'required', httpPutResponseHopLimit: 1 or 2 }; eks.ManagedNodeGroup: enableIMDSv2: true or a launchTemplate that requires it.",
+  types: [T.launchTemplate, T.instance, T.eksManagedNodeGroup, T.awsEksNodeGroup, T.eksCluster],
+  check: ({ type, props }) => {
+    if (type === T.launchTemplate || type === T.instance) {
+      const tokens = path(props, "metadataOptions", "httpTokens");
+      return tokens === Unknown || tokens === "required"
+        ? []
+        : ["IMDSv1 is allowed (metadataOptions.httpTokens is not 'required')."];
+    }
+    if (type === T.eksCluster) {
+      // eks.Cluster's default node group has no IMDSv2 switch: skip it and declare managed node groups.
+      if (isTrueOrUnknown(prop(props, "skipDefaultNodeGroup")) || isSet(props, "fargate")) return [];
+      return ["The default node group allows IMDSv1 (it has no IMDSv2 option); set skipDefaultNodeGroup: true."];
+    }
+    if (type === T.eksManagedNodeGroup && isTrueOrUnknown(prop(props, "enableIMDSv2"))) return [];
+    return isSet(props, "launchTemplate") ? [] : ["The node group's generated launch template allows IMDSv1."];
+  },
+});
+
+export const eksControlPlaneLogs = resourcePolicy({
+  name: "eks-control-plane-logging",
+  description: "EKS sends api, audit and authenticator control-plane logs to CloudWatch.",
+  enforcementLevel: "mandatory",
+  severity: "medium",
+  remediation: "set enabledClusterLogTypes to include api, audit, authenticator.",
+  types: [T.eksCluster, T.awsEksCluster],
+  check: ({ props }) => {
+    const types = list(prop(props, "enabledClusterLogTypes"));
+    if (types.includes(Unknown)) return [];
+    const missing = ["api", "audit", "authenticator"].filter((t) => !types.includes(t));
+    return missing.length ? [`Control-plane log types missing: ${missing.join(", ")}.`] : [];
+  },
+});
+
+export const nodesNoPublicIp = resourcePolicy({
+  name: "eks-nodes-no-public-ip",
+  description: "Worker nodes get no public IP addresses (they sit in private subnets behind NAT).",
+  enforcementLevel: "mandatory",
+  severity: "high",
+  remediation: "leave nodeAssociatePublicIpAddress false and put nodes in the private subnets.",
+  types: [T.eksCluster, T.launchTemplate],
+  check: ({ type, props }) => {
+    if (type === T.eksCluster)
+      return [
+        prop(props, "nodeAssociatePublicIpAddress"),
+        path(props, "nodeGroupOptions", "nodeAssociatePublicIpAddress"),
+      ].includes(true)
+        ? ["Nodes are given public IP addresses."]
+        : [];
+    const nics = list(prop(props, "networkInterfaces"));
+    return nics.some((n) => n !== Unknown && ["true", true].includes(prop(n, "associatePublicIpAddress") as string))
+      ? ["The launch template gives instances public IP addresses."]
+      : [];
+  },
+});
+
+export const vpcSubnetStrategy = resourcePolicy({
+  name: "awsx-vpc-explicit-layout",
+  description:
+    "awsx VPCs use an explicit, non-legacy subnet layout (subnetStrategy Auto or Exact with CIDR blocks), so provider upgrades never re-lay subnets.",
+  enforcementLevel: "mandatory",
+  severity: "low",
+  remediation: "set subnetStrategy: 'Auto' (or 'Exact') and cidrBlocks on every subnetSpec.",
+  types: [T.awsxVpc],
+  check: ({ props }) => {
+    const out: string[] = [];
+    const strategy = prop(props, "subnetStrategy");
+    if (strategy !== Unknown && strategy !== "Auto" && strategy !== "Exact")
+      out.push(`subnetStrategy is ${String(strategy ?? "unset (Legacy)")}.`);
+    const specs = list(prop(props, "subnetSpecs"));
+    if (!specs.length) out.push("No subnetSpecs: awsx picks the layout.");
+    for (const s of specs)
+      if (s !== Unknown && !isSet(s, "cidrBlocks") && !isSet(s, "size"))
+        out.push(`Subnet spec ${String(prop(s, "name") ?? prop(s, "type"))} has no fixed CIDR blocks.`);
+    return out;
+  },
+});
+
+export const networkPolicies = [
+  dbNotPublic,
+  cacheNotExposed,
+  noWorldIngress,
+  eksEndpoint,
+  imdsv2,
+  eksControlPlaneLogs,
+  nodesNoPublicIp,
+  vpcSubnetStrategy,
+];

@@ -1,0 +1,154 @@
+/**
+ * The runner is checked against the real thing: the pack is started as `pulumi preview --policy-pack` starts it
+ * (its gRPC analyzer server), configured as the CLI configures it (schema defaults), and asked to analyze the same
+ * resources, one by one (`analyze`) and as a stack (`analyzeStack`). Its diagnostics must equal the runner's.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { dirname } from "node:path";
+import type * as grpcTypes from "@grpc/grpc-js";
+import * as rpc from "@pulumi/pulumi/proto/analyzer_grpc_pb";
+import * as pb from "@pulumi/pulumi/proto/analyzer_pb";
+import { runStack, type StackRun } from "../tests/harness";
+import { broken, good, networkRecords, res } from "./fixtures";
+import { policies } from "./policies";
+import { T } from "./policies/types";
+import { enforcementLevelOf, policyConfig, runPolicies, type RecordLike, type Violation } from "./runner";
+
+// gRPC and protobuf as the policy runtime itself loads them (its dependencies, not ours to pin).
+const fromPolicyRuntime = <T>(id: string): T =>
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  require(require.resolve(id, { paths: [dirname(require.resolve("@pulumi/policy"))] }));
+const grpc = fromPolicyRuntime<typeof grpcTypes>("@grpc/grpc-js");
+const { Struct } = fromPolicyRuntime<typeof import("google-protobuf/google/protobuf/struct_pb")>(
+  "google-protobuf/google/protobuf/struct_pb",
+);
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const unknown: string = require("@pulumi/policy/proxy").unknownStringValue;
+const levelName: Record<number, string> = {
+  [pb.EnforcementLevel.ADVISORY]: "advisory",
+  [pb.EnforcementLevel.MANDATORY]: "mandatory",
+};
+
+let pack: ChildProcess;
+let client: rpc.AnalyzerClient;
+let prod: StackRun;
+
+const call = <Req, Res>(
+  method: (req: Req, cb: (e: grpcTypes.ServiceError | null, r: Res) => void) => unknown,
+  req: Req,
+) => new Promise<Res>((resolve, reject) => method.call(client, req, (e, r) => (e ? reject(e) : resolve(r))));
+
+const revive = (v: unknown): unknown =>
+  v === "[unknown]"
+    ? unknown
+    : Array.isArray(v)
+      ? v.map(revive)
+      : v && typeof v === "object"
+        ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, revive(x)]))
+        : v;
+
+function options() {
+  const o = new pb.AnalyzerResourceOptions();
+  o.setCustomtimeouts(new pb.AnalyzerResourceOptions.CustomTimeouts());
+  return o;
+}
+
+async function startPack() {
+  pack = spawn(process.execPath, ["--import", "tsx", "index.ts"], {
+    cwd: __dirname,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const port = await new Promise<string>((resolve, reject) => {
+    pack.stdout!.once("data", (d: Buffer) => resolve(d.toString().trim()));
+    pack.once("exit", (code) => reject(new Error(`the pack exited with ${code}`)));
+  });
+  client = new rpc.AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
+  // As the CLI does: every policy's level and its schema defaults.
+  const req = new pb.ConfigureAnalyzerRequest();
+  for (const p of policies) {
+    const c = new pb.PolicyConfig();
+    c.setEnforcementlevel(
+      enforcementLevelOf(p) === "mandatory" ? pb.EnforcementLevel.MANDATORY : pb.EnforcementLevel.ADVISORY,
+    );
+    c.setProperties(Struct.fromJavaScript(policyConfig(p) as never));
+    req.getPolicyconfigMap().set(p.name, c);
+  }
+  await call(client.configure, req);
+}
+
+beforeAll(async () => {
+  [prod] = await Promise.all([runStack("prod"), startPack()]);
+}, 30000);
+
+afterAll(() => {
+  client?.close();
+  pack?.kill();
+});
+
+// `analyze` diagnostics carry no URN (the engine knows which resource it asked about); `analyzeStack` ones do.
+const fromRuntime = (ds: pb.AnalyzeDiagnostic[]) =>
+  ds.map((d) => `${d.getPolicyname()} ${levelName[d.getEnforcementlevel()]} ${d.getUrn()} ${d.getMessage()}`).sort();
+// The runtime prints the policy's description above the message; "can't run" diagnostics carry the message alone.
+const fromRunner = (vs: Violation[], withUrn: boolean) =>
+  vs
+    .map(
+      (v) =>
+        `${v.policyName} ${v.enforcementLevel} ${withUrn ? (v.urn ?? "") : ""} ${/^can't run/.test(v.message) ? v.message : `${v.description}\n${v.message}`}`,
+    )
+    .sort();
+
+const injected: RecordLike[] = [
+  broken(good.rdsInstance(), { storageEncrypted: false, publiclyAccessible: true }),
+  res(T.role, { name: "qualisys-prod-x", assumeRolePolicy: "[unknown]" }),
+  broken(good.launchTemplate(), { metadataOptions: { httpTokens: "optional" }, blockDeviceMappings: undefined }),
+  broken(good.managedNodeGroup(), { launchTemplate: undefined, enableIMDSv2: undefined }),
+  broken(good.eksCluster(), { endpointPublicAccess: true, kmsKeyId: "[unknown]", encryptionConfigKeyArn: undefined }),
+  res(T.rolePolicyAttachment, { role: "qualisys-prod-app", policyArn: "arn:aws:iam::aws:policy/AdministratorAccess" }),
+];
+
+it("analyze: the runtime and the runner report the same, resource by resource", async () => {
+  const records: RecordLike[] = [...prod.resources, ...injected];
+  for (const r of records) {
+    const req = new pb.AnalyzeRequest();
+    req.setType(r.type);
+    req.setName(r.name);
+    req.setUrn(r.urn);
+    req.setProperties(Struct.fromJavaScript(revive(r.inputs) as never));
+    req.setOptions(options());
+    const response = await call<pb.AnalyzeRequest, pb.AnalyzeResponse>(client.analyze, req);
+    const ours = await runPolicies([r], { policies: policies.filter((p) => "validateResource" in p) });
+    expect({ urn: r.urn, d: fromRuntime(response.getDiagnosticsList()) }).toEqual({
+      urn: r.urn,
+      d: fromRunner(ours.violations, false),
+    });
+  }
+  // The comparison compared something: the injected resources fail.
+  const bad = await runPolicies(injected);
+  expect(bad.mandatory.length).toBeGreaterThan(5);
+  expect(bad.advisory.some((v) => /can't run/.test(v.message))).toBe(true);
+});
+
+it("analyzeStack: the runtime and the runner report the same for a whole stack", async () => {
+  const records: RecordLike[] = [...prod.resources, ...networkRecords({ worldRuleOn: "nodes", port: 22 })];
+  const req = new pb.AnalyzeStackRequest();
+  req.setResourcesList(
+    records.map((r) => {
+      const a = new pb.AnalyzerResource();
+      a.setType(r.type);
+      a.setName(r.name);
+      a.setUrn(r.urn);
+      a.setProperties(
+        Struct.fromJavaScript(revive({ ...r.inputs, ...(r.id ? { id: r.id } : {}), ...(r.outputs ?? {}) }) as never),
+      );
+      a.setOptions(options());
+      if (r.parent) a.setParent(r.parent);
+      a.setDependenciesList(r.dependencies ?? []);
+      return a;
+    }),
+  );
+  const response = await call<pb.AnalyzeStackRequest, pb.AnalyzeResponse>(client.analyzeStack, req);
+  const ours = await runPolicies(records, { policies: policies.filter((p) => "validateStack" in p) });
+  expect(fromRuntime(response.getDiagnosticsList())).toEqual(fromRunner(ours.violations, true));
+  expect(ours.mandatory.map((v) => v.policyName)).toEqual(["sg-no-world-ingress"]);
+});

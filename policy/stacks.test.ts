@@ -1,0 +1,67 @@
+/**
+ * The pack over the real program (SPEC X3): every stack's harness record passes with zero mandatory violations
+ * (advisory ones are printed), and the same record with one bad resource injected fails, so the self-check can fail.
+ */
+import * as aws from "@pulumi/aws";
+import { runStack, stacks, type StackRun } from "../tests/harness";
+import { broken, good } from "./fixtures";
+import { formatViolations, runPolicies } from "./runner";
+
+const runs: Record<string, StackRun> = {};
+
+beforeAll(async () => {
+  for (const stack of stacks) runs[stack] = await runStack(stack);
+});
+
+describe.each(stacks)("the %s stack", (stack) => {
+  it("passes the pack with zero mandatory violations", async () => {
+    const run = runs[stack];
+    expect(run.error).toBeUndefined();
+    expect(run.resources.length).toBeGreaterThan(20);
+    const result = await runPolicies(run.resources);
+    if (result.advisory.length)
+      console.log(`${stack}: ${result.advisory.length} advisory\n${formatViolations(result.advisory)}`);
+    expect(formatViolations(result.mandatory)).toBe("");
+    expect(result.passed).toBe(true);
+    // Nothing was skipped for unknowns: every policy could see what it checks.
+    expect(result.violations.filter((v) => /can't run/.test(v.message))).toEqual([]);
+  });
+});
+
+it("fails a stack record with an unencrypted RDS instance injected", async () => {
+  const bad = {
+    ...broken(good.rdsInstance(), { storageEncrypted: false, kmsKeyId: undefined }),
+    urn: "urn:pulumi:prod::qualisys::aws:rds/instance:Instance::injected",
+  };
+  const result = await runPolicies([...runs.prod.resources, bad]);
+  expect(result.passed).toBe(false);
+  expect(new Set(result.mandatory.map((v) => `${v.policyName} ${v.urn}`))).toEqual(
+    new Set([`rds-storage-encrypted ${bad.urn}`]),
+  );
+});
+
+it("fails a program that declares an open security group and a wildcard policy (through runStack's program option)", async () => {
+  const run = await runStack("dev", {
+    program: async () => {
+      const sg = new aws.ec2.SecurityGroup("ssh", { name: "qualisys-dev-ssh", description: "ssh" });
+      new aws.vpc.SecurityGroupIngressRule("ssh-world", {
+        securityGroupId: sg.id,
+        cidrIpv4: "0.0.0.0/0",
+        ipProtocol: "tcp",
+        fromPort: 22,
+        toPort: 22,
+      });
+      new aws.iam.Policy("admin", {
+        policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] }),
+      });
+    },
+  });
+  expect(run.error).toBeUndefined();
+  const result = await runPolicies(run.resources);
+  expect(result.mandatory.map((v) => v.policyName).sort()).toEqual([
+    "iam-no-star-resource-on-write",
+    "iam-no-unscoped-passrole",
+    "iam-no-wildcard-actions",
+    "sg-no-world-ingress",
+  ]);
+});
