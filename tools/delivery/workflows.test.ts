@@ -23,6 +23,7 @@ const workflow = Object.fromEntries(files.map((f) => [f, parse(text[f]) as any])
 type Step = {
   uses?: string;
   run?: string;
+  shell?: string;
   with?: Record<string, unknown>;
   env?: Record<string, string>;
   name?: string;
@@ -204,6 +205,12 @@ describe("workflow structure", () => {
         expect([file, name, job.permissions?.["id-token"]]).toEqual([file, name, oidc ? "write" : undefined]);
       }
     }
+  });
+
+  it("runs every script that pipes with `shell: bash` (pipefail), so a failure before a pipe fails the step", () => {
+    for (const { file, step } of allSteps())
+      if (step.run && /[^|]\|[^|]/.test(step.run))
+        expect([file, step.name, step.shell]).toEqual([file, step.name, "bash"]);
   });
 
   it("never expands ${{ }} inside run: scripts (inputs reach them through env, not the shell source)", () => {
