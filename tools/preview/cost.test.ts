@@ -10,7 +10,7 @@ function syntheticPlatform() {
   return [
     cluster,
     data,
-    resource("eks:index:Cluster", "eks", { version: "1.35" }, inCluster),
+    resource("eks:index:Cluster", "eks", { version: "1.35", skipDefaultNodeGroup: true }, inCluster),
     resource(
       "eks:index:ManagedNodeGroup",
       "general",
@@ -113,6 +113,15 @@ describe("cost estimate", () => {
     // 2 × 0.17 × 730 + 2 × 50 × 0.08 = 248.2 + 8 = 256.2; Redis 2 × 0.216 × 730 = 315.36
     expect(estimate.total).toBeCloseTo(256.2 + 315.36, 3);
     expect(estimate.overBudget).toBe(true);
+  });
+
+  it("prices the default node group pulumi-eks adds unless skipDefaultNodeGroup is set", () => {
+    const cluster = (inputs: Record<string, unknown>) =>
+      estimateCost([resource("eks:index:Cluster", "eks", inputs)], 1e6);
+    // 73 + 2 × (0.0416 × 730 + 20 GB × 0.08) = 73 + 2 × 31.968 = 136.936
+    expect(cluster({}).total).toBeCloseTo(136.936, 3);
+    expect(cluster({}).lines[0].detail).toMatch(/DEFAULT NODE GROUP/);
+    expect(cluster({ skipDefaultNodeGroup: true }).total).toBeCloseTo(73, 6);
   });
 
   it("refuses to guess a price that is missing from the table", () => {

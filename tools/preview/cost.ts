@@ -89,6 +89,24 @@ const eksControlPlane: Rule = () => ({
   detail: `control plane $${p.eksClusterHourly}/h × ${HOURS_PER_MONTH} h`,
 });
 
+/**
+ * pulumi-eks adds a self-managed default node group (desiredCapacity 2 × t3.medium) unless told not to; under
+ * the mocks it has no children, so the rule prices it from the inputs and says so.
+ */
+const eksCluster: Rule = (resource, context) => {
+  const plane = eksControlPlane(resource, context)!;
+  const { skipDefaultNodeGroup, fargate, autoMode } = resource.inputs;
+  if (skipDefaultNodeGroup === true || fargate || autoMode) return plane;
+  const nodes = num(resource.inputs.desiredCapacity, 2);
+  const instanceType = str(resource.inputs.instanceType) ?? "t3.medium";
+  const rate = lookup(ec2Hourly, instanceType, "EC2 instance type");
+  const diskGb = num(resource.inputs.nodeRootVolumeSize, p.defaultNodeDiskGb);
+  return {
+    usd: plane.usd + nodes * (hourly(rate) + diskGb * p.ebsGp3GbMonth),
+    detail: `${plane.detail} + DEFAULT NODE GROUP (skipDefaultNodeGroup not set): ${nodes} × ${instanceType} × $${rate}/h × ${HOURS_PER_MONTH} h + ${nodes} × ${diskGb} GB gp3`,
+  };
+};
+
 /** Priced at the scaling minimum: the floor the group never goes below, i.e. the idle cost of the stack. */
 const managedNodeGroup: Rule = (resource, context) => {
   const scaling = (resource.inputs.scalingConfig ?? {}) as Record<string, unknown>;
@@ -169,7 +187,7 @@ const helmRelease: Rule = (resource, context) => {
 
 /** Price rules by resource type. */
 export const priceRules: Record<string, Rule> = {
-  "eks:index:Cluster": eksControlPlane,
+  "eks:index:Cluster": eksCluster,
   "aws:eks/cluster:Cluster": eksControlPlane,
   "eks:index:ManagedNodeGroup": managedNodeGroup,
   "aws:eks/nodeGroup:NodeGroup": managedNodeGroup,

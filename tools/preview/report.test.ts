@@ -146,6 +146,22 @@ describe("policy verdict", () => {
     );
   });
 
+  it("gives a policy its config schema's defaults, as CrossGuard does without pack config", async () => {
+    const allowList: ResourceValidationPolicy = {
+      name: "allowed-roles",
+      description: "test",
+      enforcementLevel: "mandatory",
+      configSchema: { properties: { allowed: { type: "array", default: ["role"] } } },
+      validateResource: (args, report) => {
+        const { allowed } = args.getConfig<{ allowed: string[] }>();
+        if (args.type === "aws:iam/role:Role" && !allowed.includes(args.name)) report("not allowed");
+      },
+    };
+    expect((await verdict(record, listRunner([allowList]))).violations).toEqual([]);
+    const renamed = record.map((r) => (r.type === "aws:iam/role:Role" ? { ...r, name: "other" } : r));
+    expect((await verdict(renamed, listRunner([allowList]))).mandatory).toBe(1);
+  });
+
   it("passes with advisory findings only, and with any injected runner", async () => {
     expect((await verdict(record, listRunner([fewRoles]))).passed).toBe(true);
     const injected = await verdict(record, () => [

@@ -55,7 +55,8 @@ type Policy = ResourceValidationPolicy | StackValidationPolicy;
 /**
  * A deliberately small stand-in for the pack's own runner: calls each policy's `validateResource` (or
  * `validateStack`) with the record's inputs as `props`. It honours each policy's enforcement level (default
- * advisory, as in CrossGuard; "disabled" skips it) but knows nothing of pack config or remediation. Replace it
+ * advisory, as in CrossGuard; "disabled" skips it) and hands `getConfig` the schema defaults, but knows nothing of
+ * pack-level config or remediation. Replace it
  * with policy/runner.ts once that is merged.
  */
 export function listRunner(policies: Policy[]): PolicyRunner {
@@ -78,6 +79,14 @@ export function listRunner(policies: Policy[]): PolicyRunner {
             message,
           });
         };
+      // What CrossGuard's getConfig gives a policy when the pack sets no config: its schema's defaults.
+      const properties = (policy.configSchema?.properties ?? {}) as Record<string, { default?: unknown }>;
+      const config = Object.fromEntries(
+        Object.entries(properties)
+          .filter(([, schema]) => schema.default !== undefined)
+          .map(([key, schema]) => [key, schema.default]),
+      );
+      const getConfig = () => config;
       const notApplicable = (): never => {
         throw new NotApplicable();
       };
@@ -96,7 +105,7 @@ export function listRunner(policies: Policy[]): PolicyRunner {
               };
             }),
             notApplicable,
-            getConfig: () => ({}),
+            getConfig,
             stackTags: new Map(),
           } as unknown as StackValidationArgs;
           await policy.validateStack(args, report());
@@ -116,7 +125,7 @@ export function listRunner(policies: Policy[]): PolicyRunner {
             stackTags: new Map(),
             isType,
             asType: (cls: unknown) => (isType(cls) ? resource.inputs : undefined),
-            getConfig: () => ({}),
+            getConfig,
             notApplicable,
           } as unknown as ResourceValidationArgs;
           for (const validate of validations) {
