@@ -1,6 +1,8 @@
+import { cacheNodeTypes, databaseInstanceClasses, nodeInstanceTypes } from "../../config/catalog";
 import { runStack, type StackRun } from "../../tests/harness";
 import { estimateCost, formatCost } from "./cost";
 import { resource } from "./fixtures";
+import { ec2Hourly, elasticacheHourly, rdsPostgresHourly } from "./prices";
 
 /** A dev-sized platform with the cluster and data-tier types, as CONTRACTS.md describes them (not merged yet). */
 function syntheticPlatform() {
@@ -122,6 +124,32 @@ describe("cost estimate", () => {
     expect(cluster({}).total).toBeCloseTo(136.936, 3);
     expect(cluster({}).lines[0].detail).toMatch(/DEFAULT NODE GROUP/);
     expect(cluster({ skipDefaultNodeGroup: true }).total).toBeCloseTo(73, 6);
+  });
+
+  it("has a price for every instance type, class and node type the config accepts", () => {
+    const missing = [
+      ...nodeInstanceTypes.filter((t) => !(t in ec2Hourly)),
+      ...databaseInstanceClasses.filter((c) => !(c in rdsPostgresHourly)),
+      ...cacheNodeTypes.filter((t) => !(t in elasticacheHourly)),
+    ];
+    expect(missing).toEqual([]);
+  });
+
+  it("prices Valkey nodes 20% below Redis OSS", () => {
+    const group = (engine: string) =>
+      estimateCost(
+        [
+          resource("aws:elasticache/replicationGroup:ReplicationGroup", "r", {
+            engine,
+            nodeType: "cache.r5.large",
+            numCacheClusters: 1,
+          }),
+        ],
+        1e6,
+      ).total;
+    // 0.216 × 730 = 157.68; × 0.8 = 126.144
+    expect(group("redis")).toBeCloseTo(157.68, 6);
+    expect(group("valkey")).toBeCloseTo(126.144, 6);
   });
 
   it("refuses to guess a price that is missing from the table", () => {

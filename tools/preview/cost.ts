@@ -13,6 +13,7 @@ import {
   elasticacheHourly,
   rdsPostgresHourly,
   unitPrices as p,
+  valkeyDiscount,
 } from "./prices";
 
 /** One priced resource. */
@@ -147,13 +148,17 @@ const rdsInstance: Rule = (resource) => {
 
 const elasticacheGroup: Rule = (resource) => {
   const nodeType = str(resource.inputs.nodeType);
-  const rate = lookup(elasticacheHourly, nodeType, "ElastiCache node type");
+  const valkey = str(resource.inputs.engine) === "valkey";
+  const rate = lookup(elasticacheHourly, nodeType, "ElastiCache node type") * (valkey ? valkeyDiscount : 1);
   const shards = resource.inputs.numNodeGroups;
   const nodes =
     typeof shards === "number"
       ? shards * (1 + num(resource.inputs.replicasPerNodeGroup, 0))
       : num(resource.inputs.numCacheClusters, 1);
-  return { usd: nodes * hourly(rate), detail: `${nodes} × ${nodeType} × $${rate}/h × ${HOURS_PER_MONTH} h` };
+  return {
+    usd: nodes * hourly(rate),
+    detail: `${nodes} × ${nodeType}${valkey ? " (Valkey, 20% below Redis OSS)" : ""} × $${rate}/h × ${HOURS_PER_MONTH} h`,
+  };
 };
 
 const fixed =
