@@ -29,6 +29,54 @@ describe("preview", () => {
     expect(out.lines.join("\n")).toContain(`Stack staging: ${counted} resources`);
   });
 
+  it("prints the verdict, the cost against the budget and the critical path, and writes the report files", async () => {
+    const out = capture();
+    expect(await preview("dev", { outDir, log: out.sink })).toBe(0);
+    const text = out.lines.join("\n");
+    const report = JSON.parse(readFileSync(join(outDir, "dev", "report.json"), "utf8"));
+    expect(text).toMatch(/^Policy verdict: PASS — 0 mandatory/m);
+    expect(text).toContain(`Total $${report.cost.total.toFixed(2)}/month against a budget of $1000.00`);
+    expect(text).toMatch(/Estimated deploy critical path \(first create\): ~\d+ min/);
+    expect(report.cost.byComponent.map(([name]: [string]) => name)).toContain("Network");
+    expect(readFileSync(join(outDir, "dev", "diagram.mmd"), "utf8")).toMatch(/^flowchart LR$/m);
+    expect(readFileSync(join(outDir, "dev", "diagram.dot"), "utf8")).toContain("digraph");
+  });
+
+  it("exits 1 when the estimate exceeds the stack's monthlyBudgetUsd, after writing the report", async () => {
+    const config = structuredClone(readStackFile("dev").config) as Record<string, any>;
+    config["qualisys:monthlyBudgetUsd"] = 10;
+    const out = capture();
+    const err = capture();
+    const dir = mkdtempSync(join(tmpdir(), "preview-budget-"));
+    expect(await preview("dev", { outDir: dir, run: { config }, log: out.sink, error: err.sink })).toBe(1);
+    expect(out.lines.join("\n")).toContain("against a budget of $10.00 (qualisys:monthlyBudgetUsd): OVER BUDGET");
+    expect(err.lines.join("\n")).toMatch(/FAILED: estimated \$\d+\.\d\d\/month exceeds the budget of \$10\.00/);
+    expect(JSON.parse(readFileSync(join(dir, "dev", "report.json"), "utf8")).cost.overBudget).toBe(true);
+  });
+
+  it("exits 1 on a mandatory violation from the injected policy runner, and explains a missing Graphviz", async () => {
+    const violation = (enforcementLevel: "mandatory" | "advisory") => (resources: RecordedResource[]) => [
+      { policy: "test-policy", enforcementLevel, urn: resources[0].urn, name: resources[0].name, message: "broken" },
+    ];
+    const err = capture();
+    const out = capture();
+    const dotCommand = "qualisys-no-such-dot";
+    expect(
+      await preview("dev", {
+        outDir,
+        policyRunner: violation("mandatory"),
+        dotCommand,
+        log: out.sink,
+        error: err.sink,
+      }),
+    ).toBe(1);
+    expect(out.lines.join("\n")).toMatch(
+      /Policy verdict: FAIL — 1 mandatory, 0 advisory violation\(s\)\n {2}\[mandatory\] test-policy: /,
+    );
+    expect(out.lines.join("\n")).toMatch(/Note: Graphviz `qualisys-no-such-dot` is not installed/);
+    expect(err.lines.join("\n")).toContain("FAILED: 1 mandatory policy violation(s)");
+  });
+
   it("exits 1 with every config problem, and writes nothing, when the config is invalid", async () => {
     const config = structuredClone(readStackFile("dev").config) as Record<string, any>;
     config["qualisys:network"].cidr = "10.0.0.0/33";

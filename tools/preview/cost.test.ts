@@ -1,0 +1,191 @@
+import { cacheNodeTypes, databaseInstanceClasses, nodeInstanceTypes } from "../../config/catalog";
+import { runStack, type StackRun } from "../../tests/harness";
+import { estimateCost, formatCost } from "./cost";
+import { resource } from "./fixtures";
+import { ec2Hourly, elasticacheHourly, rdsPostgresHourly } from "./prices";
+
+/** A dev-sized platform with the cluster and data-tier types, as CONTRACTS.md describes them (not merged yet). */
+function syntheticPlatform() {
+  const cluster = resource("qualisys:cluster:Cluster", "c");
+  const data = resource("qualisys:database:Database", "d");
+  const inCluster = { parent: cluster.urn };
+  return [
+    cluster,
+    data,
+    resource("eks:index:Cluster", "eks", { version: "1.35", skipDefaultNodeGroup: true }, inCluster),
+    resource(
+      "eks:index:ManagedNodeGroup",
+      "general",
+      { instanceTypes: ["t3.medium"], scalingConfig: { minSize: 2, maxSize: 10, desiredSize: 2 } },
+      inCluster,
+    ),
+    resource(
+      "eks:index:ManagedNodeGroup",
+      "playwright",
+      { instanceTypes: ["c5.xlarge"], scalingConfig: { minSize: 0, maxSize: 5 } },
+      inCluster,
+    ),
+    resource("kubernetes:helm.sh/v3:Release", "lbc", { chart: "aws-load-balancer-controller" }, inCluster),
+    resource("kubernetes:helm.sh/v3:Release", "metrics-server", { chart: "metrics-server" }, inCluster),
+    resource("aws:wafv2/webAcl:WebAcl", "waf", { rules: [{ name: "rate" }, { name: "common" }] }, inCluster),
+    resource(
+      "aws:rds/instance:Instance",
+      "db",
+      { instanceClass: "db.t3.medium", multiAz: false, allocatedStorage: 20 },
+      { parent: data.urn },
+    ),
+    resource(
+      "aws:elasticache/replicationGroup:ReplicationGroup",
+      "redis",
+      { nodeType: "cache.t3.micro", numNodeGroups: 2, replicasPerNodeGroup: 1 },
+      { parent: data.urn },
+    ),
+    ...Array.from({ length: 8 }, (_, i) =>
+      resource("aws:secretsmanager/secret:Secret", `s${i}`, {}, { parent: data.urn }),
+    ),
+    ...Array.from({ length: 3 }, (_, i) => resource("aws:cloudwatch/metricAlarm:MetricAlarm", `a${i}`)),
+    resource("aws:iam/role:Role", "role", {}, inCluster),
+    resource("aws:foo/bar:Baz", "mystery"),
+  ];
+}
+
+describe("cost estimate", () => {
+  it("prices a synthetic dev platform to the hand-computed total", () => {
+    const estimate = estimateCost(syntheticPlatform(), 1000);
+    // EKS control plane           0.10 × 730                               =  73.000
+    // general nodes (min 2)       2 × 0.0416 × 730 + 2 × 20 GB × 0.08      =  63.936
+    // playwright nodes (min 0)    0                                         =   0
+    // ALB (controller present)    (0.0225 + 1 × 0.008 + 2 × 0.005) × 730   =  29.565
+    // WAF                         5 + 2 rules × 1                           =   7.000
+    // RDS db.t3.medium single-AZ  0.072 × 730 + 20 GB × 0.115               =  54.860
+    // Redis 2 shards × (1 + 1)    4 × 0.017 × 730                           =  49.640
+    // secrets                     8 × 0.40                                  =   3.200
+    // alarms                      3 × 0.10                                  =   0.300
+    //                                                                 total = 281.501
+    expect(estimate.total).toBeCloseTo(281.501, 3);
+    expect(Object.fromEntries(estimate.byComponent)).toEqual({
+      Cluster: expect.closeTo(73 + 63.936 + 29.565 + 7, 3),
+      Database: expect.closeTo(54.86 + 49.64 + 3.2, 3),
+      "(stack)": expect.closeTo(0.3, 3),
+    });
+    expect(estimate.overBudget).toBe(false);
+    expect(estimate.notPriced.map((r) => r.type)).toEqual(["aws:foo/bar:Baz"]);
+    expect(formatCost("dev", estimate)).toMatch(/Not priced \(no rule; counted as \$0\): 1\n {2}aws:foo\/bar:Baz × 1/);
+  });
+
+  it("doubles Multi-AZ RDS (instance and storage) and counts the ALB once per stack", () => {
+    const estimate = estimateCost(
+      [
+        resource("aws:rds/instance:Instance", "db", {
+          instanceClass: "db.r5.large",
+          multiAz: true,
+          allocatedStorage: 100,
+        }),
+        resource("kubernetes:helm.sh/v3:Release", "lbc-a", { chart: "aws-load-balancer-controller" }),
+        resource("kubernetes:helm.sh/v3:Release", "lbc-b", { chart: "eks/aws-load-balancer-controller" }),
+      ],
+      6000,
+    );
+    // 2 × (0.25 × 730 + 100 × 0.115) = 2 × 194 = 388; ALB 29.565 once.
+    expect(estimate.total).toBeCloseTo(388 + 29.565, 3);
+    expect(estimate.lines.filter((l) => l.type.startsWith("kubernetes:"))).toHaveLength(1);
+  });
+
+  it("reads a node group's instance type and disk from its launch template, and non-cluster-mode Redis", () => {
+    const template = resource("aws:ec2/launchTemplate:LaunchTemplate", "lt", {
+      instanceType: "c5.xlarge",
+      blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { volumeSize: 50, encrypted: "true" } }],
+    });
+    const estimate = estimateCost(
+      [
+        template,
+        resource(
+          "aws:eks/nodeGroup:NodeGroup",
+          "pw",
+          { scalingConfig: { minSize: 2 } },
+          { dependencies: [template.urn] },
+        ),
+        resource("aws:elasticache/replicationGroup:ReplicationGroup", "r", {
+          nodeType: "cache.r5.large",
+          numCacheClusters: 2,
+        }),
+      ],
+      1,
+    );
+    // 2 × 0.17 × 730 + 2 × 50 × 0.08 = 248.2 + 8 = 256.2; Redis 2 × 0.216 × 730 = 315.36
+    expect(estimate.total).toBeCloseTo(256.2 + 315.36, 3);
+    expect(estimate.overBudget).toBe(true);
+  });
+
+  it("prices the default node group pulumi-eks adds unless skipDefaultNodeGroup is set", () => {
+    const cluster = (inputs: Record<string, unknown>) =>
+      estimateCost([resource("eks:index:Cluster", "eks", inputs)], 1e6);
+    // 73 + 2 × (0.0416 × 730 + 20 GB × 0.08) = 73 + 2 × 31.968 = 136.936
+    expect(cluster({}).total).toBeCloseTo(136.936, 3);
+    expect(cluster({}).lines[0].detail).toMatch(/DEFAULT NODE GROUP/);
+    expect(cluster({ skipDefaultNodeGroup: true }).total).toBeCloseTo(73, 6);
+  });
+
+  it("has a price for every instance type, class and node type the config accepts", () => {
+    const missing = [
+      ...nodeInstanceTypes.filter((t) => !(t in ec2Hourly)),
+      ...databaseInstanceClasses.filter((c) => !(c in rdsPostgresHourly)),
+      ...cacheNodeTypes.filter((t) => !(t in elasticacheHourly)),
+    ];
+    expect(missing).toEqual([]);
+  });
+
+  it("prices Valkey nodes 20% below Redis OSS", () => {
+    const group = (engine: string) =>
+      estimateCost(
+        [
+          resource("aws:elasticache/replicationGroup:ReplicationGroup", "r", {
+            engine,
+            nodeType: "cache.r5.large",
+            numCacheClusters: 1,
+          }),
+        ],
+        1e6,
+      ).total;
+    // 0.216 × 730 = 157.68; × 0.8 = 126.144
+    expect(group("redis")).toBeCloseTo(157.68, 6);
+    expect(group("valkey")).toBeCloseTo(126.144, 6);
+  });
+
+  it("refuses to guess a price that is missing from the table", () => {
+    expect(() =>
+      estimateCost([resource("aws:rds/instance:Instance", "db", { instanceClass: "db.x99.huge" })], 100),
+    ).toThrow(/RDS instance class db\.x99\.huge is not in the price table/);
+  });
+
+  it("prices NAT gateways by the awsx strategy and AZ count, defaulting to one per AZ", () => {
+    const vpc = (natGateways: unknown, azs: string[]) =>
+      estimateCost([resource("awsx:ec2:Vpc", "v", { natGateways, availabilityZoneNames: azs })], 100).total;
+    const each = (0.045 + 0.005) * 730; // 36.50
+    expect(vpc({ strategy: "Single" }, ["a", "b"])).toBeCloseTo(each, 6);
+    expect(vpc({ strategy: "OnePerAz" }, ["a", "b", "c"])).toBeCloseTo(3 * each, 6);
+    expect(vpc(undefined, ["a", "b"])).toBeCloseTo(2 * each, 6);
+    expect(vpc({ strategy: "None" }, ["a", "b"])).toBe(0);
+  });
+
+  describe("on the real records", () => {
+    const runs: Record<string, StackRun> = {};
+    beforeAll(async () => {
+      for (const stack of ["dev", "prod"]) runs[stack] = await runStack(stack);
+    });
+
+    // Per component, so the expectation survives the merge of the cluster and data areas (their own components
+    // are priced by the synthetic tests above).
+    it("dev: EncryptionKeys 7 keys; Network 1 NAT gateway + the flow-log group", () => {
+      const byComponent = new Map(estimateCost(runs.dev.resources, 1000).byComponent);
+      expect(byComponent.get("EncryptionKeys")).toBeCloseTo(7 * 1, 6); // 7 × $1
+      expect(byComponent.get("Network")).toBeCloseTo(36.5 + 2.5, 6); // (0.045 + 0.005) × 730 + 5 GB × $0.50
+      expect(byComponent.get("Identity")).toBeUndefined(); // IAM has no monthly charge
+    });
+
+    it("prod: a NAT gateway per AZ doubles the NAT line", () => {
+      const byComponent = new Map(estimateCost(runs.prod.resources, 6000).byComponent);
+      expect(byComponent.get("Network")).toBeCloseTo(2 * 36.5 + 2.5, 6);
+    });
+  });
+});

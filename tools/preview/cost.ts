@@ -1,0 +1,322 @@
+/**
+ * Monthly cost estimate of a harness record: one data-driven rule per resource type reads the record's inputs
+ * and prices them from the table in prices.ts. Types with no fixed monthly charge are listed as such; types with
+ * no rule cost 0 and are listed as "not priced", so a reader sees what the total leaves out.
+ */
+import type { RecordedResource } from "../../tests/harness";
+import { componentOf } from "./inventory";
+import {
+  HOURS_PER_MONTH,
+  PRICES_AS_OF,
+  PRICE_SOURCE,
+  ec2Hourly,
+  elasticacheHourly,
+  rdsPostgresHourly,
+  unitPrices as p,
+  valkeyDiscount,
+} from "./prices";
+
+/** One priced resource. */
+export interface CostLine {
+  urn: string;
+  name: string;
+  type: string;
+  component: string;
+  monthlyUsd: number;
+  /** How the figure was computed, e.g. "2 × t3.medium (min size) × $0.0416/h × 730 h". */
+  detail: string;
+}
+
+/** A resource the estimate did not price. */
+export interface UnpricedResource {
+  urn: string;
+  name: string;
+  type: string;
+  component: string;
+}
+
+export interface CostEstimate {
+  lines: CostLine[];
+  notPriced: UnpricedResource[];
+  /** Resource count of types with no fixed monthly charge (IAM, security groups, …). */
+  noCharge: number;
+  byComponent: [string, number][];
+  total: number;
+  budgetUsd: number;
+  overBudget: boolean;
+}
+
+/** What a rule sees besides the resource: the whole record, to follow dependencies (launch templates). */
+interface RuleContext {
+  byUrn: Map<string, RecordedResource>;
+  /** Set once the platform ALB has been priced, so two controller releases do not count it twice. */
+  albPriced: boolean;
+}
+
+type Priced = { usd: number; detail: string };
+type Rule = (resource: RecordedResource, context: RuleContext) => Priced | undefined;
+
+const money = (usd: number) => `$${usd.toFixed(2)}`;
+const hourly = (rate: number) => rate * HOURS_PER_MONTH;
+const num = (value: unknown, fallback: number) =>
+  typeof value === "number" && Number.isFinite(value) ? value : fallback;
+const str = (value: unknown) => (typeof value === "string" ? value : undefined);
+
+/** An instance price that is missing from the table is a loud zero, never a silent guess. */
+function lookup(table: Record<string, number>, key: string | undefined, kind: string): number {
+  if (key && key in table) return table[key];
+  throw new UnknownPrice(`${kind} ${key ?? "(unset)"} is not in the price table (tools/preview/prices.ts)`);
+}
+
+class UnknownPrice extends Error {}
+
+/** A managed node group's instance type and root volume: on the group, or on the launch template it uses. */
+function nodeShape(resource: RecordedResource, context: RuleContext) {
+  const template = resource.dependencies
+    .map((urn) => context.byUrn.get(urn))
+    .find((r) => r?.type === "aws:ec2/launchTemplate:LaunchTemplate");
+  const types = resource.inputs.instanceTypes;
+  const instanceType = (Array.isArray(types) ? str(types[0]) : undefined) ?? str(template?.inputs.instanceType);
+  const mappings = template?.inputs.blockDeviceMappings;
+  const templateDisk = Array.isArray(mappings)
+    ? (mappings[0] as { ebs?: { volumeSize?: unknown } } | undefined)?.ebs?.volumeSize
+    : undefined;
+  const diskGb = num(resource.inputs.diskSize, num(templateDisk, p.defaultNodeDiskGb));
+  return { instanceType, diskGb };
+}
+
+const eksControlPlane: Rule = () => ({
+  usd: hourly(p.eksClusterHourly),
+  detail: `control plane $${p.eksClusterHourly}/h × ${HOURS_PER_MONTH} h`,
+});
+
+/**
+ * pulumi-eks adds a self-managed default node group (desiredCapacity 2 × t3.medium) unless told not to; under
+ * the mocks it has no children, so the rule prices it from the inputs and says so.
+ */
+const eksCluster: Rule = (resource, context) => {
+  const plane = eksControlPlane(resource, context)!;
+  const { skipDefaultNodeGroup, fargate, autoMode } = resource.inputs;
+  if (skipDefaultNodeGroup === true || fargate || autoMode) return plane;
+  const nodes = num(resource.inputs.desiredCapacity, 2);
+  const instanceType = str(resource.inputs.instanceType) ?? "t3.medium";
+  const rate = lookup(ec2Hourly, instanceType, "EC2 instance type");
+  const diskGb = num(resource.inputs.nodeRootVolumeSize, p.defaultNodeDiskGb);
+  return {
+    usd: plane.usd + nodes * (hourly(rate) + diskGb * p.ebsGp3GbMonth),
+    detail: `${plane.detail} + DEFAULT NODE GROUP (skipDefaultNodeGroup not set): ${nodes} × ${instanceType} × $${rate}/h × ${HOURS_PER_MONTH} h + ${nodes} × ${diskGb} GB gp3`,
+  };
+};
+
+/** Priced at the scaling minimum: the floor the group never goes below, i.e. the idle cost of the stack. */
+const managedNodeGroup: Rule = (resource, context) => {
+  const scaling = (resource.inputs.scalingConfig ?? {}) as Record<string, unknown>;
+  const min = num(scaling.minSize, 0);
+  const { instanceType, diskGb } = nodeShape(resource, context);
+  const rate = lookup(ec2Hourly, instanceType, "EC2 instance type");
+  const compute = min * hourly(rate);
+  const disk = min * diskGb * p.ebsGp3GbMonth;
+  return {
+    usd: compute + disk,
+    detail: `${min} × ${instanceType} (min size) × $${rate}/h × ${HOURS_PER_MONTH} h + ${min} × ${diskGb} GB gp3 × $${p.ebsGp3GbMonth}`,
+  };
+};
+
+/** awsx decides the NAT count: one, or one per AZ (its default when no strategy is given). */
+const vpcNatGateways: Rule = (resource) => {
+  const strategy = str((resource.inputs.natGateways as Record<string, unknown> | undefined)?.strategy) ?? "OnePerAz";
+  const names = resource.inputs.availabilityZoneNames;
+  const azs = Array.isArray(names) ? names.length : num(resource.inputs.numberOfAvailabilityZones, 3);
+  const count = strategy === "None" ? 0 : strategy === "Single" ? 1 : azs;
+  const each = hourly(p.natGatewayHourly + p.publicIpv4Hourly);
+  return {
+    usd: count * each,
+    detail: `${count} NAT gateway(s) (${strategy}, ${azs} AZs) × ($${p.natGatewayHourly} + $${p.publicIpv4Hourly} IPv4)/h × ${HOURS_PER_MONTH} h; data processing not estimated`,
+  };
+};
+
+const rdsInstance: Rule = (resource) => {
+  const instanceClass = str(resource.inputs.instanceClass);
+  const rate = lookup(rdsPostgresHourly, instanceClass, "RDS instance class");
+  const copies = resource.inputs.multiAz === true ? 2 : 1;
+  const storage = num(resource.inputs.allocatedStorage, p.defaultRdsStorageGb);
+  return {
+    usd: copies * (hourly(rate) + storage * p.rdsGp3GbMonth),
+    detail: `${copies} × (${instanceClass} $${rate}/h × ${HOURS_PER_MONTH} h + ${storage} GB gp3 × $${p.rdsGp3GbMonth})${copies === 2 ? " (Multi-AZ)" : ""}`,
+  };
+};
+
+const elasticacheGroup: Rule = (resource) => {
+  const nodeType = str(resource.inputs.nodeType);
+  const valkey = str(resource.inputs.engine) === "valkey";
+  const rate = lookup(elasticacheHourly, nodeType, "ElastiCache node type") * (valkey ? valkeyDiscount : 1);
+  const shards = resource.inputs.numNodeGroups;
+  const nodes =
+    typeof shards === "number"
+      ? shards * (1 + num(resource.inputs.replicasPerNodeGroup, 0))
+      : num(resource.inputs.numCacheClusters, 1);
+  return {
+    usd: nodes * hourly(rate),
+    detail: `${nodes} × ${nodeType}${valkey ? " (Valkey, 20% below Redis OSS)" : ""} × $${rate}/h × ${HOURS_PER_MONTH} h`,
+  };
+};
+
+const fixed =
+  (usd: number, detail: string): Rule =>
+  () => ({ usd, detail });
+
+const wafWebAcl: Rule = (resource) => {
+  const rules = Array.isArray(resource.inputs.rules) ? resource.inputs.rules.length : 0;
+  return {
+    usd: p.wafWebAclMonth + rules * p.wafRuleMonth,
+    detail: `web ACL $${p.wafWebAclMonth} + ${rules} rule(s) × $${p.wafRuleMonth}; requests not estimated`,
+  };
+};
+
+const logGroup: Rule = () => ({
+  usd: p.assumedLogGbPerGroupMonth * p.logIngestionGb,
+  detail: `assumed ${p.assumedLogGbPerGroupMonth} GB/month ingested × $${p.logIngestionGb}/GB (assumption, not a measurement)`,
+});
+
+/** The AWS Load Balancer Controller creates the platform's ALB at runtime: one fixed line per stack. */
+const helmRelease: Rule = (resource, context) => {
+  const chart = `${str(resource.inputs.chart) ?? ""} ${resource.name}`;
+  if (!chart.includes("aws-load-balancer-controller") || context.albPriced) return undefined;
+  context.albPriced = true;
+  const usd = hourly(p.albHourly + p.albAssumedLcu * p.albLcuHourly + p.albPublicIps * p.publicIpv4Hourly);
+  return {
+    usd,
+    detail: `ALB the controller creates: ($${p.albHourly} + ${p.albAssumedLcu} LCU × $${p.albLcuHourly} + ${p.albPublicIps} IPv4 × $${p.publicIpv4Hourly})/h × ${HOURS_PER_MONTH} h`,
+  };
+};
+
+/** Price rules by resource type. */
+export const priceRules: Record<string, Rule> = {
+  "eks:index:Cluster": eksCluster,
+  "aws:eks/cluster:Cluster": eksControlPlane,
+  "eks:index:ManagedNodeGroup": managedNodeGroup,
+  "aws:eks/nodeGroup:NodeGroup": managedNodeGroup,
+  "awsx:ec2:Vpc": vpcNatGateways,
+  "aws:rds/instance:Instance": rdsInstance,
+  "aws:elasticache/replicationGroup:ReplicationGroup": elasticacheGroup,
+  "aws:kms/key:Key": fixed(p.kmsKeyMonth, `customer-managed key $${p.kmsKeyMonth}/month`),
+  "aws:secretsmanager/secret:Secret": fixed(p.secretMonth, `secret $${p.secretMonth}/month`),
+  "aws:wafv2/webAcl:WebAcl": wafWebAcl,
+  "aws:cloudwatch/metricAlarm:MetricAlarm": fixed(p.cloudwatchAlarmMonth, `alarm $${p.cloudwatchAlarmMonth}/month`),
+  "aws:cloudwatch/logGroup:LogGroup": logGroup,
+  "kubernetes:helm.sh/v3:Release": helmRelease,
+  "kubernetes:helm.sh/v4:Chart": helmRelease,
+};
+
+/**
+ * Types with no fixed monthly charge (or only usage charges this estimate does not model). Prefix match.
+ * Kubernetes objects run on the priced nodes.
+ */
+export const noChargeTypes = [
+  "aws:iam/",
+  "aws:kms/alias:",
+  "aws:ec2/securityGroup",
+  "aws:vpc/securityGroup",
+  "aws:ec2/networkAcl",
+  "aws:ec2/flowLog:",
+  "aws:ec2/launchTemplate:",
+  "aws:rds/parameterGroup:",
+  "aws:rds/subnetGroup:",
+  "aws:elasticache/parameterGroup:",
+  "aws:elasticache/subnetGroup:",
+  "aws:elasticache/userGroup",
+  "aws:elasticache/user:",
+  "aws:secretsmanager/secretVersion:",
+  "aws:secretsmanager/secretRotation:",
+  "aws:ecr/",
+  "aws:eks/accessEntry:",
+  "aws:eks/accessPolicyAssociation:",
+  "aws:eks/addon:",
+  "aws:eks/podIdentityAssociation:",
+  "aws:wafv2/webAclAssociation:",
+  "aws:acm/",
+  "aws:sns/",
+  "aws:budgets/",
+  "aws:route53/record:",
+  "aws:s3/bucketPublicAccessBlock:",
+  "kubernetes:",
+  "random:",
+  "pulumi:providers:",
+];
+
+const isNoCharge = (type: string) => noChargeTypes.some((prefix) => type.startsWith(prefix));
+
+/**
+ * Prices every resource of the record. Components (`qualisys:*`) are not resources; remote components such as
+ * `awsx:ec2:Vpc` are priced by what they will create. A missing instance price throws: a wrong total is worse
+ * than no total.
+ */
+export function estimateCost(resources: RecordedResource[], budgetUsd: number): CostEstimate {
+  const byUrn = new Map(resources.map((r) => [r.urn, r]));
+  const context: RuleContext = { byUrn, albPriced: false };
+  const lines: CostLine[] = [];
+  const notPriced: UnpricedResource[] = [];
+  let noCharge = 0;
+  for (const resource of resources) {
+    if (resource.type.startsWith("qualisys:")) continue;
+    const component = componentOf(resource, byUrn);
+    const rule = priceRules[resource.type] as Rule | undefined;
+    const priced = rule?.(resource, context);
+    if (priced) {
+      lines.push({
+        urn: resource.urn,
+        name: resource.name,
+        type: resource.type,
+        component,
+        monthlyUsd: priced.usd,
+        ...priced,
+      });
+    } else if (rule || isNoCharge(resource.type)) noCharge++;
+    else notPriced.push({ urn: resource.urn, name: resource.name, type: resource.type, component });
+  }
+  const totals = new Map<string, number>();
+  for (const line of lines) totals.set(line.component, (totals.get(line.component) ?? 0) + line.monthlyUsd);
+  const total = lines.reduce((sum, line) => sum + line.monthlyUsd, 0);
+  return {
+    lines: lines.sort((a, b) => b.monthlyUsd - a.monthlyUsd || a.urn.localeCompare(b.urn)),
+    notPriced,
+    noCharge,
+    byComponent: [...totals].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])),
+    total,
+    budgetUsd,
+    overBudget: total > budgetUsd,
+  };
+}
+
+export function formatCost(stack: string, estimate: CostEstimate): string {
+  const width = Math.max(20, ...estimate.lines.map((l) => l.name.length));
+  const out = [
+    `Estimated monthly cost, stack ${stack} (on-demand, us-east-1, prices as of ${PRICES_AS_OF}; ${PRICE_SOURCE})`,
+    "",
+    "By resource",
+    ...estimate.lines.map(
+      (l) =>
+        `  ${l.name.padEnd(width)} ${money(l.monthlyUsd).padStart(10)}  ${l.type}\n  ${"".padEnd(width)} ${"".padStart(10)}  ${l.detail}`,
+    ),
+    "",
+    "By component",
+    ...estimate.byComponent.map(([component, usd]) => `  ${component.padEnd(width)} ${money(usd).padStart(10)}`),
+    "",
+    `Total ${money(estimate.total)}/month against a budget of ${money(estimate.budgetUsd)} (qualisys:monthlyBudgetUsd): ${
+      estimate.overBudget ? "OVER BUDGET" : `${Math.round((estimate.total / estimate.budgetUsd) * 100)}% of budget`
+    }`,
+    `${estimate.noCharge} resource(s) have no fixed monthly charge (IAM, security groups, aliases, Kubernetes objects, …).`,
+  ];
+  if (estimate.notPriced.length) {
+    out.push(`Not priced (no rule; counted as $0): ${estimate.notPriced.length}`);
+    const types = new Map<string, number>();
+    for (const r of estimate.notPriced) types.set(r.type, (types.get(r.type) ?? 0) + 1);
+    for (const [type, n] of types) out.push(`  ${type} × ${n}`);
+  }
+  out.push(
+    "Not estimated: traffic (NAT and ALB data processing, data transfer out), API requests, log storage, snapshots beyond the free allowance.",
+  );
+  return out.join("\n");
+}
+
+export { UnknownPrice };
