@@ -14,14 +14,14 @@ import { criticalPath, formatCriticalPath } from "./critical-path";
 import { componentGraph, renderSvg, toDot, toMermaid } from "./diagram";
 import { formatInventory, inventory } from "./inventory";
 import { PRICES_AS_OF } from "./prices";
-import { formatVerdict, listRunner, verdict, type PolicyRunner } from "./verdict";
+import { formatVerdict, packRunner, verdict, type PolicyRunner } from "./verdict";
 
 export interface PreviewOptions {
   /** Where out/<stack>/ goes. */
   outDir: string;
   /** Passed to the harness (tests use it to feed a broken config). */
   run?: RunOptions;
-  /** The policy engine. Default: every policy of policy/policies.ts through the small `listRunner`. */
+  /** The policy engine. Default: the whole pack through its in-process runner (policy/runner.ts). */
   policyRunner?: PolicyRunner;
   /** Number of policies the runner checks, for the report (default: the length of policy/policies.ts). */
   policyCount?: number;
@@ -50,7 +50,7 @@ export async function preview(stack: string, options: PreviewOptions): Promise<n
   const ran = Date.now();
   log(formatInventory(stack, inventory(run.resources)));
 
-  const runner = options.policyRunner ?? listRunner(policies);
+  const runner = options.policyRunner ?? packRunner();
   const policyVerdict = await verdict(run.resources, runner);
   log(`\n${formatVerdict(policyVerdict, options.policyCount ?? (options.policyRunner ? undefined : policies.length))}`);
 

@@ -3,7 +3,7 @@ import { validateResourceOfType, type ResourceValidationPolicy, type StackValida
 import { criticalPath, minutesFor } from "./critical-path";
 import { componentGraph, renderSvg, toDot, toMermaid } from "./diagram";
 import { resource } from "./fixtures";
-import { formatVerdict, listRunner, verdict } from "./verdict";
+import { formatVerdict, packRunner, verdict } from "./verdict";
 
 /** Network → Cluster → nodes → add-on; Database waits for the whole Network component and the keys. */
 function platform(multiAz: boolean) {
@@ -129,7 +129,7 @@ describe("policy verdict", () => {
   };
 
   it("runs resource and stack policies over the record's inputs, with their enforcement levels", async () => {
-    const result = await verdict(record, listRunner([noPublicBuckets, fewRoles, disabled]));
+    const result = await verdict(record, packRunner({ policies: [noPublicBuckets, fewRoles, disabled] }));
     expect(result.violations).toEqual([
       {
         policy: "no-public-buckets",
@@ -157,13 +157,13 @@ describe("policy verdict", () => {
         if (args.type === "aws:iam/role:Role" && !allowed.includes(args.name)) report("not allowed");
       },
     };
-    expect((await verdict(record, listRunner([allowList]))).violations).toEqual([]);
+    expect((await verdict(record, packRunner({ policies: [allowList] }))).violations).toEqual([]);
     const renamed = record.map((r) => (r.type === "aws:iam/role:Role" ? { ...r, name: "other" } : r));
-    expect((await verdict(renamed, listRunner([allowList]))).mandatory).toBe(1);
+    expect((await verdict(renamed, packRunner({ policies: [allowList] }))).mandatory).toBe(1);
   });
 
   it("passes with advisory findings only, and with any injected runner", async () => {
-    expect((await verdict(record, listRunner([fewRoles]))).passed).toBe(true);
+    expect((await verdict(record, packRunner({ policies: [fewRoles] }))).passed).toBe(true);
     const injected = await verdict(record, () => [
       { policy: "p", enforcementLevel: "mandatory", urn: "u", name: "x", message: "m" },
     ]);

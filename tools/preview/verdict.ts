@@ -1,16 +1,8 @@
 /**
- * The policy verdict of the offline preview. The policy engine is injected: `preview()` takes any
- * `PolicyRunner`, so the real in-process runner (policy/runner.ts, from the policy-pack issue) replaces
- * `listRunner` by changing one import in preview.ts. The verdict fails on any mandatory violation.
+ * The policy verdict of the offline preview: the policy pack run in process over the record (policy/runner.ts),
+ * failing on any mandatory violation. `preview()` takes any `PolicyRunner`, so tests can inject one.
  */
-import type {
-  EnforcementLevel,
-  ReportViolation,
-  ResourceValidationArgs,
-  ResourceValidationPolicy,
-  StackValidationArgs,
-  StackValidationPolicy,
-} from "@pulumi/policy";
+import { runPolicies, type RunOptions } from "../../policy/runner";
 import type { RecordedResource } from "../../tests/harness";
 
 /** One violation, as the preview prints it. */
@@ -50,98 +42,17 @@ export function formatVerdict(verdict: Verdict, policyCount?: number): string {
   return [header, ...rows].join("\n");
 }
 
-type Policy = ResourceValidationPolicy | StackValidationPolicy;
-
 /**
- * A deliberately small stand-in for the pack's own runner: calls each policy's `validateResource` (or
- * `validateStack`) with the record's inputs as `props`. It honours each policy's enforcement level (default
- * advisory, as in CrossGuard; "disabled" skips it) and hands `getConfig` the schema defaults, but knows nothing of
- * pack-level config or remediation. Replace it
- * with policy/runner.ts once that is merged.
+ * The pack's own in-process runner (policy/runner.ts: type matching, config defaults, the unknown-checking proxy,
+ * stack policies) as a `PolicyRunner`. `policies` narrows the run to a list (tests), `config` is pack config.
  */
-export function listRunner(policies: Policy[]): PolicyRunner {
-  return async (resources) => {
-    const violations: Violation[] = [];
-    const custom = resources.filter((r) => !r.type.startsWith("qualisys:"));
-    for (const policy of policies) {
-      const level: EnforcementLevel = policy.enforcementLevel ?? "advisory";
-      if (level === "disabled") continue;
-      const enforcementLevel = level === "mandatory" ? "mandatory" : "advisory";
-      const report =
-        (fallback?: RecordedResource): ReportViolation =>
-        (message, urn) => {
-          const target = urn ? custom.find((r) => r.urn === urn) : fallback;
-          violations.push({
-            policy: policy.name,
-            enforcementLevel,
-            urn: urn ?? target?.urn ?? "",
-            name: target?.name ?? "",
-            message,
-          });
-        };
-      // What CrossGuard's getConfig gives a policy when the pack sets no config: its schema's defaults.
-      const properties = (policy.configSchema?.properties ?? {}) as Record<string, { default?: unknown }>;
-      const config = Object.fromEntries(
-        Object.entries(properties)
-          .filter(([, schema]) => schema.default !== undefined)
-          .map(([key, schema]) => [key, schema.default]),
-      );
-      const getConfig = () => config;
-      const notApplicable = (): never => {
-        throw new NotApplicable();
-      };
-      try {
-        if ("validateStack" in policy) {
-          const args = {
-            resources: custom.map((r) => {
-              const isType = (cls: unknown) => (cls as { __pulumiType?: string } | undefined)?.__pulumiType === r.type;
-              return {
-                type: r.type,
-                props: r.inputs,
-                urn: r.urn,
-                name: r.name,
-                isType,
-                asType: (cls: unknown) => (isType(cls) ? r.inputs : undefined),
-              };
-            }),
-            notApplicable,
-            getConfig,
-            stackTags: new Map(),
-          } as unknown as StackValidationArgs;
-          await policy.validateStack(args, report());
-          continue;
-        }
-        const validations = [policy.validateResource ?? []].flat();
-        for (const resource of custom) {
-          // validateResourceOfType matches on the class's `__pulumiType` token, which is the record's `type`.
-          const isType = (cls: unknown) =>
-            (cls as { __pulumiType?: string } | undefined)?.__pulumiType === resource.type;
-          const args = {
-            type: resource.type,
-            props: resource.inputs,
-            urn: resource.urn,
-            name: resource.name,
-            opts: resource.options,
-            stackTags: new Map(),
-            isType,
-            asType: (cls: unknown) => (isType(cls) ? resource.inputs : undefined),
-            getConfig,
-            notApplicable,
-          } as unknown as ResourceValidationArgs;
-          for (const validate of validations) {
-            try {
-              await validate(args, report(resource));
-            } catch (error) {
-              if (!(error instanceof NotApplicable)) throw error;
-            }
-          }
-        }
-      } catch (error) {
-        if (!(error instanceof NotApplicable)) throw error;
-      }
-    }
-    return violations;
-  };
+export function packRunner(options: RunOptions = {}): PolicyRunner {
+  return async (resources) =>
+    (await runPolicies(resources, options)).violations.map((v) => ({
+      policy: v.policyName,
+      enforcementLevel: v.enforcementLevel,
+      urn: v.urn ?? "",
+      name: v.resourceName ?? "",
+      message: v.message,
+    }));
 }
-
-class NotApplicable extends Error {}
