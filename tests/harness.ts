@@ -4,11 +4,12 @@
  * inputs, outputs, options, and which inputs and outputs are secret (their values are replaced by "[secret]").
  * Every test of the program, the offline preview and the policy self-check read this record. No cloud, no CLI.
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse as parseYaml } from "yaml";
 import { createMocks } from "./mocks";
+import { recordCacheVariable } from "./record-cache";
 
 export const projectRoot = join(__dirname, "..");
 export const stacks = ["dev", "staging", "prod"] as const;
@@ -157,10 +158,34 @@ export interface RunOptions {
   secrets?: Record<string, string>;
   /** The program to run; default index.ts. */
   program?: Program;
+  /** Use the record jest's global setup made for this stack, when the run is a plain one. Default true. */
+  cached?: boolean;
+}
+
+/**
+ * tests/global-setup.ts leaves one record per stack in the folder `recordCacheVariable` names, made once per `jest`
+ * invocation, so the many test files that read a stack's plain record do not each run the whole program again.
+ */
+
+function cachedRun(stack: string, options: RunOptions): StackRun | undefined {
+  const dir = process.env[recordCacheVariable];
+  const plain = !options.config && !options.secrets && !options.program;
+  if (!dir || !plain || options.cached === false || !existsSync(join(dir, `${stack}.json`))) return undefined;
+  const { error, ...run } = JSON.parse(readFileSync(join(dir, `${stack}.json`), "utf8")) as StackRun & {
+    error?: string;
+  };
+  return { ...run, ...(error === undefined ? {} : { error: new Error(error) }) };
+}
+
+/** Writes a stack's record where {@link cachedRun} finds it. */
+export function cacheRun(dir: string, run: StackRun): void {
+  writeFileSync(join(dir, `${run.stack}.json`), JSON.stringify({ ...run, error: run.error?.message }));
 }
 
 /** Runs the program for `stack` under mocks and returns the record. Never throws for program errors. */
 export async function runStack(stack: string, options: RunOptions = {}): Promise<StackRun> {
+  const cached = cachedRun(stack, options);
+  if (cached) return cached;
   const { config } = options.config ? { config: options.config } : readStackFile(stack);
   const { values, secretKeys } = engineConfig(config, options.secrets);
   const region = values["aws:region"] ?? "us-east-1";
