@@ -234,6 +234,6 @@ export default async function main() {
     },
     alarmTopicArn: alerting.topicArn,
     grafanaAdminSecretArn: monitoring.grafanaAdminSecretArn,
-    grafanaUrl: monitoring.grafanaUrl,
+    ...(config.domain ? { grafanaUrl: monitoring.grafanaUrl } : {}),
   };
 }

@@ -3,6 +3,7 @@
  * policies, the tests read them directly, and the README's least-privilege table describes exactly these.
  */
 import { accountRoot, arn, policyDocument, webIdentityTrust, type AwsAccount, type PolicyDocument } from "../iam";
+import { pushActions } from "../registry/policy";
 
 export const githubIssuer = "token.actions.githubusercontent.com";
 export const pulumiIssuer = "api.pulumi.com/oidc";
@@ -114,18 +115,6 @@ export interface WorkloadScope {
   logGroupPrefixes: string[];
 }
 
-const ecrPushActions = [
-  "ecr:BatchCheckLayerAvailability",
-  "ecr:BatchGetImage",
-  "ecr:GetDownloadUrlForLayer",
-  "ecr:InitiateLayerUpload",
-  "ecr:UploadLayerPart",
-  "ecr:CompleteLayerUpload",
-  "ecr:PutImage",
-  "ecr:DescribeImages",
-  "ecr:DescribeImageScanFindings",
-];
-
 function repositoryArns(scope: WorkloadScope): string[] {
   return scope.repositories.map((name) => arn(scope.account, "ecr", `repository/${name}`));
 }
@@ -153,7 +142,7 @@ export function developerPolicy(scope: WorkloadScope, canPushImages: boolean): P
     statements.push(
       // GetAuthorizationToken has no resource to scope to; AWS documents "*" as its only form.
       { Sid: "EcrLogin", Effect: "Allow", Action: ["ecr:GetAuthorizationToken"], Resource: "*" },
-      { Sid: "PushToThisStacksRepositories", Effect: "Allow", Action: ecrPushActions, Resource: repositoryArns(scope) },
+      { Sid: "PushToThisStacksRepositories", Effect: "Allow", Action: pushActions, Resource: repositoryArns(scope) },
     );
   }
   return policyDocument(...statements);
@@ -163,7 +152,7 @@ export function developerPolicy(scope: WorkloadScope, canPushImages: boolean): P
 export function cicdPolicy(scope: WorkloadScope): PolicyDocument {
   return policyDocument(
     { Sid: "EcrLogin", Effect: "Allow", Action: ["ecr:GetAuthorizationToken"], Resource: "*" },
-    { Sid: "PushToThisStacksRepositories", Effect: "Allow", Action: ecrPushActions, Resource: repositoryArns(scope) },
+    { Sid: "PushToThisStacksRepositories", Effect: "Allow", Action: pushActions, Resource: repositoryArns(scope) },
     {
       Sid: "DescribeThisCluster",
       Effect: "Allow",

@@ -29,7 +29,8 @@ export const keyDescriptions: Record<KeyDomain, string> = {
   sns: "SNS alarm topics",
 };
 
-const adminActions = [
+/** What administering a key takes, without the right to use it. */
+export const keyAdministrationActions = [
   "kms:Create*",
   "kms:Describe*",
   "kms:Enable*",
@@ -99,7 +100,7 @@ export function keyPolicy(args: KeyPolicyArgs): PolicyDocument {
       Sid: "KeyAdministration",
       Effect: "Allow",
       Principal: { AWS: [root, ...args.adminRoleArns] },
-      Action: adminActions,
+      Action: keyAdministrationActions,
       Resource: "*",
     },
     {

@@ -1,10 +1,11 @@
 /**
  * The Monitoring component under the mock runtime, instantiated on its own through the harness's `program` option
- * with a Kubernetes provider built from a dummy kubeconfig (the cluster and data tier are wired at merge).
+ * with a Kubernetes provider built from a dummy kubeconfig.
  */
 import * as k8s from "@pulumi/kubernetes";
 import { loadConfig } from "../../config";
 import { readStackFile, runStack, SECRET, type RecordedResource, type StackRun } from "../../tests/harness";
+import { dummyKubeconfig } from "../../tests/kubernetes/dummy-kubeconfig";
 import { validateManifests } from "../../tests/kubernetes/validate";
 import { named, ofType } from "../../tests/record";
 import { dashboards } from "./dashboards";
@@ -13,14 +14,6 @@ import { prometheusRuleSpec } from "./rules";
 import { charts } from "./values";
 
 const webhook = "https://hooks.slack.com/services/T0LEAKTEST/B0LEAKTEST/never-in-values";
-const dummyKubeconfig = JSON.stringify({
-  apiVersion: "v1",
-  kind: "Config",
-  clusters: [{ name: "dummy", cluster: { server: "https://127.0.0.1:6443" } }],
-  contexts: [{ name: "dummy", context: { cluster: "dummy", user: "dummy" } }],
-  "current-context": "dummy",
-  users: [{ name: "dummy", user: { token: "dummy" } }],
-});
 
 /** What index.ts will do once the cluster and data tier exist, with stand-ins for their outputs. */
 async function program() {

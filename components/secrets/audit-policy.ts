@@ -1,5 +1,6 @@
 /** Policies of the secrets-access audit trail (SPEC S2), as pure values. */
 import { accountRoot, policyDocument, type AwsAccount, type PolicyDocument } from "../iam";
+import { keyAdministrationActions } from "../keys/policy";
 
 /** The trail's name, and so its ARN (policies name it before it exists). */
 export const auditTrailName = (prefix: string) => `${prefix}-secrets-audit`;
@@ -18,22 +19,7 @@ export function auditKeyPolicy(account: AwsAccount, prefix: string): PolicyDocum
       Sid: "KeyAdministration",
       Effect: "Allow",
       Principal: { AWS: root },
-      Action: [
-        "kms:Create*",
-        "kms:Describe*",
-        "kms:Enable*",
-        "kms:List*",
-        "kms:Put*",
-        "kms:Update*",
-        "kms:Revoke*",
-        "kms:Disable*",
-        "kms:Get*",
-        "kms:Delete*",
-        "kms:TagResource",
-        "kms:UntagResource",
-        "kms:ScheduleKeyDeletion",
-        "kms:CancelKeyDeletion",
-      ],
+      Action: keyAdministrationActions,
       Resource: "*",
     },
     {

@@ -4,23 +4,11 @@
  */
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import { Client } from "pg";
 import { projectRoot } from "../../tests/harness";
 import { embeddedMajor, majorMismatch } from "./seed";
-import { configuredMajor } from "./server";
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
+import { configuredMajor, freePort } from "./server";
 
 describe("the major check", () => {
   it("lets the configured major through and refuses another one, naming both", () => {

@@ -9,6 +9,7 @@ import { chmodSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
+import { createServer } from "node:net";
 import { Client, type ClientConfig } from "pg";
 import { parseStackConfig } from "../../config/schema";
 import { engineConfig, readStackFile } from "../../tests/harness";
@@ -105,4 +106,16 @@ export async function startServer(options: StartOptions): Promise<LocalServer> {
       return stopping;
     },
   };
+}
+
+/** A TCP port on loopback that nothing listens on now (the OS picks it). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
 }

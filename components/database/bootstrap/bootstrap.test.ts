@@ -4,12 +4,11 @@
  */
 import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { Client, type ClientConfig } from "pg";
-import { configuredMajor, startServer, type LocalServer } from "../../../tools/local-db/server";
+import { configuredMajor, freePort, startServer, type LocalServer } from "../../../tools/local-db/server";
 import { stacks } from "../../../tests/harness";
 import { applyBootstrap } from "./apply";
 import { bootstrapPlan, databases, jobScript, roles, sqlFiles } from "./plan";
@@ -17,17 +16,6 @@ import { bootstrapPlan, databases, jobScript, roles, sqlFiles } from "./plan";
 const appPassword = "AppUserTestPassword1";
 const monitorPassword = "MonitorTestPassword1";
 let server: LocalServer;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 async function connect(config: Partial<ClientConfig>): Promise<Client> {
   const client = new Client({ ...server.connection, ...config });

@@ -7,6 +7,7 @@ import { jsonInput, named, ofType } from "../../../tests/record";
 import { DatabaseBootstrap } from ".";
 import { bootstrapManifests, bootstrapSecretsPolicy, type ManifestArgs } from "./manifests";
 import { bootstrapHash, bootstrapPlan, createDatabaseSql, jobScript, readSqlFile, sqlFiles } from "./plan";
+import { dummyKubeconfig } from "../../../tests/kubernetes/dummy-kubeconfig";
 
 const plan = bootstrapPlan();
 
@@ -139,20 +140,12 @@ describe("the manifests", () => {
 });
 
 describe("the DatabaseBootstrap component, with a cluster provider from a dummy kubeconfig", () => {
-  const kubeconfig = JSON.stringify({
-    apiVersion: "v1",
-    kind: "Config",
-    clusters: [{ name: "dummy", cluster: { server: "https://127.0.0.1:6443" } }],
-    contexts: [{ name: "dummy", context: { cluster: "dummy", user: "dummy" } }],
-    "current-context": "dummy",
-    users: [{ name: "dummy", user: { token: "dummy" } }],
-  });
   let run: StackRun;
   let hash: string;
   beforeAll(async () => {
     run = await runStack("dev", {
       program: async () => {
-        const provider = new k8s.Provider("cluster", { kubeconfig });
+        const provider = new k8s.Provider("cluster", { kubeconfig: dummyKubeconfig });
         const bootstrap = new DatabaseBootstrap("qualisys-dev-db-bootstrap", {
           provider,
           oidcProviderArn: "arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/ABC",
