@@ -183,6 +183,17 @@ function preview(policyName: string, e: UnknownValueError): string {
 }
 
 /** Runs `policies` over the recorded resources. */
+/** The resource options a policy sees: the record does not carry them into policies, so the runtime's defaults. */
+function recordedOptions() {
+  return {
+    protect: false,
+    ignoreChanges: [],
+    aliases: [],
+    additionalSecretOutputs: [],
+    customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
+  };
+}
+
 export async function runPolicies(records: RecordLike[], options: RunOptions = {}): Promise<PackResult> {
   const policies = options.policies ?? packPolicies;
   const config = options.config ?? {};
@@ -220,13 +231,7 @@ export async function runPolicies(records: RecordLike[], options: RunOptions = {
                 name: record.name,
                 urn: record.urn,
                 props,
-                opts: {
-                  protect: false,
-                  ignoreChanges: [],
-                  aliases: [],
-                  additionalSecretOutputs: [],
-                  customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
-                },
+                opts: recordedOptions(),
                 stackTags: new Map(),
                 isType: typeMatches(record.type) as never,
                 asType: ((cls: unknown) => (typeMatches(record.type)(cls) ? props : undefined)) as never,
@@ -272,13 +277,7 @@ export async function runPolicies(records: RecordLike[], options: RunOptions = {
           name: record.name,
           urn: record.urn,
           props,
-          opts: {
-            protect: false,
-            ignoreChanges: [],
-            aliases: [],
-            additionalSecretOutputs: [],
-            customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
-          },
+          opts: recordedOptions(),
           dependencies: [],
           propertyDependencies: {},
           isType: typeMatches(record.type) as never,
