@@ -65,13 +65,20 @@ export function resourcePolicy(meta: PolicyMeta & { types: string[]; check: Reso
   // The runtime skips a policy without calling it when the attached type differs; only possible for one type.
   if (types.length === 1) (validate as unknown as { __pulumiType: string }).__pulumiType = types[0];
   return {
-    name: rest.name,
-    description: rest.description,
-    enforcementLevel: rest.enforcementLevel,
-    severity: rest.severity,
-    remediationSteps: rest.remediation,
-    configSchema: rest.configSchema,
+    ...policyFields(rest),
     validateResource: validate,
+  };
+}
+
+/** The fields every policy carries, from its metadata (the runtime's names for them). */
+function policyFields(meta: PolicyMeta) {
+  return {
+    name: meta.name,
+    description: meta.description,
+    enforcementLevel: meta.enforcementLevel,
+    severity: meta.severity,
+    remediationSteps: meta.remediation,
+    configSchema: meta.configSchema,
   };
 }
 
@@ -79,12 +86,7 @@ export function resourcePolicy(meta: PolicyMeta & { types: string[]; check: Reso
 export function stackPolicy(meta: PolicyMeta & { check: StackCheck }): StackValidationPolicy {
   const { check, ...rest } = meta;
   return {
-    name: rest.name,
-    description: rest.description,
-    enforcementLevel: rest.enforcementLevel,
-    severity: rest.severity,
-    remediationSteps: rest.remediation,
-    configSchema: rest.configSchema,
+    ...policyFields(rest),
     validateStack: (args: StackValidationArgs, report: (message: string, urn?: string) => void) => {
       for (const finding of check(args.resources, args.getConfig<PolicyConfig>()))
         report(withRemediation(meta, finding.message), finding.resource?.urn);
