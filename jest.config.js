@@ -5,14 +5,14 @@
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: "node",
-  roots: ["<rootDir>/config", "<rootDir>/components", "<rootDir>/tests", "<rootDir>/tools", "<rootDir>/policy"],
+  roots: ["<rootDir>/core", "<rootDir>/offline", "<rootDir>/config", "<rootDir>/components", "<rootDir>/tests", "<rootDir>/tools", "<rootDir>/policy"],
   testMatch: ["**/*.test.ts"],
   transform: { "^.+\\.ts$": ["@swc/jest", { jsc: { target: "es2022" }, module: { type: "commonjs" } }] },
   modulePathIgnorePatterns: ["<rootDir>/out/"],
   testTimeout: 60000,
   // Jest's default on a 2-core machine is one worker; its own process mostly waits, so two keep both cores busy.
   maxWorkers: 2,
-  // Each stack's record is made once per run and shared by every test file (tests/harness.ts runStack).
+  // Each stack's record is made once per run and shared by every test file (offline/run.ts runStack).
   globalSetup: "<rootDir>/tests/global-setup.ts",
   globalTeardown: "<rootDir>/tests/global-teardown.ts",
 };

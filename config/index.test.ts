@@ -1,4 +1,4 @@
-import { runStack } from "../tests/harness";
+import { runStack } from "../offline/run";
 import { loadConfig } from "./index";
 
 describe("loadConfig", () => {

@@ -1,8 +1,8 @@
 /** `qualisys:network` — the VPC (SPEC N1–N3). */
 import { z } from "zod";
-import { contains, overlaps, parseCidr, type Cidr } from "./cidr";
+import { contains, overlaps, parseCidr, type Cidr } from "../core/cidr";
 import { count, cidrBlock } from "./zod";
-import { maxAvailabilityZones, maxDefaultLayoutPrefix, tiers } from "../components/network/layout";
+import { maxAvailabilityZones, maxDefaultLayoutPrefix, tiers } from "../core/subnets";
 
 export const networkSchema = z
   .strictObject({
@@ -19,7 +19,7 @@ export const networkSchema = z
     natGateways: z.enum(["onePerAz", "single"]).default("onePerAz"),
     /**
      * Explicit subnet CIDRs per tier, one per AZ, in AZ order. Default: the layout in
-     * components/network/layout.ts. Set this only to adopt an existing addressing plan.
+     * core/subnets.ts. Set this only to adopt an existing addressing plan.
      */
     subnets: z
       .strictObject({ public: z.array(cidrBlock), private: z.array(cidrBlock), database: z.array(cidrBlock) })

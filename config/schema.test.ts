@@ -1,4 +1,4 @@
-import { engineConfig, readStackFile, runStack, stacks } from "../tests/harness";
+import { engineConfig, readStackFile, runStack, stacks } from "../offline/run";
 import { ConfigError, parseStackConfig, type StackConfig } from "./schema";
 
 type YamlConfig = Record<string, any>;

@@ -11,17 +11,10 @@ import { identitySchema, type IdentityConfig } from "./identity";
 import { networkSchema, type NetworkConfig } from "./network";
 import { alertingSchema, monitoringSchema } from "./observability";
 import { dnsLabel, fromConfig } from "./zod";
-import { defaultSubnetLayout, type SubnetLayout } from "../components/network/layout";
+import { defaultSubnetLayout, type SubnetLayout } from "../core/subnets";
+import { environmentNamespace, environments, type Environment } from "../core/environments";
 
-export const environments = ["dev", "staging", "prod"] as const;
-export type Environment = (typeof environments)[number];
-
-/** The GitHub Environment / Kubernetes namespace each environment deploys to. */
-export const environmentNamespace: Record<Environment, "dev" | "staging" | "production"> = {
-  dev: "dev",
-  staging: "staging",
-  prod: "production",
-};
+export { environmentNamespace, environments, type Environment } from "../core/environments";
 
 /** Every project-namespaced key. Simple scalars are also declared in Pulumi.yaml's `config:` block. */
 const keys = {

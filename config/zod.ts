@@ -1,6 +1,6 @@
 /** Small zod helpers shared by the config sections. */
 import { z } from "zod";
-import { formatCidr, parseCidr } from "./cidr";
+import { formatCidr, parseCidr } from "../core/cidr";
 
 /**
  * Pulumi hands every config value to the program as a string; structured values (objects, arrays, numbers,

@@ -30,7 +30,7 @@ export { packName };
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const unknownSentinel: string = require("@pulumi/policy/proxy").unknownStringValue;
 
-/** The record of one resource (tests/harness.ts `RecordedResource` satisfies it). */
+/** The record of one resource (offline/record.ts `RecordedResource` satisfies it). */
 export interface RecordLike {
   type: string;
   name: string;

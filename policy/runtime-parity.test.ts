@@ -8,7 +8,7 @@ import { dirname } from "node:path";
 import type * as grpcTypes from "@grpc/grpc-js";
 import * as rpc from "@pulumi/pulumi/proto/analyzer_grpc_pb";
 import * as pb from "@pulumi/pulumi/proto/analyzer_pb";
-import { runStack, type StackRun } from "../tests/harness";
+import { runStack, type StackRun } from "../offline/run";
 import { broken, good, networkRecords, res } from "./fixtures";
 import { policies } from "./policies";
 import { T } from "./policies/types";

@@ -3,7 +3,7 @@
  * (advisory ones are printed), and the same record with one bad resource injected fails, so the self-check can fail.
  */
 import * as aws from "@pulumi/aws";
-import { runStack, stacks, type StackRun } from "../tests/harness";
+import { runStack, stacks, type StackRun } from "../offline/run";
 import { broken, good } from "./fixtures";
 import { formatViolations, runPolicies } from "./runner";
 

@@ -3,9 +3,9 @@
  * add-ons, IRSA trust, every Kubernetes object validated against the Kubernetes schemas, the warm pool and the edge.
  */
 import { parseStackConfig } from "../config/schema";
-import { engineConfig, readStackFile, runStack, stacks, type RecordedResource, type StackRun } from "./harness";
+import { engineConfig, readStackFile, runStack, stacks, type RecordedResource, type StackRun } from "../offline/run";
 import { validateManifests, type ValidationResult } from "./kubernetes/validate";
-import { byId, jsonInput, named, ofType, within } from "./record";
+import { byId, jsonInput, named, ofType, within } from "../offline/record";
 import { appSecrets } from "../components/naming";
 
 const runs: Record<string, StackRun> = {};

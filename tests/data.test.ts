@@ -1,6 +1,6 @@
 /** The data tier in the whole program, per stack, under the mock runtime (SPEC D1, D4, R1, G1, S1, S2). */
-import { readStackFile, runStack, SECRET, stacks, type RecordedResource, type StackRun } from "./harness";
-import { jsonInput, named, ofType } from "./record";
+import { readStackFile, runStack, SECRET, stacks, type RecordedResource, type StackRun } from "../offline/run";
+import { jsonInput, named, ofType } from "../offline/record";
 import { appSecrets } from "../components/naming";
 import { outsideSecrets } from "../components/secrets/values";
 

@@ -7,7 +7,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { recordCacheVariable } from "./record-cache";
+import { recordCacheVariable } from "../offline/record-cache";
 
 export default function globalSetup(): void {
   const dir = mkdtempSync(join(tmpdir(), "qualisys-records-"));

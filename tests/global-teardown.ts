@@ -1,6 +1,6 @@
 /** Removes the records tests/global-setup.ts made. */
 import { rmSync } from "node:fs";
-import { recordCacheVariable } from "./record-cache";
+import { recordCacheVariable } from "../offline/record-cache";
 
 export default function globalTeardown(): void {
   const dir = process.env[recordCacheVariable];

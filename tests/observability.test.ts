@@ -1,6 +1,6 @@
 /** CloudWatch alarms, the alarm topic and the budget (SPEC O3), per stack, through the whole program. */
-import { readStackFile, runStack, stacks, type StackRun } from "./harness";
-import { jsonInput, named, ofType } from "./record";
+import { readStackFile, runStack, stacks, type StackRun } from "../offline/run";
+import { jsonInput, named, ofType } from "../offline/record";
 
 const runs: Record<string, StackRun> = {};
 beforeAll(async () => {

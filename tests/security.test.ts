@@ -1,6 +1,6 @@
 /** Network exposure and trust, read from the harness record of every stack (SPEC N2, I1, I2). */
-import { runStack, stacks, type RecordedResource, type StackRun } from "./harness";
-import { byId, jsonInput, named, ofType } from "./record";
+import { runStack, stacks, type RecordedResource, type StackRun } from "../offline/run";
+import { byId, jsonInput, named, ofType } from "../offline/record";
 
 const runs: Record<string, StackRun> = {};
 beforeAll(async () => {

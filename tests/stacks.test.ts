@@ -1,6 +1,6 @@
 /** The whole program, per stack, under the mock runtime with the real stack files. */
-import { runStack, stacks, type StackRun } from "./harness";
-import { jsonInput, named, ofType } from "./record";
+import { runStack, stacks, type StackRun } from "../offline/run";
+import { jsonInput, named, ofType } from "../offline/record";
 
 const runs: Record<string, StackRun> = {};
 beforeAll(async () => {

@@ -4,10 +4,10 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import { loadConfig } from "../../config";
-import { readStackFile, runStack, SECRET, type RecordedResource, type StackRun } from "../../tests/harness";
+import { readStackFile, runStack, SECRET, type RecordedResource, type StackRun } from "../../offline/run";
 import { dummyKubeconfig } from "../../tests/kubernetes/dummy-kubeconfig";
 import { validateManifests } from "../../tests/kubernetes/validate";
-import { named, ofType } from "../../tests/record";
+import { named, ofType } from "../../offline/record";
 import { dashboards } from "./dashboards";
 import { Monitoring } from "./index";
 import { prometheusRuleSpec } from "./rules";

@@ -7,7 +7,7 @@ import * as aws from "@pulumi/aws";
 import * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
 import { policyJson, type AccountRef } from "../iam";
-import type { SubnetLayout } from "./layout";
+import type { SubnetLayout } from "../../core/subnets";
 import {
   databaseAclRules,
   flowLogsDeliveryPolicy,

@@ -1,4 +1,4 @@
-import { defaultSubnetLayout } from "./layout";
+import { defaultSubnetLayout } from "../../core/subnets";
 import { databaseAclRules, flowLogsDeliveryPolicy, flowLogsTrustPolicy, securityGroupRules } from "./rules";
 
 describe("securityGroupRules", () => {

@@ -3,7 +3,7 @@
  * database subnets' network ACL lets through. The component declares exactly these; tests assert on them.
  */
 import { arn, policyDocument, type AwsAccount, type PolicyDocument } from "../iam";
-import type { SubnetLayout } from "./layout";
+import type { SubnetLayout } from "../../core/subnets";
 
 export const securityGroups = ["loadBalancer", "nodes", "database", "cache"] as const;
 export type SecurityGroupName = (typeof securityGroups)[number];

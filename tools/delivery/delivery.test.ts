@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { parse } from "yaml";
-import { runStack } from "../../tests/harness";
+import { runStack } from "../../offline/run";
 import { updateState, type UpdateInfo } from "./history";
 import { accountOf, check, deployPaths, placeholderAccounts, settingsFile, stacks, wouldDeploy } from "./settings";
 import { smokeCheck } from "./smoke";

@@ -6,7 +6,7 @@ import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { Client } from "pg";
-import { projectRoot } from "../../tests/harness";
+import { projectRoot } from "../../offline/run";
 import { embeddedMajor, majorMismatch } from "./seed";
 import { configuredMajor, freePort } from "./server";
 

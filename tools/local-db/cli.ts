@@ -11,7 +11,7 @@ import { Client } from "pg";
 import { applyBootstrap } from "../../components/database/bootstrap/apply";
 import { databases, roles } from "../../components/database/bootstrap/plan";
 import { postgresUrl } from "../../components/secrets/values";
-import { stacks } from "../../tests/harness";
+import { stacks } from "../../offline/run";
 import { configuredMajor, startServer, type LocalServer } from "./server";
 import { embeddedMajor, majorMismatch, seedTestTenants } from "./seed";
 

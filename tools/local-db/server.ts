@@ -12,7 +12,7 @@ import { randomBytes } from "node:crypto";
 import { createServer } from "node:net";
 import { Client, type ClientConfig } from "pg";
 import { parseStackConfig } from "../../config/schema";
-import { engineConfig, readStackFile } from "../../tests/harness";
+import { engineConfig, readStackFile } from "../../offline/run";
 
 /** `database.engineMajor` of a stack's validated config (what RDS runs). */
 export function configuredMajor(stack: string): number {

@@ -3,7 +3,7 @@
  * Exit codes: 0 ok, 1 the program or a check failed (e.g. invalid config), 2 bad usage.
  */
 import { join } from "node:path";
-import { projectRoot, stacks } from "../../tests/harness";
+import { projectRoot, stacks } from "../../offline/run";
 import { preview } from "./preview";
 
 const args = process.argv.slice(2);

@@ -1,5 +1,5 @@
 import { cacheNodeTypes, databaseInstanceClasses, nodeInstanceTypes } from "../../config/catalog";
-import { runStack, type StackRun } from "../../tests/harness";
+import { runStack, type StackRun } from "../../offline/run";
 import { estimateCost, formatCost } from "./cost";
 import { resource } from "./fixtures";
 import { ec2Hourly, elasticacheHourly, rdsPostgresHourly } from "./prices";

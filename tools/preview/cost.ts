@@ -3,7 +3,7 @@
  * and prices them from the table in prices.ts. Types with no fixed monthly charge are listed as such; types with
  * no rule cost 0 and are listed as "not priced", so a reader sees what the total leaves out.
  */
-import type { RecordedResource } from "../../tests/harness";
+import type { RecordedResource } from "../../offline/run";
 import { componentOf } from "./inventory";
 import {
   HOURS_PER_MONTH,

@@ -3,7 +3,7 @@
  * each resource type typically takes to create. Depending on a component means waiting for everything in it,
  * as the Pulumi engine does. The times are typical first-create durations observed in us-east-1, not SLAs.
  */
-import type { RecordedResource } from "../../tests/harness";
+import type { RecordedResource } from "../../offline/run";
 
 type Minutes = number | ((resource: RecordedResource) => number);
 

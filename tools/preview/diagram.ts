@@ -4,7 +4,7 @@
  * and Graphviz DOT, plus an SVG when Graphviz `dot` is installed (optional: the preview says so when it is not).
  */
 import { spawnSync } from "node:child_process";
-import type { RecordedResource } from "../../tests/harness";
+import type { RecordedResource } from "../../offline/run";
 import { componentOf } from "./inventory";
 
 export interface ComponentNode {

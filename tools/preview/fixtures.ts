@@ -1,5 +1,5 @@
 /** Synthetic records for the preview's unit tests: the cluster and data-tier types arrive with other branches. */
-import type { RecordedResource } from "../../tests/harness";
+import type { RecordedResource } from "../../offline/run";
 
 const stackUrn = "urn:pulumi:dev::qualisys::pulumi:pulumi:Stack";
 

@@ -1,5 +1,5 @@
 /** The resource inventory of a harness record: what the offline preview prints first. */
-import type { RecordedResource } from "../../tests/harness";
+import type { RecordedResource } from "../../offline/run";
 
 /** The component a resource belongs to: its outermost `qualisys:*` ancestor (or itself). */
 export function componentOf(resource: RecordedResource, byUrn: Map<string, RecordedResource>): string {

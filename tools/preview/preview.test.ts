@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { readStackFile, type RecordedResource } from "../../tests/harness";
+import { readStackFile, type RecordedResource } from "../../offline/run";
 import { inventory } from "./inventory";
 import { preview } from "./preview";
 

@@ -8,7 +8,7 @@
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { policies } from "../../policy/policies";
-import { readStackFile, runStack, type RunOptions } from "../../tests/harness";
+import { readStackFile, runStack, type RunOptions } from "../../offline/run";
 import { estimateCost, formatCost } from "./cost";
 import { criticalPath, formatCriticalPath } from "./critical-path";
 import { componentGraph, renderSvg, toDot, toMermaid } from "./diagram";

@@ -3,7 +3,7 @@
  * failing on any mandatory violation. `preview()` takes any `PolicyRunner`, so tests can inject one.
  */
 import { runPolicies, type RunOptions } from "../../policy/runner";
-import type { RecordedResource } from "../../tests/harness";
+import type { RecordedResource } from "../../offline/run";
 
 /** One violation, as the preview prints it. */
 export interface Violation {

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { Client, type ClientConfig } from "pg";
 import { configuredMajor, freePort, startServer, type LocalServer } from "../../../tools/local-db/server";
-import { stacks } from "../../../tests/harness";
+import { stacks } from "../../../offline/run";
 import { applyBootstrap } from "./apply";
 import { bootstrapPlan, databases, jobScript, roles, sqlFiles } from "./plan";
 

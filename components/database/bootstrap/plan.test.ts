@@ -2,8 +2,8 @@
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import * as k8s from "@pulumi/kubernetes";
-import { runStack, type StackRun } from "../../../tests/harness";
-import { jsonInput, named, ofType } from "../../../tests/record";
+import { runStack, type StackRun } from "../../../offline/run";
+import { jsonInput, named, ofType } from "../../../offline/record";
 import { DatabaseBootstrap } from ".";
 import { bootstrapManifests, bootstrapSecretsPolicy, type ManifestArgs } from "./manifests";
 import { bootstrapHash, bootstrapPlan, createDatabaseSql, jobScript, readSqlFile, sqlFiles } from "./plan";

@@ -235,7 +235,7 @@ export function createMocks(region: string): pulumi.runtime.Mocks {
     call({ token, inputs }) {
       const answer = callResults[token];
       if (!answer)
-        throw new Error(`the offline mocks have no answer for data source ${token}; add one in tests/mocks.ts`);
+        throw new Error(`the offline mocks have no answer for data source ${token}; add one in offline/mocks.ts`);
       return answer(inputs, region);
     },
   };

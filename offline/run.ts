@@ -8,60 +8,17 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse as parseYaml } from "yaml";
+import { environments } from "../core/environments";
 import { createMocks } from "./mocks";
+import { aliasUrns, SECRET, UNKNOWN, type RecordedResource, type StackRun, type WireAlias } from "./record";
 import { recordCacheVariable } from "./record-cache";
 
+export type { RecordedResource, StackRun } from "./record";
+export { SECRET, UNKNOWN } from "./record";
+
 export const projectRoot = join(__dirname, "..");
-export const stacks = ["dev", "staging", "prod"] as const;
-
-/** Marks that replace values in the record. */
-export const SECRET = "[secret]";
-export const UNKNOWN = "[unknown]";
-
-export interface RecordedResource {
-  urn: string;
-  type: string;
-  name: string;
-  /** The provider-assigned id (from the mocks); empty for components. */
-  id: string;
-  /** A custom (provider-managed) resource rather than a component. */
-  custom: boolean;
-  /** A component implemented by a provider plugin (awsx, eks), whose children a real deploy would add. */
-  remote: boolean;
-  /** URN of the parent resource, or null for the stack itself. */
-  parent: string | null;
-  /** Explicit provider reference, or null for the default provider. */
-  provider: string | null;
-  /** URNs this resource depends on (explicit dependsOn and every resource whose outputs feed its inputs). */
-  dependencies: string[];
-  /** Inputs as sent to the engine; secret values are "[secret]", values unknown during preview "[unknown]". */
-  inputs: Record<string, unknown>;
-  /** Dotted paths of the inputs that are secret. */
-  secretInputs: string[];
-  /** The outputs the (mock) provider returned; secret outputs masked the same way. */
-  outputs: Record<string, unknown>;
-  secretOutputs: string[];
-  options: {
-    protect: boolean;
-    ignoreChanges: string[];
-    aliases: unknown[];
-    deleteBeforeReplace: boolean;
-    retainOnDelete: boolean;
-    replaceOnChanges: string[];
-    additionalSecretOutputs: string[];
-  };
-}
-
-export interface StackRun {
-  stack: string;
-  /** Every registered resource except the stack root, sorted by URN. */
-  resources: RecordedResource[];
-  /** Stack outputs, secrets masked. */
-  outputs: Record<string, unknown>;
-  secretOutputs: string[];
-  /** Set when the program failed (e.g. invalid config); `resources` then holds whatever was registered first. */
-  error?: Error;
-}
+/** The stacks this repository ships a Pulumi.<stack>.yaml for: one per environment, named for it. */
+export const stacks = environments;
 
 export interface StackConfigFile {
   /** The `config:` map of Pulumi.<stack>.yaml, as YAML values. */
@@ -201,6 +158,8 @@ export async function runStack(stack: string, options: RunOptions = {}): Promise
   monitor.registerResource = (req: any, callback: (err: unknown, res: any) => void) =>
     register(req, (err: unknown, res: any) => {
       if (!err && req.getType() !== "pulumi:pulumi:Stack") {
+        const parent: string | null = req.getParent() || null;
+        const identity = { type: req.getType(), name: req.getName(), parent };
         const additionalSecretOutputs: string[] = req.getAdditionalsecretoutputsList();
         const inputs = clean(req.getObject()?.toJavaScript());
         const outputs = clean(
@@ -214,7 +173,7 @@ export async function runStack(stack: string, options: RunOptions = {}): Promise
           id: res.getId(),
           custom: req.getCustom(),
           remote: req.getRemote(),
-          parent: req.getParent() || null,
+          parent,
           provider: req.getProvider() || null,
           dependencies: [...new Set<string>(req.getDependenciesList())].sort(),
           inputs: inputs.value,
@@ -224,7 +183,11 @@ export async function runStack(stack: string, options: RunOptions = {}): Promise
           options: {
             protect: req.getProtect() ?? false,
             ignoreChanges: req.getIgnorechangesList(),
-            aliases: req.getAliasesList().map((alias: any) => alias.toObject()),
+            aliases: aliasUrns(
+              identity,
+              req.getAliasesList().map((alias: any) => alias.toObject() as WireAlias),
+              (parent && resources.get(parent)?.options.aliases) || [],
+            ),
             deleteBeforeReplace: req.getDeletebeforereplace(),
             retainOnDelete: req.getRetainondelete() ?? false,
             replaceOnChanges: req.getReplaceonchangesList(),

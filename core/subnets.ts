@@ -11,7 +11,7 @@
  *   10.0.160.0–10.0.255.255 stays free for future tiers.
  * Private subnets are large because the VPC CNI gives every pod a VPC address.
  */
-import { type Cidr, formatCidr, parseCidr, subBlock } from "../../config/cidr";
+import { type Cidr, formatCidr, parseCidr, subBlock } from "./cidr";
 
 export const tiers = ["public", "private", "database"] as const;
 export type Tier = (typeof tiers)[number];

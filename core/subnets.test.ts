@@ -1,5 +1,5 @@
-import { contains, overlaps, parseCidr, type Cidr } from "../../config/cidr";
-import { defaultSubnetLayout, tiers } from "./layout";
+import { contains, overlaps, parseCidr, type Cidr } from "./cidr";
+import { defaultSubnetLayout, tiers } from "./subnets";
 
 const cidr = (text: string) => parseCidr(text) as Cidr;
 
