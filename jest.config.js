@@ -5,7 +5,15 @@
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: "node",
-  roots: ["<rootDir>/core", "<rootDir>/offline", "<rootDir>/config", "<rootDir>/components", "<rootDir>/tests", "<rootDir>/tools", "<rootDir>/policy"],
+  roots: [
+    "<rootDir>/core",
+    "<rootDir>/offline",
+    "<rootDir>/config",
+    "<rootDir>/components",
+    "<rootDir>/tests",
+    "<rootDir>/tools",
+    "<rootDir>/policy",
+  ],
   testMatch: ["**/*.test.ts"],
   transform: { "^.+\\.ts$": ["@swc/jest", { jsc: { target: "es2022" }, module: { type: "commonjs" } }] },
   modulePathIgnorePatterns: ["<rootDir>/out/"],

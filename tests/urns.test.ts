@@ -12,7 +12,9 @@ import { runStack, stacks, type StackRun } from "../offline/run";
 
 const last = (qualifiedType: string) => qualifiedType.split("$").pop();
 const deployed = (stack: string) =>
-  readFileSync(join(__dirname, "urns", `${stack}.txt`), "utf8").split("\n").filter(Boolean);
+  readFileSync(join(__dirname, "urns", `${stack}.txt`), "utf8")
+    .split("\n")
+    .filter(Boolean);
 
 describe.each(stacks)("%s: URNs of deployed resources", (stack) => {
   let run: StackRun;
