@@ -63,9 +63,9 @@ export default async function main() {
   });
 
   const cluster = new Cluster(prefix, {
+    ...config.cluster,
     account,
     prefix,
-    config: config.cluster,
     domain: config.domain,
     vpcId: network.vpcId,
     vpcCidr: config.network.cidr,

@@ -1,12 +1,13 @@
 /** `qualisys:cluster` — EKS and its node pools (SPEC E1–E3, E6). */
 import { z } from "zod";
-import { kubernetesVersions, nodeInstanceTypes } from "./catalog";
+import { fitsOnNode, nodeInstance, nodeInstanceTypes } from "../core/instances";
+import { kubernetesVersions } from "./catalog";
 import { cidrBlock, count, oneOf } from "./zod";
 
 const nodePool = (minFloor: number) =>
   z
     .strictObject({
-      /** EC2 instance type (must be in config/catalog.ts). */
+      /** EC2 instance type (must be in core/instances.ts). */
       instanceType: oneOf(nodeInstanceTypes, "instance type"),
       /** Fewest nodes the autoscaler keeps. */
       minSize: count(minFloor, 100),
@@ -140,6 +141,16 @@ export const clusterSchema = z
         code: "custom",
         path: ["playwrightNodes", "warmPlaceholders"],
         message: `(${pool.warmPlaceholders}) exceeds playwrightNodes.maxSize (${pool.maxSize})`,
+      });
+    }
+    // A placeholder that fits no node stays Pending forever and keeps nothing warm (SPEC E6).
+    const { cpu, memory } = cluster.placeholder;
+    const node = nodeInstance(pool.instanceType);
+    if (pool.warmPlaceholders > 0 && node && !fitsOnNode(pool.instanceType, cpu, memory)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["placeholder"],
+        message: `(${cpu} CPU, ${memory}) does not fit on one ${pool.instanceType} of playwrightNodes (${node.vcpu} vCPU, ${node.memoryGiB} GiB, part of it reserved); request less than that`,
       });
     }
   });

@@ -3,7 +3,8 @@
  * D4, R1, G1, S1, S2).
  */
 import { z } from "zod";
-import { cacheEngineVersions, cacheNodeTypes, databaseInstanceClasses, postgresMajors } from "./catalog";
+import { cacheNodeTypes, databaseInstanceClasses } from "../core/instances";
+import { cacheEngineVersions, postgresMajors } from "./catalog";
 import { count, oneOf } from "./zod";
 
 const window = /^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/;

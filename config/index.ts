@@ -6,7 +6,18 @@
 import * as pulumi from "@pulumi/pulumi";
 import { parseStackConfig, secretKeys, type SecretKey, type StackConfig } from "./schema";
 
-export { ConfigError, type StackConfig } from "./schema";
+export {
+  ConfigError,
+  type AlertingSettings,
+  type CacheSettings,
+  type ClusterSettings,
+  type DatabaseSettings,
+  type IdentitySettings,
+  type MonitoringSettings,
+  type NetworkSettings,
+  type RegistrySettings,
+  type StackConfig,
+} from "./schema";
 
 export interface PlatformConfig extends StackConfig {
   /** Secret config values, as Pulumi secrets (never plain strings). */

@@ -314,6 +314,20 @@ const badConfigs: { name: string; stack: string; breakIt: (c: YamlConfig) => voi
     problem: /exceeds playwrightNodes.maxSize/,
   },
   {
+    name: "placeholder larger than a Playwright node",
+    stack: "dev",
+    breakIt: (c) => (c["qualisys:cluster"].placeholder = { cpu: "4", memory: "5Gi" }),
+    key: "qualisys:cluster.placeholder",
+    problem: /\(4 CPU, 5Gi\) does not fit on one c5.xlarge of playwrightNodes \(4 vCPU, 8 GiB/,
+  },
+  {
+    name: "placeholder too big once the pool moves to a smaller type",
+    stack: "dev",
+    breakIt: (c) => (c["qualisys:cluster"].playwrightNodes.instanceType = "c5.large"),
+    key: "qualisys:cluster.placeholder",
+    problem: /does not fit on one c5.large/,
+  },
+  {
     name: "kube-proxy add-on for another Kubernetes version",
     stack: "dev",
     breakIt: (c) => (c["qualisys:cluster"].addons = { kubeProxy: "v1.34.1-eksbuild.3" }),

@@ -98,6 +98,16 @@ export interface StackConfig {
   secretsSet: SecretKey[];
 }
 
+/** The validated section each component takes (spread into its args, beside the wiring from other components). */
+export type NetworkSettings = StackConfig["network"];
+export type IdentitySettings = StackConfig["identity"];
+export type ClusterSettings = StackConfig["cluster"];
+export type DatabaseSettings = StackConfig["database"];
+export type CacheSettings = StackConfig["cache"];
+export type RegistrySettings = StackConfig["registry"];
+export type AlertingSettings = StackConfig["alerting"];
+export type MonitoringSettings = StackConfig["monitoring"];
+
 export interface ConfigProblem {
   /** The key as written in Pulumi.<stack>.yaml, with a path into structured values: `qualisys:network.cidr`. */
   key: string;

@@ -69,10 +69,19 @@ export function parseUrn(urn: string): { stack: string; project: string; qualifi
   return { stack: head.slice("urn:pulumi:".length), project, qualifiedType, name: rest.join("::") };
 }
 
-/** The URN of a resource of `type` named `name` under `parentUrn`, as the engine composes it. */
+/** The stack resource's type: its children's URNs do not name it. */
+const stackType = "pulumi:pulumi:Stack";
+
+/**
+ * The URN of a resource of `type` named `name` under `parentUrn`, as the engine composes it: the parent's
+ * qualified type (every ancestor's type but the stack's, joined by `$`), then the resource's own. (Pulumi's mock
+ * monitor names only the parent's own type; offline/run.ts makes it use this instead, so the record's URNs are
+ * the ones a real stack holds.)
+ */
 export function childUrn(parentUrn: string, type: string, name: string): string {
   const parent = parseUrn(parentUrn);
-  return `urn:pulumi:${parent.stack}::${parent.project}::${parent.qualifiedType}$${type}::${name}`;
+  const qualifiedType = parent.qualifiedType === stackType ? type : `${parent.qualifiedType}$${type}`;
+  return `urn:pulumi:${parent.stack}::${parent.project}::${qualifiedType}::${name}`;
 }
 
 /**
@@ -114,7 +123,7 @@ export function named(run: StackRun, type: string, name: string): RecordedResour
 
 /** The resource whose provider id is `id`. */
 export function byId(run: StackRun, id: unknown): RecordedResource | undefined {
-  return run.resources.find((r) => r.id === id);
+  return run.resources.find((r) => r.custom && r.id === id);
 }
 
 /** An input that holds a JSON document (IAM and key policies), parsed. */

@@ -10,7 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { parse as parseYaml } from "yaml";
 import { environments } from "../core/environments";
 import { createMocks } from "./mocks";
-import { aliasUrns, SECRET, UNKNOWN, type RecordedResource, type StackRun, type WireAlias } from "./record";
+import { aliasUrns, childUrn, SECRET, UNKNOWN, type RecordedResource, type StackRun, type WireAlias } from "./record";
 import { recordCacheVariable } from "./record-cache";
 
 export type { RecordedResource, StackRun } from "./record";
@@ -154,6 +154,8 @@ export async function runStack(stack: string, options: RunOptions = {}): Promise
   let stackOutputs: StackRun["outputs"] = {};
   let secretOutputs: string[] = [];
   const monitor = pulumi.runtime.getMonitor() as any;
+  monitor.newUrn = (parent: string, type: string, name: string) =>
+    parent ? childUrn(parent, type, name) : `urn:pulumi:${stack}::${pulumi.getProject()}::${type}::${name}`;
   const register = monitor.registerResource.bind(monitor);
   monitor.registerResource = (req: any, callback: (err: unknown, res: any) => void) =>
     register(req, (err: unknown, res: any) => {

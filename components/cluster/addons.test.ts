@@ -5,7 +5,7 @@ import {
   fluentBitPolicy,
   loadBalancerControllerPolicy,
 } from "./addons";
-import { ingressAnnotations, webAclRules } from "./edge";
+import { ingressAnnotations, webAclRules } from "./edge-plan";
 
 const account = { accountId: "123456789012", partition: "aws", region: "us-east-1" };
 const clusterName = "qualisys-prod";

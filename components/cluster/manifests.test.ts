@@ -1,14 +1,6 @@
 import type { IDeployment } from "kubernetes-models/apps/v1/Deployment";
-import {
-  externalSecrets,
-  namespacePlan,
-  networkPolicies,
-  placeholderDeployment,
-  playwrightQuota,
-  rbac,
-  typed,
-  type Manifest,
-} from "./manifests";
+import { externalSecrets, namespacePlan, networkPolicies, rbac } from "./manifests";
+import { typed, type Manifest } from "../kubernetes/manifest";
 
 const network = { vpcCidr: "10.0.0.0/16", loadBalancerCidrs: ["10.0.128.0/23", "10.0.130.0/23"] };
 const spec = (m: Manifest) => m.spec as any;
@@ -57,31 +49,6 @@ describe("RBAC", () => {
       for (const rule of clusterRole.rules as { resources: string[] }[])
         expect(rule.resources).not.toContain("secrets");
     }
-  });
-});
-
-describe("Playwright pool", () => {
-  it("caps the namespace at the pool's capacity at maximum size", () => {
-    expect(spec(playwrightQuota({ instanceType: "c5.xlarge", maxSize: 20 })).hard).toMatchObject({
-      "requests.cpu": "80",
-      "requests.memory": "160Gi",
-    });
-  });
-
-  it("refuses a placeholder that cannot fit on one node", () => {
-    expect(() => placeholderDeployment({ replicas: 1, cpu: "4", memory: "5Gi", instanceType: "c5.xlarge" })).toThrow(
-      /cannot fit on a c5.xlarge/,
-    );
-    expect(() => placeholderDeployment({ replicas: 1, cpu: "3", memory: "8Gi", instanceType: "c5.xlarge" })).toThrow();
-  });
-
-  it("sizes placeholders from config and spreads them one per node", () => {
-    const d = spec(placeholderDeployment({ replicas: 3, cpu: "3500m", memory: "6Gi", instanceType: "c5.xlarge" }));
-    expect(d.replicas).toBe(3);
-    expect(d.template.spec.containers[0].resources.requests).toEqual({ cpu: "3500m", memory: "6Gi" });
-    expect(d.template.spec.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].topologyKey).toBe(
-      "kubernetes.io/hostname",
-    );
   });
 });
 

@@ -1,38 +1,19 @@
 /**
- * Every Kubernetes object the cluster component declares (SPEC E3, E4, E6, S2), as plain manifests built by pure
- * functions. The component only turns them into resources; tests validate these same objects against the
+ * The cluster's namespaces, network policies, RBAC and secrets sync (SPEC E3, E4, S2), as plain manifests built
+ * by pure functions (the Playwright pool's own objects are in ./playwright.ts). The component only turns them into resources; tests validate these same objects against the
  * Kubernetes schemas.
  */
 import type { IClusterSecretStore } from "@kubernetes-models/external-secrets/external-secrets.io/v1/ClusterSecretStore";
 import type { IExternalSecret } from "@kubernetes-models/external-secrets/external-secrets.io/v1/ExternalSecret";
-import type { IDeployment } from "kubernetes-models/apps/v1/Deployment";
-import type { ILimitRange } from "kubernetes-models/v1/LimitRange";
 import type { INamespace } from "kubernetes-models/v1/Namespace";
-import type { IResourceQuota } from "kubernetes-models/v1/ResourceQuota";
 import type { INetworkPolicySpec } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicySpec";
 import type { INetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicy";
 import type { IClusterRole } from "kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRole";
 import type { IClusterRoleBinding } from "kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding";
 import type { IPolicyRule } from "kubernetes-models/rbac.authorization.k8s.io/v1/PolicyRule";
 import type { IRoleBinding } from "kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding";
-import type { IPriorityClass } from "kubernetes-models/scheduling.k8s.io/v1/PriorityClass";
 import { appSecrets, platformNamespaces, secretName } from "../naming";
-import { cpuCores, instanceCapacity, memoryGiB, playwrightLabels, playwrightTaint, toleration } from "./pool";
-
-export interface Manifest {
-  apiVersion: string;
-  kind: string;
-  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
-  [field: string]: unknown;
-}
-
-/**
- * Returns a manifest literal as a plain {@link Manifest} after the compiler has checked it against the kubernetes-models
- * interface of its kind (type-only imports: nothing of those ESM packages is loaded at run time). A misspelt field is
- * a type error in `npm run typecheck`; the tests then validate the values against the schemas at run time.
- */
-export const typed = <T extends { apiVersion: string; kind: string }>(manifest: T): Manifest =>
-  manifest as unknown as Manifest;
+import { typed, type Manifest } from "../kubernetes/manifest";
 
 /** Kubernetes groups the access entries map the IAM roles to (SPEC E1). `system:` prefixes are reserved by EKS. */
 export const kubernetesGroups = {
@@ -78,53 +59,6 @@ export function namespaceManifest(plan: NamespacePlan): Manifest {
         "pod-security.kubernetes.io/warn": "restricted",
         "app.kubernetes.io/managed-by": "pulumi",
       },
-    },
-  });
-}
-
-export interface PoolSize {
-  instanceType: string;
-  maxSize: number;
-}
-
-/** Quota of the Playwright namespace: no more than the pool can hold at its maximum size. */
-export function playwrightQuota(pool: PoolSize): Manifest {
-  const node = instanceCapacity[pool.instanceType];
-  if (!node) throw new Error(`no capacity known for ${pool.instanceType}; add it to components/cluster/pool.ts`);
-  return typed<IResourceQuota>({
-    apiVersion: "v1",
-    kind: "ResourceQuota",
-    metadata: { name: "playwright-pool", namespace: platformNamespaces.playwright },
-    spec: {
-      hard: {
-        "requests.cpu": String(node.cpu * pool.maxSize),
-        "requests.memory": `${node.memoryGiB * pool.maxSize}Gi`,
-        "limits.cpu": String(node.cpu * pool.maxSize * 2),
-        "limits.memory": `${node.memoryGiB * pool.maxSize}Gi`,
-        pods: String(pool.maxSize * 20),
-        "services.loadbalancers": "0",
-        "services.nodeports": "0",
-      },
-    },
-  });
-}
-
-/** Defaults and ceilings per container in the Playwright namespace, so a runner without requests still fits. */
-export function playwrightLimitRange(pool: PoolSize): Manifest {
-  const node = instanceCapacity[pool.instanceType];
-  return typed<ILimitRange>({
-    apiVersion: "v1",
-    kind: "LimitRange",
-    metadata: { name: "playwright-pool", namespace: platformNamespaces.playwright },
-    spec: {
-      limits: [
-        {
-          type: "Container",
-          defaultRequest: { cpu: "500m", memory: "1Gi" },
-          default: { cpu: "2", memory: "2Gi" },
-          max: { cpu: String(node.cpu), memory: `${node.memoryGiB}Gi` },
-        },
-      ],
     },
   });
 }
@@ -313,83 +247,6 @@ export function rbac(appNamespaces: string[], productionNamespace = "production"
     // Developers read what runs on the Playwright pool (to debug their test runs).
     roleBinding(platformNamespaces.playwright, "developers", "view", kubernetesGroups.developer),
   ];
-}
-
-export const placeholderPriorityClassName = "playwright-placeholder";
-
-/** Below every real pod (default priority 0), never preempts anything itself (SPEC E6). */
-export function placeholderPriorityClass(): Manifest {
-  return typed<IPriorityClass>({
-    apiVersion: "scheduling.k8s.io/v1",
-    kind: "PriorityClass",
-    metadata: { name: placeholderPriorityClassName },
-    value: -10,
-    preemptionPolicy: "Never",
-    globalDefault: false,
-    description: "Pause pods that keep Playwright nodes warm; any real pod preempts them.",
-  });
-}
-
-export interface PlaceholderArgs {
-  replicas: number;
-  cpu: string;
-  memory: string;
-  instanceType: string;
-}
-
-/**
- * Pause pods on the Playwright pool (SPEC E6): each requests most of a node, so `replicas` nodes stay up; one per
- * node (anti-affinity). A real runner preempts one, the placeholder goes Pending, and cluster-autoscaler adds a
- * node for it, so warm capacity refills itself.
- */
-export function placeholderDeployment(args: PlaceholderArgs): Manifest {
-  const node = instanceCapacity[args.instanceType];
-  if (node && (cpuCores(args.cpu) >= node.cpu || memoryGiB(args.memory) >= node.memoryGiB)) {
-    throw new Error(
-      `placeholder (${args.cpu} CPU, ${args.memory}) cannot fit on a ${args.instanceType} (${node.cpu} vCPU, ${node.memoryGiB} GiB)`,
-    );
-  }
-  const labels = { "app.kubernetes.io/name": "playwright-placeholder" };
-  const resources = { cpu: args.cpu, memory: args.memory };
-  return typed<IDeployment>({
-    apiVersion: "apps/v1",
-    kind: "Deployment",
-    metadata: { name: "playwright-placeholder", namespace: platformNamespaces.playwright, labels },
-    spec: {
-      replicas: args.replicas,
-      selector: { matchLabels: labels },
-      template: {
-        metadata: { labels },
-        spec: {
-          priorityClassName: placeholderPriorityClassName,
-          terminationGracePeriodSeconds: 0,
-          automountServiceAccountToken: false,
-          nodeSelector: { ...playwrightLabels },
-          tolerations: [toleration(playwrightTaint)],
-          affinity: {
-            podAntiAffinity: {
-              requiredDuringSchedulingIgnoredDuringExecution: [
-                { labelSelector: { matchLabels: labels }, topologyKey: "kubernetes.io/hostname" },
-              ],
-            },
-          },
-          securityContext: { runAsNonRoot: true, runAsUser: 65535, seccompProfile: { type: "RuntimeDefault" } },
-          containers: [
-            {
-              name: "pause",
-              image: "registry.k8s.io/pause:3.10",
-              resources: { requests: resources, limits: resources },
-              securityContext: {
-                allowPrivilegeEscalation: false,
-                readOnlyRootFilesystem: true,
-                capabilities: { drop: ["ALL"] },
-              },
-            },
-          ],
-        },
-      },
-    },
-  });
 }
 
 /** The ClusterSecretStore every namespace syncs from (CONTRACTS: `aws-secrets-manager`). */

@@ -80,7 +80,7 @@ describe.each([
       name,
     });
     expect(r.inputs.version).toMatch(/^\d+\.\d+\.\d+$/);
-    expect(r.provider).toMatch(/\$pulumi:providers:kubernetes::cluster::/);
+    expect(r.provider).toMatch(/::pulumi:providers:kubernetes::cluster::/);
   });
 });
 

@@ -1,4 +1,4 @@
-import { cacheNodeTypes, databaseInstanceClasses, nodeInstanceTypes } from "../../config/catalog";
+import { cacheNodeTypes, databaseInstanceClasses, nodeInstanceTypes } from "../../core/instances";
 import { runStack, type StackRun } from "../../offline/run";
 import { estimateCost, formatCost } from "./cost";
 import { resource } from "./fixtures";
