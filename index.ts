@@ -159,6 +159,7 @@ export default async function main() {
 
   // Observability (SPEC O1–O3). Alarms and the budget name the data tier and the ALB by their fixed names.
   const alerting = new Alerting(prefix, {
+    ...config.alerting,
     account,
     prefix,
     snsKeyArn: keys.arns.sns,
@@ -167,7 +168,6 @@ export default async function main() {
     cacheShards: config.cache.shards,
     cacheReplicasPerShard: config.cache.replicasPerShard,
     loadBalancerName: loadBalancerName(prefix),
-    thresholds: config.alerting,
     monthlyBudgetUsd: config.monthlyBudgetUsd,
     budgetAlertEmails: config.budgetAlertEmails,
   });
@@ -187,7 +187,7 @@ export default async function main() {
       slackWebhookUrl: config.secrets.slackWebhookUrl,
       secretsKeyArn: keys.arns.secrets,
       protect: config.protect,
-      settings: config.monitoring,
+      ...config.monitoring,
     },
     { dependsOn: [cluster, database, cache] },
   );

@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { fitsOnNode, nodeInstance, nodeInstanceTypes } from "../core/instances";
 import { kubernetesVersions } from "./catalog";
-import { cidrBlock, count, oneOf } from "./zod";
+import { chartVersion, cidrBlock, count, oneOf } from "./zod";
 
 const nodePool = (minFloor: number) =>
   z
@@ -28,8 +28,6 @@ const nodePool = (minFloor: number) =>
 
 /** An EKS managed add-on version as `aws eks describe-addon-versions` lists it. */
 const addonVersion = z.string().regex(/^v\d+\.\d+\.\d+-eksbuild\.\d+$/, { error: "must look like v1.20.4-eksbuild.1" });
-/** A Helm chart version (semver, no range: charts are pinned). */
-const chartVersion = z.string().regex(/^\d+\.\d+\.\d+$/, { error: "must be an exact chart version such as 1.13.0" });
 /** A Kubernetes CPU quantity (`3`, `3500m`). */
 const cpuQuantity = z.string().regex(/^(\d+|\d+m)$/, { error: 'must be a CPU quantity such as "3" or "3500m"' });
 /** A Kubernetes memory quantity (`5Gi`, `5120Mi`). */

@@ -5,7 +5,7 @@
  * Slack channels) is here.
  */
 import { z } from "zod";
-import { count } from "./zod";
+import { chartVersion, count } from "./zod";
 
 const percent = z
   .number()
@@ -35,8 +35,19 @@ const storageClass = z
   .regex(/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/, { error: "is not a Kubernetes StorageClass name" });
 const slackChannel = z.string().regex(/^#[a-z0-9][a-z0-9_-]{0,79}$/, { error: 'must look like "#alerts-prod"' });
 
+const monitoringChartsSchema = z.strictObject({
+  /** kube-prometheus-stack chart (https://prometheus-community.github.io/helm-charts). Default 88.5.3. */
+  kubePrometheusStack: chartVersion.default("88.5.3"),
+  /** prometheus-postgres-exporter chart (same repository). Default 8.2.0. */
+  postgresExporter: chartVersion.default("8.2.0"),
+  /** prometheus-redis-exporter chart (same repository). Default 6.29.0. */
+  redisExporter: chartVersion.default("6.29.0"),
+});
+
 export const monitoringSchema = z
   .strictObject({
+    /** Pinned Helm chart versions of the monitoring stack (SPEC O1). */
+    charts: monitoringChartsSchema.default(monitoringChartsSchema.parse({})),
     /** Days Prometheus keeps samples. Default 15. */
     prometheusRetentionDays: count(1, 365).default(15),
     /** Prometheus volume size in GiB; must hold the retention. Default 50. */

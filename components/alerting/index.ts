@@ -5,11 +5,12 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { AlertingConfig } from "../../config/observability";
+import type { AlertingSettings } from "../../config";
 import { policyJson, type AccountRef } from "../iam";
 import { alarmPlans, budgetNotifications, periodSeconds, topicPolicy } from "./plan";
 
-export interface AlertingArgs {
+/** The validated `alerting` thresholds and periods, plus what the stack wires in. */
+export interface AlertingArgs extends AlertingSettings {
   account: AccountRef;
   /** Prefix of physical names (`qualisys-dev`). */
   prefix: string;
@@ -25,8 +26,6 @@ export interface AlertingArgs {
   cacheReplicasPerShard: number;
   /** The ALB's fixed name (`loadBalancerName(prefix)`), named in the ALB alarm's description. */
   loadBalancerName: string;
-  /** Alarm thresholds and evaluation periods (config.alerting; defaults in config/observability.ts). */
-  thresholds: AlertingConfig;
   /** Monthly budget in USD (config.monthlyBudgetUsd); no default. */
   monthlyBudgetUsd: number;
   /** E-mail recipients of budget notifications besides the topic (config.budgetAlertEmails, default none). */

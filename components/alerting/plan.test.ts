@@ -25,7 +25,7 @@ describe("alarmPlans", () => {
     cacheShards: 2,
     cacheReplicasPerShard: 1,
     loadBalancerName: "alb",
-    thresholds: alertingSchema.parse({}),
+    ...alertingSchema.parse({}),
   });
 
   it("plans one RDS, one per cache node and one ALB alarm, each with a unique key", () => {

@@ -2,7 +2,7 @@
  * What to alarm on (SPEC O3), as pure data: the alarms' metrics, dimensions and thresholds, and the budget's
  * notifications. The component turns this into resources; the tests read it without the engine.
  */
-import type { AlertingConfig } from "../../config/observability";
+import type { AlertingSettings } from "../../config";
 import { arn, policyDocument, type AwsAccount, type PolicyDocument } from "../iam";
 
 /** CloudWatch's standard period for these metrics: RDS and ElastiCache publish every minute, ALB every minute. */
@@ -43,7 +43,8 @@ export interface AlarmPlan {
   query?: string;
 }
 
-export interface AlarmPlanArgs {
+/** The alarms' thresholds (the `alerting` settings) and the names of what they watch. */
+export interface AlarmPlanArgs extends AlertingSettings {
   /** RDS instance identifier (`databaseIdentifier(prefix)`). */
   databaseIdentifier: string;
   /** ElastiCache replication group id (`cacheReplicationGroupId(prefix)`). */
@@ -53,11 +54,10 @@ export interface AlarmPlanArgs {
   cacheReplicasPerShard: number;
   /** The ALB's fixed name (`loadBalancerName(prefix)`). */
   loadBalancerName: string;
-  thresholds: AlertingConfig;
 }
 
 export function alarmPlans(args: AlarmPlanArgs): AlarmPlan[] {
-  const t = args.thresholds;
+  const t = args;
   const minutes = (periods: number) => (periods * periodSeconds) / 60;
   const rds: AlarmPlan = {
     key: "rds-cpu",

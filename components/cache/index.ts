@@ -6,28 +6,14 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import type { CacheSettings } from "../../config";
 import * as random from "@pulumi/random";
 import { cacheLogTypes, cacheParameterGroupFamily, cacheParameters } from "./settings";
 
-export interface CacheArgs {
+/** The validated `cache` settings (engine, node type, shards, snapshots), plus what the stack wires in. */
+export interface CacheArgs extends CacheSettings {
   /** Replication group id (`cacheReplicationGroupId(prefix)`, ≤ 40 characters). */
   replicationGroupId: string;
-  /** redis or valkey. */
-  engine: "redis" | "valkey";
-  /** Engine version, e.g. 7.1. */
-  engineVersion: string;
-  /** Node type, e.g. cache.t3.micro. */
-  nodeType: string;
-  /** Shards (node groups). */
-  shards: number;
-  /** Replicas per shard (≥ 1, for failover). */
-  replicasPerShard: number;
-  /** Days of daily snapshots. */
-  snapshotRetentionDays: number;
-  /** Daily snapshot window, UTC. */
-  snapshotWindow: string;
-  /** Weekly maintenance window, UTC. */
-  maintenanceWindow: string;
   /** Isolated subnets for the subnet group. */
   subnetIds: pulumi.Input<pulumi.Input<string>[]>;
   /** The cache security group (ingress from the node group only). */

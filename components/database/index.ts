@@ -10,33 +10,13 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import type { DatabaseSettings } from "../../config";
 import { databaseParameters, logExports, masterUsername, parameterGroupFamily, rdsLogGroupName } from "./settings";
 
-export interface DatabaseArgs {
+/** The validated `database` settings (engine, class, storage, backups, logging), plus what the stack wires in. */
+export interface DatabaseArgs extends DatabaseSettings {
   /** RDS instance identifier (`databaseIdentifier(prefix)` from components/naming.ts). */
   identifier: string;
-  /** PostgreSQL major version (≥ 15). */
-  engineMajor: number;
-  /** Instance class, e.g. db.t3.medium. */
-  instanceClass: string;
-  /** A standby in a second AZ. */
-  multiAz: boolean;
-  /** Initial gp3 storage in GiB. */
-  allocatedStorageGb: number;
-  /** Storage autoscaling ceiling in GiB. */
-  maxAllocatedStorageGb: number;
-  /** Days of automated backups. */
-  backupRetentionDays: number;
-  /** Daily backup window, UTC (`03:00-03:30`). */
-  backupWindow: string;
-  /** Weekly maintenance window, UTC (`sun:04:00-sun:04:30`). */
-  maintenanceWindow: string;
-  /** `max_connections`. */
-  maxConnections: number;
-  /** `log_min_duration_statement` in ms. */
-  slowStatementMs: number;
-  /** Days of Performance Insights history. */
-  performanceInsightsRetentionDays: number;
   /** Isolated subnets for the subnet group. */
   subnetIds: pulumi.Input<pulumi.Input<string>[]>;
   /** The database security group (ingress from the node group only). */

@@ -5,6 +5,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import type { IdentitySettings } from "../../config";
 import { arn, managedPolicy, policyJson, type AccountRef, type AwsAccount, type PolicyDocument } from "../iam";
 import {
   assumeRolePolicy,
@@ -20,7 +21,8 @@ import {
   type WorkloadScope,
 } from "./policies";
 
-export interface IdentityArgs {
+/** The validated `identity` settings (GitHub, Pulumi, MFA, account-wide switches), plus what the stack wires in. */
+export interface IdentityArgs extends IdentitySettings {
   /** Where the stack runs. */
   account: AccountRef;
   /** Prefix of every IAM name (`qualisys-dev`). */
@@ -28,23 +30,8 @@ export interface IdentityArgs {
   /** Pulumi project and stack, for the Pulumi Deployments trust. */
   project: string;
   stack: string;
-  /** Account whose IAM users may assume the human roles. Default: `account`. */
-  humanAccountId?: string;
-  /** Longest MFA session, in seconds, that may assume a human role. */
-  mfaMaxAgeSeconds: number;
-  /** GitHub repository (owner/name) whose workflows may assume the CI roles. */
-  githubRepository: string;
-  /** OIDC subjects (after `repo:<owner>/<name>:`) the deploy role trusts. */
-  githubSubjects: string[];
   /** OIDC subjects the read-only preview role trusts. Default: pull requests and the main branch. */
   previewSubjects?: string[];
-  /** Pulumi Cloud organisation whose Deployments may assume the deploy role. */
-  pulumiOrganization: string;
-  /** Create the account-wide OIDC providers (false when another stack in the account owns them). */
-  createGithubOidcProvider: boolean;
-  createPulumiOidcProvider: boolean;
-  /** Manage the account-wide IAM password policy. */
-  manageAccountPasswordPolicy: boolean;
   /** Prod: developers get no image push rights and the CI role trusts only a reviewed GitHub Environment. */
   isProduction: boolean;
   /** What the workload roles are scoped to. */

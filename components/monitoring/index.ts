@@ -9,7 +9,9 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import type { MonitoringConfig } from "../../config/observability";
+import type { MonitoringSettings } from "../../config";
+import { helmRelease, type Chart, type Values } from "../kubernetes/helm";
+import { declareManifest } from "../kubernetes/manifest";
 import { albIngressGroup, grafanaHost, loadBalancerName, secretName } from "../naming";
 import { dashboardLabel, dashboards } from "./dashboards";
 import { prometheusRuleSpec } from "./rules";
@@ -23,7 +25,7 @@ import {
   slackWebhookKey,
 } from "./values";
 
-export interface MonitoringArgs {
+export interface MonitoringArgs extends MonitoringSettings {
   /** Kubernetes provider of the stack's cluster (`cluster.provider`). */
   provider: k8s.Provider;
   /** The monitoring namespace, created by the cluster (`cluster.namespaces.monitoring`). */
@@ -51,8 +53,6 @@ export interface MonitoringArgs {
   secretsKeyArn: pulumi.Input<string>;
   /** Keep the Grafana admin secret recoverable for 30 days after deletion (prod). Default false: deleted at once. */
   protect?: boolean;
-  /** Retention, volume sizes, StorageClass and Slack channels (config.monitoring). */
-  settings: MonitoringConfig;
 }
 
 export class Monitoring extends pulumi.ComponentResource {
@@ -69,7 +69,7 @@ export class Monitoring extends pulumi.ComponentResource {
     const namespace = args.namespace;
     const store = args.clusterSecretStoreName;
     const synced = (part: string, remoteKey: string, secret: string, keys: Record<string, string | null>) =>
-      new k8s.apiextensions.CustomResource(
+      declareManifest(
         `${name}-${part}`,
         externalSecret({ name: secret, namespace, storeName: store, remoteKey, keys }),
         k8sOpts,
@@ -100,7 +100,7 @@ export class Monitoring extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    const grafanaAdmin = new k8s.apiextensions.CustomResource(
+    const grafanaAdmin = declareManifest(
       `${name}-grafana-admin`,
       externalSecret({
         name: secretNames.grafanaAdmin,
@@ -138,30 +138,22 @@ export class Monitoring extends pulumi.ComponentResource {
     const host = args.domain ? grafanaHost(args.domain) : undefined;
     const release = (
       part: string,
-      chart: (typeof charts)[keyof typeof charts],
-      values: pulumi.Input<object>,
+      chart: Chart,
+      version: string,
+      values: pulumi.Input<Values>,
       dependsOn: pulumi.Resource[],
     ) =>
-      new k8s.helm.v3.Release(
+      helmRelease(
         `${name}-${part}`,
-        {
-          name: part,
-          namespace,
-          chart: chart.chart,
-          version: chart.version,
-          repositoryOpts: { repo: chart.repo },
-          values,
-          atomic: true,
-          cleanupOnFail: true,
-          timeout: 900,
-        },
+        { name: part, namespace, chart, version, values, timeout: 900 },
         { ...k8sOpts, dependsOn },
       );
     const stack = release(
       "kube-prometheus-stack",
       charts.kubePrometheusStack,
+      args.charts.kubePrometheusStack,
       kubePrometheusStackValues({
-        settings: args.settings,
+        settings: args,
         grafanaHost: host,
         loadBalancerName: loadBalancerName(args.prefix),
         ingressGroup: albIngressGroup(args.prefix),
@@ -172,17 +164,19 @@ export class Monitoring extends pulumi.ComponentResource {
     release(
       "postgres-exporter",
       charts.postgresExporter,
+      args.charts.postgresExporter,
       pulumi.all([args.databaseAddress, args.databasePort]).apply(([a, p]) => postgresExporterValues(a, p)),
       [stack, postgresCredentials],
     );
     release(
       "redis-exporter",
       charts.redisExporter,
+      args.charts.redisExporter,
       pulumi.all([args.cacheAddress, args.cachePort]).apply(([a, p]) => redisExporterValues(a, p)),
       [stack, redisAuth],
     );
 
-    new k8s.apiextensions.CustomResource(
+    declareManifest(
       `${name}-alert-rules`,
       {
         apiVersion: "monitoring.coreos.com/v1",

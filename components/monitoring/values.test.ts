@@ -1,22 +1,5 @@
 import { monitoringSchema } from "../../config/observability";
-import { kubePrometheusStackValues, merge } from "./values";
-
-describe("merge", () => {
-  it.each([
-    [{ a: { b: 1, c: 2 } }, { a: { c: 3 } }, { a: { b: 1, c: 3 } }],
-    [{ a: [1, 2] }, { a: [3] }, { a: [3] }],
-    [{ a: { b: 1 } }, { a: "x" }, { a: "x" }],
-    [{ a: 1 }, { b: { c: 2 } }, { a: 1, b: { c: 2 } }],
-  ])("%j + %j = %j", (base, overlay, expected) => {
-    expect(merge(base, overlay)).toEqual(expected);
-  });
-
-  it("leaves its inputs untouched", () => {
-    const base = { a: { b: 1 } };
-    merge(base, { a: { b: 2 } });
-    expect(base).toEqual({ a: { b: 1 } });
-  });
-});
+import { kubePrometheusStackValues } from "./values";
 
 describe("kubePrometheusStackValues", () => {
   const values = (settings: object) =>

@@ -1,21 +1,19 @@
 /**
  * Helm values and Kubernetes objects of the monitoring stack, as pure functions of the stack's settings. The
  * static part of each chart's values lives in ./values/<chart>.yaml; these functions add what varies per stack.
- * Charts are pinned here (SPEC O1: pinned versions from the official repositories).
+ * Chart versions are pinned in config (`monitoring.charts`, SPEC O1).
  */
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import type * as pulumi from "@pulumi/pulumi";
-import { parse } from "yaml";
-import type { MonitoringConfig } from "../../config/observability";
+import type { MonitoringSettings } from "../../config";
+import { mergeValues as merge, readValues, type Values } from "../kubernetes/helm";
 
 const prometheusCommunity = "https://prometheus-community.github.io/helm-charts";
 
-/** Chart, repository and pinned version of every release (checked against the charts' Chart.yaml, Aug 2026). */
+/** Chart and repository of every release; versions are `monitoring.charts`. */
 export const charts = {
-  kubePrometheusStack: { chart: "kube-prometheus-stack", version: "88.5.3", repo: prometheusCommunity },
-  postgresExporter: { chart: "prometheus-postgres-exporter", version: "8.2.0", repo: prometheusCommunity },
-  redisExporter: { chart: "prometheus-redis-exporter", version: "6.29.0", repo: prometheusCommunity },
+  kubePrometheusStack: { chart: "kube-prometheus-stack", repo: prometheusCommunity },
+  postgresExporter: { chart: "prometheus-postgres-exporter", repo: prometheusCommunity },
+  redisExporter: { chart: "prometheus-redis-exporter", repo: prometheusCommunity },
 } as const;
 
 /** Kubernetes Secrets the stack reads; none of their values passes through Helm values. */
@@ -32,26 +30,7 @@ export const slackWebhookKey = "url";
 /** Where alertmanagerSpec.secrets mounts a Secret: /etc/alertmanager/secrets/<secret>/<key>. */
 export const slackWebhookFile = `/etc/alertmanager/secrets/${secretNames.slackWebhook}/${slackWebhookKey}`;
 
-// Helm values are free-form YAML; the charts' own schemas (and the tests) check their shape.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Values = Record<string, any>;
-
-function staticValues(file: string): Values {
-  return parse(readFileSync(join(__dirname, "values", file), "utf8")) as Values;
-}
-
-/** Merges `overlay` into `base` (objects recursively; arrays and scalars replaced). */
-export function merge(base: Values, overlay: Values): Values {
-  const out: Values = { ...base };
-  for (const [key, value] of Object.entries(overlay)) {
-    const current = out[key];
-    out[key] =
-      value && typeof value === "object" && !Array.isArray(value) && current && typeof current === "object"
-        ? merge(current, value)
-        : value;
-  }
-  return out;
-}
+const staticValues = (file: string): Values => readValues(`${__dirname}/values`, file);
 
 const volume = (storageClassName: string, sizeGb: number) => ({
   storageClassName,
@@ -60,7 +39,7 @@ const volume = (storageClassName: string, sizeGb: number) => ({
 });
 
 export interface StackValuesArgs {
-  settings: MonitoringConfig;
+  settings: MonitoringSettings;
   /** Grafana's public hostname, when the stack has a domain; no ingress otherwise. */
   grafanaHost?: string;
   /** The ALB the controller shares between the platform's ingresses. */

@@ -6,8 +6,8 @@
 import * as aws from "@pulumi/aws";
 import * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
+import type { NetworkSettings } from "../../config";
 import { policyJson, type AccountRef } from "../iam";
-import type { SubnetLayout } from "../../core/subnets";
 import {
   databaseAclRules,
   flowLogsDeliveryPolicy,
@@ -18,24 +18,17 @@ import {
   type SecurityGroupName,
 } from "./rules";
 
-export interface NetworkArgs {
+/** The validated `network` settings (CIDR, AZs, subnet layout, NAT, flow logs), plus what the stack wires in. */
+export interface NetworkArgs extends NetworkSettings {
   account: AccountRef;
   /** Prefix of physical names (`qualisys-dev`). */
   prefix: string;
-  /** VPC CIDR block. */
-  cidr: string;
   /** Pinned AZ names; when absent, the first `azCount` AZs AWS lists. */
   availabilityZones?: string[];
-  azCount: number;
-  /** Subnet CIDRs per tier, one per AZ (from config: the default layout or explicit blocks). */
-  subnets: SubnetLayout;
-  /** One NAT gateway per AZ, or a single one. */
-  natGateways: "onePerAz" | "single";
   /** Flow log group: its name, retention and KMS key. */
   flowLogGroupName: string;
   logRetentionDays: number;
   logsKeyArn: pulumi.Input<string>;
-  flowLogTrafficType: "ALL" | "ACCEPT" | "REJECT";
 }
 
 export class Network extends pulumi.ComponentResource {

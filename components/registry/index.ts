@@ -5,15 +5,13 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import type { RegistrySettings } from "../../config";
 import { lifecyclePolicy, repositoryPolicy } from "./policy";
 
-export interface RegistryArgs {
+/** The `registry` settings (repositories, image retention), plus who may push and pull. */
+export interface RegistryArgs extends Partial<RegistrySettings> {
   /** Repository names (`qualisys-api`, …). */
   repositories: string[];
-  /** Tagged images kept per repository. Default 10. */
-  keepLastImages?: number;
-  /** Days before an untagged image expires. Default 7. */
-  untaggedExpiryDays?: number;
   /** KMS key for image layers. */
   ecrKeyArn: pulumi.Input<string>;
   /** Roles that may push (the CI role). */
