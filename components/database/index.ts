@@ -138,7 +138,7 @@ export class Database extends pulumi.ComponentResource {
 
     this.masterUserSecretArn = instance.masterUserSecrets.apply((secrets) => {
       const arn = secrets?.[0]?.secretArn;
-      if (!arn) throw new Error(`${args.identifier}: RDS returned no master user secret`);
+      if (!arn) throw new pulumi.ResourceError(`${args.identifier}: RDS returned no master user secret`, this);
       return arn;
     });
 

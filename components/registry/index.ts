@@ -30,6 +30,9 @@ export class Registry extends pulumi.ComponentResource {
 
   constructor(name: string, args: RegistryArgs, opts?: pulumi.ComponentResourceOptions) {
     super("qualisys:registry:Registry", name, {}, opts);
+    if (args.pushPrincipalArns.length + (args.pullPrincipalArns ?? []).length === 0) {
+      throw new pulumi.ResourceError("a repository policy needs at least one push or pull principal", this);
+    }
     const parent = { parent: this };
     const lifecycle = JSON.stringify(lifecyclePolicy(args.keepLastImages ?? 10, args.untaggedExpiryDays ?? 7));
     const policy = pulumi

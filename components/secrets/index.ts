@@ -104,7 +104,7 @@ export class Secrets extends pulumi.ComponentResource {
       const value = composed[app];
       if (value) write(app, entry, value);
       else if (!(outsideSecrets as readonly string[]).includes(app))
-        throw new Error(`secret ${app} has neither a value nor an outside source`);
+        throw new pulumi.ResourceError(`secret ${app} has neither a value nor an outside source`, this);
     }
     this.appSecretArns = arns as Record<AppSecret, pulumi.Output<string>>;
 

@@ -11,10 +11,11 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { isDeepStrictEqual } from "node:util";
 import { parse, stringify } from "yaml";
+import { environments as stacks, type Environment as Stack } from "../../core/environments";
+
+export { stacks, type Stack };
 
 const root = join(__dirname, "..", "..");
-export const stacks = ["dev", "staging", "prod"] as const;
-export type Stack = (typeof stacks)[number];
 
 /**
  * What a change must touch to need a deploy of `stack`: the program, its config and its dependencies. Docs,
@@ -26,6 +27,7 @@ export function deployPaths(stack: string): string[] {
     "Pulumi.yaml",
     `Pulumi.${stack}.yaml`,
     "index.ts",
+    "core/**",
     "config/**",
     "components/**",
     "package.json",
