@@ -8,7 +8,7 @@
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { policies } from "../../policy/policies";
-import { loadCatalogue } from "../../upstream/catalogue";
+import { loadCatalogue, type Catalogue } from "../../upstream/catalogue";
 import { checkReadiness, formatReadiness } from "../../upstream/readiness";
 import { readStackFile, runStack, type RunOptions } from "../../tests/harness";
 import { estimateCost, formatCost } from "./cost";
@@ -27,6 +27,8 @@ export interface PreviewOptions {
   policyRunner?: PolicyRunner;
   /** Number of policies the runner checks, for the report (default: the length of policy/policies.ts). */
   policyCount?: number;
+  /** The upstream catalogue the readiness checks use. Default: the checked-in upstream/catalogue.json. */
+  catalogue?: Catalogue;
   /** Graphviz command for the SVG (tests point it at a missing binary). Default `dot`. */
   dotCommand?: string;
   log?: (line: string) => void;
@@ -67,7 +69,7 @@ export async function preview(stack: string, options: PreviewOptions): Promise<n
   }
   log(`\n${formatCost(stack, cost)}`);
 
-  const readiness = checkReadiness(run.resources, loadCatalogue());
+  const readiness = checkReadiness(run.resources, options.catalogue ?? loadCatalogue());
   log(`\n${formatReadiness(readiness)}`);
 
   const path = criticalPath(run.resources);
@@ -94,10 +96,10 @@ export async function preview(stack: string, options: PreviewOptions): Promise<n
 
   const failures = [
     ...(policyVerdict.passed ? [] : [`${policyVerdict.mandatory} mandatory policy violation(s)`]),
-    ...(readiness.passed ? [] : [`${readiness.blocking} blocking deploy-readiness finding(s)`]),
     ...(cost.overBudget
       ? [`estimated $${cost.total.toFixed(2)}/month exceeds the budget of $${budget.toFixed(2)}`]
       : []),
+    ...(readiness.passed ? [] : [`${readiness.blocking} blocking deploy-readiness finding(s)`]),
   ];
   log(
     `\nWrote out/${stack}/{${written.join(",")}} in ${Date.now() - started} ms (program ${ran - started} ms, report ${Date.now() - ran} ms).`,
