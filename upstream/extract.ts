@@ -19,7 +19,7 @@ import { join } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { cataloguePath, type Catalogue, type ChartFacts, type SourcedList } from "./catalogue";
 import { crdsIn, readChartDir } from "./chart-facts";
-import { compareVersions } from "./semver";
+import { compareVersions, newestAmiFirst } from "./semver";
 
 const mirror = process.env.UPSTREAM_MIRROR ?? "/work/.mirror";
 const root = join(__dirname, "..");
@@ -193,7 +193,7 @@ export function amiReleasesFromChangelog(changelog: string): Record<string, stri
       }
     }
   }
-  for (const minor of Object.keys(byMinor)) byMinor[minor] = [...new Set(byMinor[minor])].sort().reverse();
+  for (const minor of Object.keys(byMinor)) byMinor[minor] = [...new Set(byMinor[minor])].sort(newestAmiFirst);
   return byMinor;
 }
 

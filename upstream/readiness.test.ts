@@ -6,7 +6,8 @@ import { runStack, type RecordedResource } from "../tests/harness";
 import { loadCatalogue } from "./catalogue";
 import { valuesPaths, templatePaths } from "./chart-facts";
 import { checkReadiness, type Finding } from "./readiness";
-import { satisfies } from "./semver";
+import { amiReleasesFromChangelog } from "./extract";
+import { newestAmiFirst, satisfies } from "./semver";
 
 const catalogue = loadCatalogue();
 let record: RecordedResource[];
@@ -192,6 +193,19 @@ describe("catalogue helpers", () => {
     ]);
     expect(t.keys).toEqual(expect.arrayContaining(["x", "x.y", "podLabels", "nodeSelector", "extraArgs"]));
     expect(t.freeForm.sort()).toEqual(["extraArgs", "nodeSelector", "podLabels"]);
+  });
+
+  it("reads AL2023 release versions per minor from release notes, newest first", () => {
+    const notes = (date: string, patch: string) =>
+      `# AMI Release v${date}\n<details><summary><b>Kubernetes 1.35</b></summary><table><tr>` +
+      `<td>amazon-eks-node-al2023-x86_64-standard-1.35-v${date}</td><td rowspan="5">1.35.${patch}-${date}</td>` +
+      `</tr></table></details>\n`;
+    const releases = amiReleasesFromChangelog(notes("20260714", "13") + notes("20260403", "8"));
+    expect(releases).toEqual({ "1.35": ["1.35.13-20260714", "1.35.8-20260403"] });
+    expect(["1.33.8-20260403", "1.33.13-20260714"].sort(newestAmiFirst)).toEqual([
+      "1.33.13-20260714",
+      "1.33.8-20260403",
+    ]);
   });
 
   it("tests Helm kubeVersion constraints", () => {

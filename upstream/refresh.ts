@@ -14,7 +14,7 @@ import { parse as parseYaml } from "yaml";
 import { cataloguePath, loadCatalogue, type Catalogue, type ChartFacts } from "./catalogue";
 import { readChartDir } from "./chart-facts";
 import { chartSources } from "./extract";
-import { compareVersions } from "./semver";
+import { compareVersions, newestAmiFirst } from "./semver";
 
 const run = promisify(execFile);
 const TIMEOUT_MS = 10_000;
@@ -136,7 +136,7 @@ async function main() {
     const out = (await aws(["ssm", "get-parameter", "--name", name])) as { Parameter: { Value: string } };
     const kept = previous.amiReleases[minor]?.versions ?? [];
     amiReleases[minor] = {
-      versions: [...new Set([out.Parameter.Value, ...kept])].sort().reverse(),
+      versions: [...new Set([out.Parameter.Value, ...kept])].sort(newestAmiFirst),
       source: `SSM ${name} (${today}) added to ${previous.amiReleases[minor]?.source ?? "nothing"}`,
       asOf: today,
     };

@@ -64,3 +64,9 @@ export function satisfies(kubernetesVersion: string, range: string): boolean {
       .every((c) => satisfiesComparator(version, c)),
   );
 }
+
+/** Orders AMI release versions (`1.35.6-20260714`) newest first: by release date, then by Kubernetes patch. */
+export function newestAmiFirst(a: string, b: string): number {
+  const date = (v: string) => v.split("-")[1] ?? "";
+  return date(b).localeCompare(date(a)) || compareVersions(b, a);
+}
