@@ -31,7 +31,8 @@ export interface ChartVersionFacts {
   valuesKeys: string[];
   /** Paths below which any key is accepted (empty-map defaults, maps the templates copy through, subcharts). */
   freeForm: string[];
-  subcharts: { name: string; version: string; valuesKey: string }[];
+  /** Dependencies; `checked` when the subchart's own keys are in `valuesKeys` (else its key is free-form). */
+  subcharts: { name: string; version: string; valuesKey: string; checked: boolean }[];
   crds: CrdFact[];
 }
 

@@ -63,6 +63,10 @@ const PASS_THROUGH =
 const WITH_TO_YAML =
   /with\s+\.Values((?:\.[A-Za-z_][A-Za-z0-9_-]*)+)\s*-?}}(?:(?!{{-?\s*end)[\s\S]){0,200}?toYaml\s+\.\s/g;
 
+/** `range $k, $v := index .Values "grafana.ini"` / `toYaml (index .Values "a" "b")`: keys with dots, passed through. */
+const INDEX_PASS_THROUGH =
+  /(?:toYaml|toJson|range\s+\$[\w]*\s*,\s*\$[\w]*\s*:=)\s*\(?\s*index\s+\.Values((?:\s+"[^"]+")+)/g;
+
 /** Value paths the templates read, and those they copy through without looking at the keys. */
 export function templatePaths(templates: string[]): { keys: string[]; freeForm: string[] } {
   const keys = new Set<string>();
@@ -74,6 +78,11 @@ export function templatePaths(templates: string[]): { keys: string[]; freeForm: 
     }
     for (const m of text.matchAll(PASS_THROUGH)) freeForm.add(m[1].slice(1));
     for (const m of text.matchAll(WITH_TO_YAML)) freeForm.add(m[1].slice(1));
+    for (const m of text.matchAll(INDEX_PASS_THROUGH)) {
+      const path = [...m[1].matchAll(/"([^"]+)"/g)].map((k) => k[1]).join(".");
+      keys.add(path);
+      freeForm.add(path);
+    }
   }
   return { keys: [...keys], freeForm: [...freeForm] };
 }
@@ -125,12 +134,22 @@ export interface ChartDirFacts {
   facts: ChartVersionFacts;
 }
 
+/** A chart dependency as Chart.yaml declares it. */
+export interface Dependency {
+  name: string;
+  version: string;
+  repository?: string;
+}
+
+/** Finds a dependency's chart directory outside the chart (a snapshot, a download); undefined when it cannot. */
+export type SubchartResolver = (dependency: Dependency) => string | undefined;
+
 /**
- * Reads one chart directory. Subcharts in `charts/` contribute their CRDs (Helm installs every `crds/` folder of
- * the tree); their values sit under the dependency's name or alias and are recorded as free-form, since their
- * keys belong to another chart.
+ * Reads one chart directory. A subchart's values sit under its name or alias: when its chart can be read (in
+ * `charts/`, or through `resolve`) its keys are checked there too, prefixed; otherwise the whole key is free-form.
+ * Every `crds/` folder of the tree counts (Helm installs them all).
  */
-export function readChartDir(dir: string): ChartDirFacts {
+export function readChartDir(dir: string, resolve?: SubchartResolver): ChartDirFacts {
   const chart = parseYaml(readFileSync(join(dir, "Chart.yaml"), "utf8")) as Record<string, unknown>;
   const valuesFile = join(dir, "values.yaml");
   const values = existsSync(valuesFile) ? parseYaml(readFileSync(valuesFile, "utf8"), { maxAliasCount: -1 }) : {};
@@ -151,12 +170,30 @@ export function readChartDir(dir: string): ChartDirFacts {
     for (const crd of crdsIn(text)) crds.push(gate ? { ...crd, installedWhen: gate } : crd);
   }
 
-  const dependencies = ((chart.dependencies as Record<string, unknown>[] | undefined) ?? []).map((d) => ({
-    name: String(d.name),
-    version: String(d.version ?? ""),
-    valuesKey: String(d.alias ?? d.name),
-  }));
-  const subchartKeys = dependencies.map((d) => d.valuesKey);
+  const keys = [...fromValues.keys, ...fromSchema.keys, ...fromTemplates.keys, "global"];
+  const freeForm = [...fromValues.freeForm, ...fromSchema.freeForm, ...fromTemplates.freeForm, "global"];
+  const subcharts: ChartVersionFacts["subcharts"] = [];
+  for (const d of (chart.dependencies as Record<string, unknown>[] | undefined) ?? []) {
+    const dependency: Dependency = {
+      name: String(d.name),
+      version: String(d.version ?? ""),
+      repository: d.repository === undefined ? undefined : String(d.repository),
+    };
+    const valuesKey = String(d.alias ?? d.name);
+    const local = join(dir, "charts", dependency.name);
+    const subdir = existsSync(join(local, "Chart.yaml")) ? local : resolve?.(dependency);
+    keys.push(valuesKey);
+    if (!subdir) {
+      freeForm.push(valuesKey);
+      subcharts.push({ name: dependency.name, version: dependency.version, valuesKey, checked: false });
+      continue;
+    }
+    const sub = readChartDir(subdir, resolve).facts;
+    keys.push(...sub.valuesKeys.filter((k) => k !== "global").map((k) => `${valuesKey}.${k}`));
+    freeForm.push(...sub.freeForm.filter((k) => k !== "global").map((k) => `${valuesKey}.${k}`));
+    for (const crd of sub.crds) if (!crds.some((c) => c.group === crd.group && c.kind === crd.kind)) crds.push(crd);
+    subcharts.push({ name: dependency.name, version: dependency.version, valuesKey, checked: true });
+  }
   const sorted = (list: string[]) => [...new Set(list)].sort();
   const image = isMap(values) && isMap(values.image) ? values.image : undefined;
   const facts: ChartVersionFacts = {
@@ -165,15 +202,9 @@ export function readChartDir(dir: string): ChartDirFacts {
     defaultImage:
       image && image.repository ? `${String(image.repository)}:${String(image.tag || chart.appVersion)}` : undefined,
     hasSchema: existsSync(schemaFile),
-    valuesKeys: sorted([...fromValues.keys, ...fromSchema.keys, ...fromTemplates.keys, ...subchartKeys, "global"]),
-    freeForm: sorted([
-      ...fromValues.freeForm,
-      ...fromSchema.freeForm,
-      ...fromTemplates.freeForm,
-      ...subchartKeys,
-      "global",
-    ]),
-    subcharts: dependencies,
+    valuesKeys: sorted(keys),
+    freeForm: sorted(freeForm),
+    subcharts,
     crds: crds.sort((a, b) => `${a.group}/${a.kind}`.localeCompare(`${b.group}/${b.kind}`)),
   };
   return { name: String(chart.name), version: String(chart.version), facts };

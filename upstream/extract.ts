@@ -48,6 +48,12 @@ export const chartSources: Record<string, { repo: string; snapshot: string }> = 
   },
 };
 
+/** Snapshots holding the subcharts pinned charts depend on, by the repository URL Chart.yaml names. */
+const subchartSnapshots: Record<string, string> = {
+  "https://prometheus-community.github.io/helm-charts": "prometheus-community/helm-charts",
+  "https://grafana-community.github.io/helm-charts": "grafana-community/helm-charts",
+};
+
 const gitDir = (snapshot: string) => join(mirror, snapshot.replace("/", "+"), "repo");
 const git = (snapshot: string, ...args: string[]) =>
   execFileSync("git", ["--git-dir", gitDir(snapshot), ...args], { maxBuffer: 1 << 30 });
@@ -83,7 +89,7 @@ function unpackChart(
   version: string,
   snapshot: string,
   entry: IndexEntry | undefined,
-): { dir: string; origin: string; commit?: string } {
+): { dir: string; origin: string; commit?: string; tmp: string } {
   const tmp = mkdtempSync(join(tmpdir(), "chart-"));
   const url = entry?.urls?.[0] ?? "";
   const release = /\/releases\/download\/([^/]+)\//.exec(url)?.[1];
@@ -93,7 +99,7 @@ function unpackChart(
     const archive = join(tmp, file);
     writeFileSync(archive, git(snapshot, "show", `gh-pages:${file}`));
     execFileSync("tar", ["-xzf", archive, "-C", tmp]);
-    return { dir: join(tmp, chart), origin: `${snapshot} gh-pages:${file}` };
+    return { dir: join(tmp, chart), origin: `${snapshot} gh-pages:${file}`, tmp };
   }
   const tag = release ?? `${chart}-${version}`;
   const commit = gitText(snapshot, "rev-parse", `${tag}^{commit}`).trim();
@@ -109,7 +115,7 @@ function unpackChart(
   const tar = join(tmp, "chart.tar");
   writeFileSync(tar, git(snapshot, "archive", commit, folder));
   execFileSync("tar", ["-xf", tar, "-C", tmp]);
-  return { dir: join(tmp, folder), origin: `${snapshot} tag ${tag} (${commit.slice(0, 12)}) ${folder}/`, commit };
+  return { dir: join(tmp, folder), origin: `${snapshot} tag ${tag} (${commit.slice(0, 12)}) ${folder}/`, commit, tmp };
 }
 
 /** Chart versions the program pins today: every Helm release in the stacks' records. */
@@ -159,9 +165,16 @@ function chartFacts(chart: string, versions: Set<string>): ChartFacts {
       continue;
     }
     const entry = index?.entries[chart]?.find((e) => e.version === version);
-    const { dir, origin, commit } = unpackChart(chart, version, snapshot, entry);
+    const { dir, origin, commit, tmp } = unpackChart(chart, version, snapshot, entry);
+    const unpacked = [tmp];
     try {
-      const details = readChartDir(dir).facts;
+      const details = readChartDir(dir, (dependency) => {
+        const source = Object.entries(subchartSnapshots).find(([url]) => dependency.repository?.startsWith(url))?.[1];
+        if (!source || !/^\d+\.\d+\.\d+$/.test(dependency.version)) return undefined; // a range: not resolved
+        const sub = unpackChart(dependency.name, dependency.version, source, undefined);
+        unpacked.push(sub.tmp);
+        return sub.dir;
+      }).facts;
       const bundle = commit && chart === "external-secrets" ? `${commit}:deploy/crds/bundle.yaml` : undefined;
       if (bundle && !details.crds.length) {
         // external-secrets generates templates/crds/ from this bundle when it packages the chart
@@ -171,10 +184,10 @@ function chartFacts(chart: string, versions: Set<string>): ChartFacts {
       }
       facts.versions[version] = { source: origin, ...details };
       console.log(
-        `  ${chart} ${version}: ${details.valuesKeys.length} keys, ${details.freeForm.length} free-form, ${details.crds.length} CRDs (${origin})`,
+        `  ${chart} ${version}: ${details.valuesKeys.length} keys, ${details.freeForm.length} free-form, ${details.crds.length} CRDs (${origin}); subcharts ${details.subcharts.map((d) => `${d.name}@${d.version}${d.checked ? "" : " (unchecked)"}`).join(", ") || "none"}`,
       );
     } finally {
-      rmSync(join(dir, ".."), { recursive: true, force: true });
+      for (const t of unpacked) rmSync(t, { recursive: true, force: true });
     }
   }
   return facts;

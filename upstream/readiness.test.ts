@@ -71,6 +71,19 @@ describe("deploy readiness catches planted faults", () => {
     ]);
   });
 
+  it("a misspelled key in a subchart's values (grafana inside kube-prometheus-stack)", () => {
+    const resources = copy();
+    const grafana = (release(resources, "kube-prometheus-stack").inputs.values as any).grafana;
+    grafana.persistence.storageClass = grafana.persistence.storageClassName;
+    expect(planted(resources)).toEqual([
+      expect.objectContaining({
+        check: "values",
+        resource: "qualisys-dev-kube-prometheus-stack",
+        message: expect.stringMatching(/values key grafana\.persistence\.storageClass does not exist/),
+      }),
+    ]);
+  });
+
   it("accepts any key under a free-form map (extraArgs, podAnnotations, resources)", () => {
     const resources = copy();
     const values = release(resources, "cluster-autoscaler").inputs.values as any;
@@ -190,9 +203,10 @@ describe("catalogue helpers", () => {
       "{{ .Values.x.y }} {{- toYaml .Values.podLabels | nindent 4 }}",
       "{{- with .Values.nodeSelector }}\n  nodeSelector:\n    {{- toYaml . | nindent 8 }}\n{{- end }}",
       "{{- range $k, $v := .Values.extraArgs }}",
+      '{{- range $section, $keys := index .Values "grafana.ini" }}',
     ]);
     expect(t.keys).toEqual(expect.arrayContaining(["x", "x.y", "podLabels", "nodeSelector", "extraArgs"]));
-    expect(t.freeForm.sort()).toEqual(["extraArgs", "nodeSelector", "podLabels"]);
+    expect(t.freeForm.sort()).toEqual(["extraArgs", "grafana.ini", "nodeSelector", "podLabels"]);
   });
 
   it("reads AL2023 release versions per minor from release notes, newest first", () => {
