@@ -54,6 +54,19 @@ describe("deploy readiness catches planted faults", () => {
     expect(found[0]).toMatchObject({ severity: "unverified", message: expect.stringContaining("catalog:refresh") });
   });
 
+  it("a chart whose kubeVersion refuses the cluster's version", () => {
+    const narrowed = structuredClone(catalogue);
+    narrowed.charts["metrics-server"].versions["3.13.1"].kubeVersion = ">=1.21.0-0 <1.35.0-0";
+    const found = checkReadiness(record, narrowed).findings.filter((f) => f.check === "chart-version");
+    expect(found).toEqual([
+      expect.objectContaining({
+        severity: "blocking",
+        resource: "qualisys-dev-metrics-server",
+        message: "chart metrics-server 3.13.1 requires Kubernetes >=1.21.0-0 <1.35.0-0; the cluster is 1.35",
+      }),
+    ]);
+  });
+
   it("a misspelled values key, named with its full path and the release", () => {
     const resources = copy();
     const values = release(resources, "cluster-autoscaler").inputs.values as any;
