@@ -178,6 +178,7 @@ export default async function main() {
       provider: cluster.provider,
       namespace: cluster.namespaces[platformNamespaces.monitoring],
       clusterSecretStoreName: cluster.clusterSecretStoreName,
+      secretsSyncReady: cluster.secretsSyncReady,
       prefix,
       domain: config.domain,
       databaseAddress: database.address,

@@ -12,6 +12,7 @@ module.exports = {
     "<rootDir>/components",
     "<rootDir>/tests",
     "<rootDir>/tools",
+    "<rootDir>/upstream",
     "<rootDir>/policy",
   ],
   testMatch: ["**/*.test.ts"],

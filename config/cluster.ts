@@ -38,25 +38,25 @@ const memoryQuantity = z
 const addonsSchema = z.strictObject({
   /** Amazon VPC CNI (network policy enforcement is turned on). Default v1.20.4-eksbuild.2. */
   vpcCni: addonVersion.default("v1.20.4-eksbuild.2"),
-  /** CoreDNS. Default v1.12.4-eksbuild.1. */
-  coredns: addonVersion.default("v1.12.4-eksbuild.1"),
-  /** kube-proxy; its minor must match the cluster version. Default v1.35.0-eksbuild.2. */
-  kubeProxy: addonVersion.default("v1.35.0-eksbuild.2"),
+  /** CoreDNS. Default v1.14.2-eksbuild.4 (verified: upstream/catalogue.json). */
+  coredns: addonVersion.default("v1.14.2-eksbuild.4"),
+  /** kube-proxy; its minor must match the cluster version. Default v1.35.3-eksbuild.13 (verified: upstream/). */
+  kubeProxy: addonVersion.default("v1.35.3-eksbuild.13"),
   /** Amazon EBS CSI driver (persistent volumes). Default v1.48.0-eksbuild.2. */
   ebsCsiDriver: addonVersion.default("v1.48.0-eksbuild.2"),
 });
 
 const chartsSchema = z.strictObject({
-  /** cluster-autoscaler chart (https://kubernetes.github.io/autoscaler). Default 9.46.6. */
-  clusterAutoscaler: chartVersion.default("9.46.6"),
-  /** metrics-server chart (https://kubernetes-sigs.github.io/metrics-server/). Default 3.12.2. */
-  metricsServer: chartVersion.default("3.12.2"),
+  /** cluster-autoscaler chart (https://kubernetes.github.io/autoscaler). Default 9.59.0 (autoscaler 1.35.0). */
+  clusterAutoscaler: chartVersion.default("9.59.0"),
+  /** metrics-server chart (https://kubernetes-sigs.github.io/metrics-server/). Default 3.13.1. */
+  metricsServer: chartVersion.default("3.13.1"),
   /** aws-load-balancer-controller chart (https://aws.github.io/eks-charts). Default 1.13.0. */
   awsLoadBalancerController: chartVersion.default("1.13.0"),
   /** external-secrets chart (https://charts.external-secrets.io). Default 1.3.2. */
   externalSecrets: chartVersion.default("1.3.2"),
-  /** aws-for-fluent-bit chart (https://aws.github.io/eks-charts). Default 0.2.1. */
-  fluentBit: chartVersion.default("0.2.1"),
+  /** aws-for-fluent-bit chart (https://aws.github.io/eks-charts). Default 0.2.0. */
+  fluentBit: chartVersion.default("0.2.0"),
 });
 
 const placeholderSchema = z.strictObject({
@@ -76,10 +76,10 @@ export const clusterSchema = z
      */
     endpointPublicAccessCidrs: z.array(cidrBlock).default([]),
     /**
-     * EKS-optimised AMI release for the managed node groups (e.g. 1.35.0-20260115), pinned so a new AWS AMI never
+     * EKS-optimised AMI release for the managed node groups (e.g. 1.35.6-20260714), pinned so a new AWS AMI never
      * replaces nodes unasked (SPEC E2). Its minor must match `version`.
      */
-    nodeAmiReleaseVersion: z.string().regex(/^\d+\.\d+\.\d+-\d{8}$/, { error: "must look like 1.35.0-20260115" }),
+    nodeAmiReleaseVersion: z.string().regex(/^\d+\.\d+\.\d+-\d{8}$/, { error: "must look like 1.35.6-20260714" }),
     /** The general-purpose pool (SPEC E2: t3.medium, 2–10). */
     generalNodes: nodePool(1),
     /** The tainted Playwright pool (SPEC E2: c5.xlarge, 5–20 in prod). It may scale from zero. */

@@ -48,4 +48,6 @@ export const dnsLabel = z
   .regex(/^[a-z][a-z0-9-]{0,18}[a-z0-9]$/, { error: "must be 2–20 lowercase letters, digits or dashes" });
 
 /** A Helm chart version (semver, no range: charts are pinned, SPEC E5, O1). */
-export const chartVersion = z.string().regex(/^\d+\.\d+\.\d+$/, { error: "must be an exact chart version such as 1.13.0" });
+export const chartVersion = z
+  .string()
+  .regex(/^\d+\.\d+\.\d+$/, { error: "must be an exact chart version such as 1.13.0" });

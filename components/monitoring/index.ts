@@ -32,6 +32,11 @@ export interface MonitoringArgs extends MonitoringSettings {
   namespace: pulumi.Input<string>;
   /** ClusterSecretStore backed by Secrets Manager (`cluster.clusterSecretStoreName`, "aws-secrets-manager"). */
   clusterSecretStoreName: pulumi.Input<string>;
+  /**
+   * What the ExternalSecrets here wait for (`cluster.secretsSyncReady`): the store, which exists only once
+   * external-secrets and its CRDs do. A component's own `dependsOn` does not reach its children.
+   */
+  secretsSyncReady: pulumi.Resource;
   /** Prefix of physical names (`qualisys-dev`): Secrets Manager names, the ALB and its IngressGroup. */
   prefix: string;
   /** Public DNS domain; Grafana gets an ingress at `grafana.<domain>` when set. Default none (port-forward only). */
@@ -72,7 +77,7 @@ export class Monitoring extends pulumi.ComponentResource {
       declareManifest(
         `${name}-${part}`,
         externalSecret({ name: secret, namespace, storeName: store, remoteKey, keys }),
-        k8sOpts,
+        { ...k8sOpts, dependsOn: [args.secretsSyncReady] },
       );
 
     // Grafana admin: generated here, kept in Secrets Manager (KMS) where devops can read it, synced into the
@@ -109,7 +114,7 @@ export class Monitoring extends pulumi.ComponentResource {
         remoteKey: `${args.prefix}/platform/grafana-admin`,
         keys: { "admin-user": "username", "admin-password": "password" },
       }),
-      { ...k8sOpts, dependsOn: [adminVersion] },
+      { ...k8sOpts, dependsOn: [adminVersion, args.secretsSyncReady] },
     );
 
     const slackWebhook = args.slackWebhookUrl

@@ -24,6 +24,7 @@ async function program() {
     provider,
     namespace: "monitoring",
     clusterSecretStoreName: "aws-secrets-manager",
+    secretsSyncReady: provider,
     prefix: config.prefix,
     domain: config.domain,
     databaseAddress: `${config.prefix}-postgres.c0ffee.us-east-1.rds.amazonaws.com`,

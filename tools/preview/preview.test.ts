@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { readStackFile, type RecordedResource } from "../../offline/run";
+import { loadCatalogue } from "../../upstream/catalogue";
 import { inventory } from "./inventory";
 import { preview } from "./preview";
 
@@ -52,6 +53,25 @@ describe("preview", () => {
     expect(out.lines.join("\n")).toContain("against a budget of $10.00 (qualisys:monthlyBudgetUsd): OVER BUDGET");
     expect(err.lines.join("\n")).toMatch(/FAILED: estimated \$\d+\.\d\d\/month exceeds the budget of \$10\.00/);
     expect(JSON.parse(readFileSync(join(dir, "dev", "report.json"), "utf8")).cost.overBudget).toBe(true);
+  });
+
+  it("prints the deploy-readiness section, writes it to report.json, and exits 1 on a blocking finding", async () => {
+    const catalogue = structuredClone(loadCatalogue());
+    catalogue.charts["metrics-server"].published = ["3.13.2", "3.13.0"]; // 3.13.1 withdrawn
+    const out = capture();
+    const err = capture();
+    const dir = mkdtempSync(join(tmpdir(), "preview-readiness-"));
+    expect(await preview("dev", { outDir: dir, catalogue, log: out.sink, error: err.sink })).toBe(1);
+    expect(out.lines.join("\n")).toMatch(/^Deploy readiness: FAIL — \d+ blocking/m);
+    expect(out.lines.join("\n")).toMatch(
+      /\[blocking\] chart-version: qualisys-dev-metrics-server: chart metrics-server 3\.13\.1/,
+    );
+    expect(err.lines.join("\n")).toMatch(/FAILED: .*blocking deploy-readiness finding\(s\)/);
+    const report = JSON.parse(readFileSync(join(dir, "dev", "report.json"), "utf8"));
+    expect(report.readiness.counts.releases).toBe(8);
+    expect(report.readiness.findings).toEqual(
+      expect.arrayContaining([expect.objectContaining({ check: "chart-version", severity: "blocking" })]),
+    );
   });
 
   it("exits 1 on a mandatory violation from the injected policy runner, and explains a missing Graphviz", async () => {

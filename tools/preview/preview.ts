@@ -1,13 +1,15 @@
 /**
  * The offline preview: run the program for a stack under Pulumi's mock runtime with the stack's real config,
- * print the report (inventory, policy verdict, monthly cost, deploy critical path) and write it under
+ * print the report (inventory, policy verdict, deploy readiness, monthly cost, deploy critical path) and write it under
  * out/<stack>/: resources.json (the record), outputs.json, report.json, diagram.mmd / .dot (/ .svg).
- * Returns the process exit code: 0 ok; 1 when the program fails, a mandatory policy fails, or the estimate is
- * over the stack's `monthlyBudgetUsd`.
+ * Returns the process exit code: 0 ok; 1 when the program fails, a mandatory policy fails, a deploy-readiness check
+ * finds something blocking (upstream/readiness.ts), or the estimate is over the stack's `monthlyBudgetUsd`.
  */
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { policies } from "../../policy/policies";
+import { loadCatalogue, type Catalogue } from "../../upstream/catalogue";
+import { checkReadiness, formatReadiness } from "../../upstream/readiness";
 import { readStackFile, runStack, type RunOptions } from "../../offline/run";
 import { estimateCost, formatCost } from "./cost";
 import { criticalPath, formatCriticalPath } from "./critical-path";
@@ -25,6 +27,8 @@ export interface PreviewOptions {
   policyRunner?: PolicyRunner;
   /** Number of policies the runner checks, for the report (default: the length of policy/policies.ts). */
   policyCount?: number;
+  /** The upstream catalogue the readiness checks use. Default: the checked-in upstream/catalogue.json. */
+  catalogue?: Catalogue;
   /** Graphviz command for the SVG (tests point it at a missing binary). Default `dot`. */
   dotCommand?: string;
   log?: (line: string) => void;
@@ -65,6 +69,9 @@ export async function preview(stack: string, options: PreviewOptions): Promise<n
   }
   log(`\n${formatCost(stack, cost)}`);
 
+  const readiness = checkReadiness(run.resources, options.catalogue ?? loadCatalogue());
+  log(`\n${formatReadiness(readiness)}`);
+
   const path = criticalPath(run.resources);
   log(`\n${formatCriticalPath(path)}`);
 
@@ -84,7 +91,7 @@ export async function preview(stack: string, options: PreviewOptions): Promise<n
 
   writeFileSync(
     join(dir, "report.json"),
-    `${JSON.stringify({ stack, verdict: policyVerdict, cost: { pricesAsOf: PRICES_AS_OF, ...cost }, criticalPath: path, diagram: graph }, null, 2)}\n`,
+    `${JSON.stringify({ stack, verdict: policyVerdict, readiness, cost: { pricesAsOf: PRICES_AS_OF, ...cost }, criticalPath: path, diagram: graph }, null, 2)}\n`,
   );
 
   const failures = [
@@ -92,6 +99,7 @@ export async function preview(stack: string, options: PreviewOptions): Promise<n
     ...(cost.overBudget
       ? [`estimated $${cost.total.toFixed(2)}/month exceeds the budget of $${budget.toFixed(2)}`]
       : []),
+    ...(readiness.passed ? [] : [`${readiness.blocking} blocking deploy-readiness finding(s)`]),
   ];
   log(
     `\nWrote out/${stack}/{${written.join(",")}} in ${Date.now() - started} ms (program ${ran - started} ms, report ${Date.now() - ran} ms).`,

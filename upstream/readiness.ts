@@ -1,0 +1,439 @@
+/**
+ * Deploy readiness (SPEC V2): pure checks of a stack's record against the dated upstream catalogue, for what only a
+ * first real `pulumi up` would otherwise reveal — a chart version never published, a values key the chart does not
+ * have, a custom resource created before its CRD, an add-on or AMI version that does not exist for the cluster's
+ * Kubernetes minor. A `blocking` finding fails `npm start`; `unverified` means the catalogue cannot say (a version
+ * newer than it, or a fact it does not hold) and names the refresh command.
+ */
+import type { RecordedResource } from "../offline/run";
+import { REFRESH_COMMAND, type Catalogue, type ChartVersionFacts } from "./catalogue";
+import { compareVersions, satisfies, versionParts } from "./semver";
+
+export type Severity = "blocking" | "unverified";
+
+export interface Finding {
+  check: "chart-version" | "values" | "custom-resources" | "addons" | "ami" | "autoscaler" | "first-create";
+  severity: Severity;
+  /** Logical name of the resource the finding is about. */
+  resource: string;
+  message: string;
+}
+
+export interface Readiness {
+  catalogueDate: string;
+  kubernetesVersion: string;
+  findings: Finding[];
+  blocking: number;
+  unverified: number;
+  passed: boolean;
+  /** What was checked. */
+  counts: { releases: number; valuesKeys: number; customResources: number; addons: number; nodeGroups: number };
+}
+
+const RELEASE = "kubernetes:helm.sh/v3:Release";
+const isMap = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+const minorOf = (v: string) => versionParts(v).slice(0, 2).join(".");
+
+/** `kubernetes:external-secrets.io/v1:ExternalSecret` → group, version, kind (core group is ""). */
+export function kubernetesKind(type: string): { group: string; version: string; kind: string } | undefined {
+  const m = /^kubernetes:(?:([^/:]+)\/)?([^/:]+):(\w+)$/.exec(type);
+  if (!m || type === RELEASE || type.startsWith("kubernetes:helm.sh/")) return undefined;
+  const group = m[1] === "core" || m[1] === undefined ? "" : m[1];
+  return { group, version: m[2], kind: m[3] };
+}
+
+/** The record's creation graph: each resource's prerequisites, and the order a first create would follow. */
+export class CreationGraph {
+  private readonly byUrn = new Map<string, RecordedResource>();
+  private readonly children = new Map<string, string[]>();
+  private readonly waves = new Map<string, number>();
+  private readonly reach = new Map<string, Set<string>>();
+
+  constructor(resources: RecordedResource[]) {
+    for (const r of resources) {
+      this.byUrn.set(r.urn, r);
+      if (r.parent) this.children.set(r.parent, [...(this.children.get(r.parent) ?? []), r.urn]);
+    }
+  }
+
+  /**
+   * What a resource waits for: its recorded dependencies and its provider. Depending on a component waits for the
+   * component's descendants too (the engine expands it); a component's own dependsOn does not reach its children.
+   */
+  prerequisites(urn: string): string[] {
+    const r = this.byUrn.get(urn);
+    if (!r) return [];
+    const direct = [...r.dependencies, ...(r.provider ? [r.provider.replace(/::[^:]*$/, "")] : [])];
+    const expanded = new Set<string>();
+    const expand = (u: string) => {
+      if (expanded.has(u)) return;
+      expanded.add(u);
+      const node = this.byUrn.get(u);
+      if (node && !node.custom) for (const c of this.children.get(u) ?? []) expand(c);
+    };
+    direct.forEach(expand);
+    expanded.delete(urn);
+    return [...expanded];
+  }
+
+  /** Everything created before `urn` on every possible schedule. */
+  ancestors(urn: string): Set<string> {
+    const cached = this.reach.get(urn);
+    if (cached) return cached;
+    const seen = new Set<string>();
+    const stack = this.prerequisites(urn);
+    while (stack.length) {
+      const u = stack.pop() as string;
+      if (seen.has(u)) continue;
+      seen.add(u);
+      stack.push(...this.prerequisites(u));
+    }
+    this.reach.set(urn, seen);
+    return seen;
+  }
+
+  /** The creation wave of a resource (1 = nothing to wait for): the step at which the engine may start it. */
+  wave(urn: string, visiting = new Set<string>()): number {
+    const known = this.waves.get(urn);
+    if (known !== undefined) return known;
+    if (visiting.has(urn)) return 0;
+    visiting.add(urn);
+    const deps = this.prerequisites(urn).filter((u) => this.byUrn.get(u)?.custom);
+    const w = 1 + Math.max(0, ...deps.map((d) => this.wave(d, visiting)));
+    this.waves.set(urn, w);
+    return w;
+  }
+
+  resource(urn: string): RecordedResource | undefined {
+    return this.byUrn.get(urn);
+  }
+}
+
+/** Value at a dotted path of a values map (`installCRDs`, `crds.enabled`). */
+function valueAt(values: unknown, path: string): unknown {
+  return path.split(".").reduce<unknown>((v, key) => (isMap(v) ? v[key] : undefined), values);
+}
+
+/** Every key path of `values` that the chart version does not accept, stopping below free-form maps. */
+export function unknownValuesKeys(values: unknown, facts: ChartVersionFacts): { unknown: string[]; checked: number } {
+  const keys = new Set(facts.valuesKeys);
+  const freeForm = new Set(facts.freeForm);
+  const unknown: string[] = [];
+  let checked = 0;
+  const walk = (node: unknown, prefix: string) => {
+    if (!isMap(node)) return;
+    for (const [key, value] of Object.entries(node)) {
+      const path = prefix ? `${prefix}.${key}` : key;
+      checked++;
+      if (!keys.has(path)) {
+        unknown.push(path);
+        continue;
+      }
+      if (!freeForm.has(path)) walk(value, path);
+    }
+  };
+  walk(values, "");
+  return { unknown, checked };
+}
+
+function closest(path: string, candidates: string[]): string | undefined {
+  const parent = path.split(".").slice(0, -1).join(".");
+  const leaf = path.split(".").pop() as string;
+  const siblings = candidates.filter((c) => c.split(".").slice(0, -1).join(".") === parent);
+  const distance = (a: string, b: string) => {
+    const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array(b.length).fill(0)]);
+    for (let j = 1; j <= b.length; j++) d[0][j] = j;
+    for (let i = 1; i <= a.length; i++)
+      for (let j = 1; j <= b.length; j++)
+        d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    return d[a.length][b.length];
+  };
+  const best = siblings
+    .map((c) => ({ c, d: distance(leaf.toLowerCase(), (c.split(".").pop() as string).toLowerCase()) }))
+    .sort((a, b) => a.d - b.d)[0];
+  return best && best.d <= Math.max(2, Math.floor(leaf.length / 4)) ? best.c : undefined;
+}
+
+/** The Kubernetes version of the record's EKS cluster. */
+function clusterVersion(resources: RecordedResource[]): string | undefined {
+  const cluster = resources.find((r) => r.type === "eks:index:Cluster" || r.type === "aws:eks/cluster:Cluster");
+  return cluster ? String(cluster.inputs.version ?? "") || undefined : undefined;
+}
+
+export function checkReadiness(resources: RecordedResource[], catalogue: Catalogue): Readiness {
+  const findings: Finding[] = [];
+  const add = (f: Finding) => findings.push(f);
+  const graph = new CreationGraph(resources);
+  const kube = clusterVersion(resources) ?? "";
+  const minor = minorOf(kube);
+  const refresh = `run \`${REFRESH_COMMAND}\` where the sources are reachable`;
+  const counts = { releases: 0, valuesKeys: 0, customResources: 0, addons: 0, nodeGroups: 0 };
+
+  // 1–2. Charts: published, kubeVersion, values keys, and what each release installs.
+  const releases = resources.filter((r) => r.type === RELEASE);
+  const installedCrds: { urn: string; group: string; kind: string; versions: string[] }[] = [];
+  for (const release of releases) {
+    counts.releases++;
+    const chart = String(release.inputs.chart);
+    const version = String(release.inputs.version);
+    const known = catalogue.charts[chart];
+    if (!known) {
+      add({
+        check: "chart-version",
+        severity: "unverified",
+        resource: release.name,
+        message: `chart ${chart} is not in the catalogue; add it to upstream/extract.ts and ${refresh}`,
+      });
+      continue;
+    }
+    if (!known.published.includes(version)) {
+      const newer = compareVersions(version, known.published[0]) > 0;
+      add({
+        check: "chart-version",
+        severity: newer ? "unverified" : "blocking",
+        resource: release.name,
+        message: newer
+          ? `chart ${chart} ${version} is newer than the catalogue (newest ${known.published[0]} as of ${known.asOf}); ${refresh}`
+          : `chart ${chart} ${version} was never published in ${known.repo} (newest: ${known.published.slice(0, 3).join(", ")})`,
+      });
+      continue;
+    }
+    const facts = known.versions[version];
+    if (!facts) {
+      add({
+        check: "values",
+        severity: "unverified",
+        resource: release.name,
+        message: `chart ${chart} ${version} is published but its contents are not in the catalogue; ${refresh}`,
+      });
+      continue;
+    }
+    if (facts.kubeVersion && kube && !satisfies(kube, facts.kubeVersion)) {
+      add({
+        check: "chart-version",
+        severity: "blocking",
+        resource: release.name,
+        message: `chart ${chart} ${version} requires Kubernetes ${facts.kubeVersion}; the cluster is ${kube}`,
+      });
+    }
+    const { unknown, checked } = unknownValuesKeys(release.inputs.values, facts);
+    counts.valuesKeys += checked;
+    for (const path of unknown) {
+      const hint = closest(path, facts.valuesKeys);
+      add({
+        check: "values",
+        severity: "blocking",
+        resource: release.name,
+        message: `values key ${path} does not exist in chart ${chart} ${version}${hint ? ` (did you mean ${hint}?)` : ""}`,
+      });
+    }
+    for (const crd of facts.crds) {
+      const gate = crd.installedWhen;
+      if (gate && valueAt(release.inputs.values, gate) === false) continue;
+      installedCrds.push({ urn: release.urn, ...crd });
+    }
+  }
+
+  // 3. Kinds: every custom resource's kind/version is served by an installed CRD; built-ins by the cluster.
+  const builtins = new Set(catalogue.builtinApis[minor]?.versions ?? []);
+  const crdReleaseFor = new Map<string, string[]>();
+  for (const r of resources) {
+    const kind = kubernetesKind(r.type);
+    if (!kind) continue;
+    const groupVersion = kind.group ? `${kind.group}/${kind.version}` : kind.version;
+    const builtinGroup = [...builtins].some((gv) => (gv.includes("/") ? gv.split("/")[0] : "") === kind.group);
+    if (builtinGroup || !kind.group) {
+      if (!builtins.has(groupVersion)) {
+        add({
+          check: "custom-resources",
+          severity: builtins.size ? "blocking" : "unverified",
+          resource: r.name,
+          message: builtins.size
+            ? `${groupVersion} ${kind.kind} is not served by Kubernetes ${minor}`
+            : `no built-in API list for Kubernetes ${minor} in the catalogue; ${refresh}`,
+        });
+      }
+      continue;
+    }
+    counts.customResources++;
+    const serving = installedCrds.filter((c) => c.group === kind.group && c.kind === kind.kind);
+    if (!serving.length) {
+      add({
+        check: "custom-resources",
+        severity: "blocking",
+        resource: r.name,
+        message: `no release installs a CRD for ${kind.kind}.${kind.group}`,
+      });
+      continue;
+    }
+    if (!serving.some((c) => c.versions.includes(kind.version))) {
+      add({
+        check: "custom-resources",
+        severity: "blocking",
+        resource: r.name,
+        message: `${kind.kind}.${kind.group} is served as ${[...new Set(serving.flatMap((c) => c.versions))].join(", ")}, not ${kind.version}`,
+      });
+      continue;
+    }
+    crdReleaseFor.set(r.urn, [...new Set(serving.map((c) => c.urn))]);
+  }
+
+  // 4. Managed add-ons, node AMI release, autoscaler minor.
+  const addonVersions: { resource: string; addon: string; version: string }[] = [];
+  for (const r of resources) {
+    if (r.type === "aws:eks/addon:Addon" && r.inputs.addonVersion) {
+      addonVersions.push({
+        resource: r.name,
+        addon: String(r.inputs.addonName),
+        version: String(r.inputs.addonVersion),
+      });
+    }
+    if (r.type === "eks:index:Cluster") {
+      for (const [key, addon] of [
+        ["corednsAddonOptions", "coredns"],
+        ["kubeProxyAddonOptions", "kube-proxy"],
+      ] as const) {
+        const options = r.inputs[key];
+        if (isMap(options) && options.version && options.enabled !== false) {
+          addonVersions.push({ resource: r.name, addon, version: String(options.version) });
+        }
+      }
+    }
+  }
+  for (const { resource, addon, version } of addonVersions) {
+    counts.addons++;
+    const known = catalogue.eksAddons[addon]?.[minor];
+    if (!known?.versions.length) {
+      add({
+        check: "addons",
+        severity: "unverified",
+        resource,
+        message: `${addon} ${version}: the catalogue holds no ${addon} versions for Kubernetes ${minor}; ${refresh}`,
+      });
+    } else if (!known.versions.includes(version)) {
+      add({
+        check: "addons",
+        severity: "blocking",
+        resource,
+        message: `${addon} ${version} is not a known version for Kubernetes ${minor} (known: ${known.versions.join(", ")}; ${known.source})`,
+      });
+    }
+  }
+  const amis = catalogue.amiReleases[minor];
+  for (const r of resources) {
+    if (r.type !== "eks:index:ManagedNodeGroup" && r.type !== "aws:eks/nodeGroup:NodeGroup") continue;
+    const release = r.inputs.releaseVersion === undefined ? undefined : String(r.inputs.releaseVersion);
+    if (!release) continue;
+    counts.nodeGroups++;
+    const newest = amis?.versions[0];
+    if (minorOf(release) !== minor) {
+      add({
+        check: "ami",
+        severity: "blocking",
+        resource: r.name,
+        message: `AMI release ${release} is not for Kubernetes ${minor}`,
+      });
+    } else if (!amis || !newest) {
+      add({
+        check: "ami",
+        severity: "unverified",
+        resource: r.name,
+        message: `no AMI releases for ${minor} in the catalogue; ${refresh}`,
+      });
+    } else if (!amis.versions.includes(release)) {
+      const date = (v: string) => v.split("-")[1];
+      const later = date(release) > date(newest);
+      add({
+        check: "ami",
+        severity: later ? "unverified" : "blocking",
+        resource: r.name,
+        message: later
+          ? `AMI release ${release} is newer than the catalogue (newest ${newest}, ${amis.source}); ${refresh}`
+          : `AMI release ${release} does not exist for Kubernetes ${minor} (newest: ${newest}; ${amis.source})`,
+      });
+    }
+  }
+  for (const release of releases.filter((r) => r.inputs.chart === "cluster-autoscaler")) {
+    const facts = catalogue.charts["cluster-autoscaler"]?.versions[String(release.inputs.version)];
+    const tag = valueAt(release.inputs.values, "image.tag");
+    const app = typeof tag === "string" ? tag : facts?.appVersion;
+    if (!app) continue;
+    if (minorOf(app) !== minor) {
+      add({
+        check: "autoscaler",
+        severity: "blocking",
+        resource: release.name,
+        message: `cluster-autoscaler ${app} (chart ${release.inputs.version}) is for Kubernetes ${minorOf(app)}; the cluster is ${minor} — pick a chart whose appVersion is ${minor}.x`,
+      });
+    }
+  }
+
+  // 5. First create: walk the graph and report anything that may start before what it needs.
+  const byName = (type: string, name: string) =>
+    resources.find((r) => r.type === type && isMap(r.inputs.metadata) && r.inputs.metadata.name === name);
+  const roleByName = new Map(
+    resources
+      .filter((r) => r.type === "aws:iam/role:Role")
+      .map((r) => [String(r.outputs.name ?? r.inputs.name ?? r.name), r] as const),
+  );
+  const clusters = resources.filter((r) => r.type === "eks:index:Cluster" || r.type === "aws:eks/cluster:Cluster");
+  const needs = (r: RecordedResource): { urn: string; what: string }[] => {
+    const list: { urn: string; what: string }[] = [];
+    for (const urn of crdReleaseFor.get(r.urn) ?? []) {
+      list.push({ urn, what: `the CRD its kind needs (release ${graph.resource(urn)?.name})` });
+    }
+    const metadata = isMap(r.inputs.metadata) ? r.inputs.metadata : {};
+    const namespace = r.type === RELEASE ? r.inputs.namespace : metadata.namespace;
+    const ns = typeof namespace === "string" ? byName("kubernetes:core/v1:Namespace", namespace) : undefined;
+    if (ns && ns.urn !== r.urn) list.push({ urn: ns.urn, what: `its namespace ${namespace}` });
+    if (r.type.startsWith("pulumi:providers:kubernetes")) {
+      for (const c of clusters) list.push({ urn: c.urn, what: `the cluster it connects to (${c.name})` });
+    }
+    const annotations =
+      r.type === RELEASE ? JSON.stringify(r.inputs.values ?? {}) : JSON.stringify(metadata.annotations ?? {});
+    for (const m of annotations.matchAll(/eks\.amazonaws\.com\/role-arn":"arn:[^:]+:iam::[^:]*:role\/([^"]+)"/g)) {
+      const role = roleByName.get(m[1].split("/").pop() as string);
+      if (role) list.push({ urn: role.urn, what: `the IRSA role ${m[1]} its service account names` });
+    }
+    return list;
+  };
+  for (const r of resources) {
+    if (!r.custom) continue;
+    const before = graph.ancestors(r.urn);
+    for (const need of needs(r)) {
+      if (before.has(need.urn)) continue;
+      const needed = graph.resource(need.urn);
+      add({
+        check: "first-create",
+        severity: "blocking",
+        resource: r.name,
+        message:
+          `may be created before ${need.what}: no dependency path to ${needed?.name} ` +
+          `(creation wave ${graph.wave(r.urn)} vs ${graph.wave(need.urn)})`,
+      });
+    }
+  }
+
+  const blocking = findings.filter((f) => f.severity === "blocking").length;
+  return {
+    catalogueDate: catalogue.generated,
+    kubernetesVersion: kube,
+    findings,
+    blocking,
+    unverified: findings.length - blocking,
+    passed: blocking === 0,
+    counts,
+  };
+}
+
+export function formatReadiness(readiness: Readiness): string {
+  const { counts } = readiness;
+  const header =
+    `Deploy readiness: ${readiness.passed ? "PASS" : "FAIL"} — ${readiness.blocking} blocking, ${readiness.unverified} unverified ` +
+    `(Kubernetes ${readiness.kubernetesVersion}, catalogue of ${readiness.catalogueDate}; checked ${counts.releases} releases, ` +
+    `${counts.valuesKeys} values keys, ${counts.customResources} custom resources, ${counts.addons} add-ons, ${counts.nodeGroups} node groups)`;
+  const rows = [...readiness.findings]
+    .sort((a, b) => (a.severity === b.severity ? 0 : a.severity === "blocking" ? -1 : 1))
+    .map((f) => `  [${f.severity}] ${f.check}: ${f.resource}: ${f.message}`);
+  return [header, ...rows].join("\n");
+}

@@ -1,0 +1,19 @@
+/**
+ * Every stack's record is deploy-ready against the checked-in catalogue: no blocking finding (SPEC V2). Findings
+ * are listed in the failure message, so a red run says what to fix.
+ */
+import { runStack, stacks } from "../offline/run";
+import { loadCatalogue } from "./catalogue";
+import { checkReadiness, formatReadiness } from "./readiness";
+
+describe.each(stacks)("stack %s", (stack) => {
+  it("has no blocking deploy-readiness finding", async () => {
+    const run = await runStack(stack);
+    expect(run.error).toBeUndefined();
+    const readiness = checkReadiness(run.resources, loadCatalogue());
+    expect(readiness.counts.releases).toBeGreaterThan(0);
+    const blocking = readiness.findings.filter((f) => f.severity === "blocking");
+    expect(blocking.map((f) => `${f.check}: ${f.resource}: ${f.message}`)).toEqual([]);
+    expect(formatReadiness(readiness)).toMatch(/^Deploy readiness: PASS/);
+  });
+});
