@@ -5,7 +5,7 @@
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: "node",
-  roots: ["<rootDir>/config", "<rootDir>/components", "<rootDir>/tests", "<rootDir>/tools", "<rootDir>/policy"],
+  roots: ["<rootDir>/config", "<rootDir>/components", "<rootDir>/tests", "<rootDir>/tools", "<rootDir>/policy-tests"],
   testMatch: ["**/*.test.ts"],
   transform: { "^.+\\.ts$": ["@swc/jest", { jsc: { target: "es2022" }, module: { type: "commonjs" } }] },
   modulePathIgnorePatterns: ["<rootDir>/out/"],

@@ -6,8 +6,8 @@
 import { serviceAccountTrustPolicy } from "../components/iam";
 import { githubTrustPolicy, humanTrustPolicy, mfaEnforcementPolicy } from "../components/identity/policies";
 import { keyPolicy } from "../components/keys/policy";
-import type { RecordLike } from "./runner";
-import { T } from "./policies/types";
+import type { RecordLike } from "../policy/runner";
+import { T } from "../policy/policies/types";
 
 export const account = { accountId: "123456789012", partition: "aws", region: "us-east-1" };
 export const KEY = "arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555";

@@ -3,9 +3,9 @@
  * in-process runner with the runtime's semantics.
  */
 import { broken, good, json, KEY, networkRecords, res, rolePolicy } from "./fixtures";
-import { policies } from "./policies";
-import { T } from "./policies/types";
-import { runPolicies, type PackConfig, type RecordLike } from "./runner";
+import { policies } from "../policy/policies";
+import { T } from "../policy/policies/types";
+import { runPolicies, type PackConfig, type RecordLike } from "../policy/runner";
 
 interface Case {
   policy: string;

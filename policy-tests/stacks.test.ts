@@ -5,7 +5,7 @@
 import * as aws from "@pulumi/aws";
 import { runStack, stacks, type StackRun } from "../tests/harness";
 import { broken, good } from "./fixtures";
-import { formatViolations, runPolicies } from "./runner";
+import { formatViolations, runPolicies } from "../policy/runner";
 
 const runs: Record<string, StackRun> = {};
 

@@ -4,15 +4,15 @@
  * resources, one by one (`analyze`) and as a stack (`analyzeStack`). Its diagnostics must equal the runner's.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { dirname } from "node:path";
+import { dirname, join } from "node:path";
 import type * as grpcTypes from "@grpc/grpc-js";
 import * as rpc from "@pulumi/pulumi/proto/analyzer_grpc_pb";
 import * as pb from "@pulumi/pulumi/proto/analyzer_pb";
 import { runStack, type StackRun } from "../tests/harness";
 import { broken, good, networkRecords, res } from "./fixtures";
-import { policies } from "./policies";
-import { T } from "./policies/types";
-import { enforcementLevelOf, policyConfig, runPolicies, type RecordLike, type Violation } from "./runner";
+import { policies } from "../policy/policies";
+import { T } from "../policy/policies/types";
+import { enforcementLevelOf, policyConfig, runPolicies, type RecordLike, type Violation } from "../policy/runner";
 
 // gRPC and protobuf as the policy runtime itself loads them (its dependencies, not ours to pin).
 const fromPolicyRuntime = <T>(id: string): T =>
@@ -56,7 +56,7 @@ function options() {
 
 async function startPack() {
   pack = spawn(process.execPath, ["--import", "tsx", "index.ts"], {
-    cwd: __dirname,
+    cwd: join(__dirname, "..", "policy"),
     stdio: ["ignore", "pipe", "pipe"],
   });
   const port = await new Promise<string>((resolve, reject) => {
