@@ -5,7 +5,7 @@
  * (its tsconfig, its node_modules) is reachable from the copy.
  */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { cpSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import type * as grpcTypes from "@grpc/grpc-js";
@@ -44,7 +44,7 @@ afterAll(() => {
 });
 
 it("the pack declares everything it needs: own lockfile, tsconfig without extends, TypeScript and types", () => {
-  const manifest = require(join(packDir, "package.json"));
+  const manifest = JSON.parse(readFileSync(join(packDir, "package.json"), "utf8"));
   expect(Object.keys(manifest.dependencies)).toEqual(
     expect.arrayContaining(["@pulumi/policy", "@pulumi/pulumi", "typescript", "ts-node", "@types/node"]),
   );
