@@ -310,6 +310,8 @@ const cases: Case[] = [
           Resource: "*",
         }),
       ],
+      // Write actions for which the catalogue lists no resource type: "*" is their only form.
+      [rolePolicy({ Action: ["cloudwatch:PutMetricData", "xray:PutTraceSegments"], Resource: "*" })],
       [
         rolePolicy({
           Action: ["autoscaling:SetDesiredCapacity", "autoscaling:TerminateInstanceInAutoScalingGroup"],
@@ -329,6 +331,83 @@ const cases: Case[] = [
       [rolePolicy({ Action: ["autoscaling:SetDesiredCapacity"], Resource: "*" })],
       [rolePolicy({ Action: "iam:CreatePolicy", Resource: ["*"] })],
       [rolePolicy({ Action: "secretsmanager:PutSecretValue", Resource: "arn:aws:*:*:*" })],
+      [rolePolicy({ Action: "*", Resource: "*" })],
+      // Not a Create/Put verb, yet the catalogue classes it as Write and scopable to a key.
+      [rolePolicy({ Action: "kms:Decrypt", Resource: "*" })],
+    ],
+  },
+  {
+    policy: "iam-actions-exist",
+    good: [
+      [
+        rolePolicy({
+          Action: ["s3:GetObject", "ec2:Describe*", "elasticloadbalancing:SetRulePriorities"],
+          Resource: "*",
+        }),
+      ],
+      [
+        res(T.role, {
+          name: "x",
+          assumeRolePolicy: json(
+            stmt({ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }),
+          ),
+        }),
+      ],
+    ],
+    bad: [
+      // A typo, a wildcard that matches nothing, an unknown service, a NotAction typo, a typo in a trust policy.
+      [rolePolicy({ Action: "s3:GetObjekt", Resource: "*" })],
+      [rolePolicy({ Action: "ec2:Descibe*", Resource: "*" })],
+      [rolePolicy({ Action: "s4:GetObject", Resource: "*" })],
+      [rolePolicy({ Effect: "Deny", NotAction: ["iam:ChangePasword"], Resource: "*" })],
+      [
+        res(T.role, {
+          name: "x",
+          assumeRolePolicy: json(
+            stmt({ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRoles" }),
+          ),
+        }),
+      ],
+    ],
+  },
+  {
+    policy: "iam-condition-keys-exist",
+    good: [
+      [
+        rolePolicy({
+          Action: "autoscaling:SetDesiredCapacity",
+          Resource: "*",
+          Condition: {
+            StringEquals: { "aws:ResourceTag/k8s.io/cluster-autoscaler/x": "owned", "kms:ViaService": "x" },
+            Bool: { "aws:MultiFactorAuthPresent": "true" },
+          },
+        }),
+      ],
+      [
+        res(T.role, {
+          name: "x",
+          assumeRolePolicy: json(
+            stmt({
+              Effect: "Allow",
+              Principal: { Federated: "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com" },
+              Action: "sts:AssumeRoleWithWebIdentity",
+              Condition: {
+                StringEquals: { "token.actions.githubusercontent.com:sub": "repo:o/r:ref:refs/heads/main" },
+              },
+            }),
+          ),
+        }),
+      ],
+    ],
+    bad: [
+      [
+        rolePolicy({
+          Action: "s3:GetObject",
+          Resource: "*",
+          Condition: { Bool: { "aws:MultiFactorAuthPresnt": "true" } },
+        }),
+      ],
+      [rolePolicy({ Action: "kms:Decrypt", Resource: "*", Condition: { StringEquals: { "kms:ViaServices": "x" } } })],
     ],
   },
   {

@@ -65,3 +65,32 @@ it("fails a program that declares an open security group and a wildcard policy (
     "sg-no-world-ingress",
   ]);
 });
+
+describe("a planted mistake in a real role policy of the prod record fails the pack", () => {
+  const plant = (statement: Record<string, unknown>) => {
+    const cicd = runs.prod.resources.find((r) => r.type === "aws:iam/rolePolicy:RolePolicy" && /cicd/.test(r.name))!;
+    const doc = JSON.parse(String(cicd.inputs.policy));
+    doc.Statement.push(statement);
+    const planted = { ...cicd, inputs: { ...cicd.inputs, policy: JSON.stringify(doc) } };
+    return { planted, records: runs.prod.resources.map((r) => (r === cicd ? planted : r)) };
+  };
+
+  it("an unknown action: iam-actions-exist names the document and the action", async () => {
+    const { planted, records } = plant({ Effect: "Allow", Action: "ecr:PushImages", Resource: "*" });
+    const result = await runPolicies(records);
+    expect(result.mandatory.map((v) => [v.policyName, v.urn])).toEqual([["iam-actions-exist", planted.urn]]);
+    expect(result.mandatory[0].message).toMatch(
+      new RegExp(`^${planted.name} policy statement #\\d+ names ecr:PushImages, which is not an action`),
+    );
+  });
+
+  it('Action "*": the wildcard, write-on-every-resource and PassRole policies fail', async () => {
+    const { planted, records } = plant({ Effect: "Allow", Action: "*", Resource: "*" });
+    const result = await runPolicies(records);
+    expect(result.mandatory.map((v) => [v.policyName, v.urn]).sort()).toEqual([
+      ["iam-no-star-resource-on-write", planted.urn],
+      ["iam-no-unscoped-passrole", planted.urn],
+      ["iam-no-wildcard-actions", planted.urn],
+    ]);
+  });
+});

@@ -41,7 +41,8 @@ export interface ResourceFacts {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- shape fixed per policy by its configSchema
 export type PolicyConfig = Record<string, any>;
 
-export type ResourceCheck = (resource: ResourceFacts, config: PolicyConfig) => string[];
+/** A check may be async: the IAM catalogue (./catalogue) is read on demand. */
+export type ResourceCheck = (resource: ResourceFacts, config: PolicyConfig) => string[] | Promise<string[]>;
 export type StackCheck = (
   resources: PolicyResource[],
   config: PolicyConfig,
@@ -60,7 +61,12 @@ export function resourcePolicy(meta: PolicyMeta & { types: string[]; check: Reso
       return;
     }
     const facts: ResourceFacts = { type: args.type, name: args.name, urn: args.urn, props: args.props };
-    for (const message of check(facts, args.getConfig<PolicyConfig>())) report(withRemediation(meta, message));
+    const found = check(facts, args.getConfig<PolicyConfig>());
+    const reportAll = (messages: string[]) => messages.forEach((m) => report(withRemediation(meta, m)));
+    // Synchronous checks stay synchronous; the runtime (and ./runner) await a returned promise.
+    if (!Array.isArray(found)) return found.then(reportAll);
+    reportAll(found);
+    return undefined;
   };
   // The runtime skips a policy without calling it when the attached type differs; only possible for one type.
   if (types.length === 1) (validate as unknown as { __pulumiType: string }).__pulumiType = types[0];
