@@ -126,6 +126,7 @@ export function loadBalancerControllerPolicy(args: LoadBalancerPolicyArgs): Poli
   const ownResource = { StringEquals: { [`aws:ResourceTag/${clusterTag}`]: clusterName } };
   const ownRequest = { StringEquals: { [`aws:RequestTag/${clusterTag}`]: clusterName } };
   const albArn = arn(account, "elasticloadbalancing", `loadbalancer/app/${args.loadBalancerName}/*`);
+  const targetGroups = arn(account, "elasticloadbalancing", "targetgroup/*/*");
   return policyDocument(
     {
       Sid: "ServiceLinkedRoleForElbOnly",
@@ -200,15 +201,17 @@ export function loadBalancerControllerPolicy(args: LoadBalancerPolicyArgs): Poli
     {
       Sid: "ManageOwnSecurityGroups",
       Effect: "Allow",
-      Action: [
-        "ec2:AuthorizeSecurityGroupIngress",
-        "ec2:RevokeSecurityGroupIngress",
-        "ec2:DeleteSecurityGroup",
-        "ec2:CreateTags",
-        "ec2:DeleteTags",
-      ],
+      Action: ["ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress", "ec2:DeleteSecurityGroup"],
       Resource: "*",
       Condition: ownResource,
+    },
+    {
+      // As upstream: tags only on security groups, and never the ownership tag itself (no RequestTag for it).
+      Sid: "RetagOwnSecurityGroups",
+      Effect: "Allow",
+      Action: ["ec2:CreateTags", "ec2:DeleteTags"],
+      Resource: arn(account, "ec2", "security-group/*"),
+      Condition: { ...ownResource, Null: { [`aws:RequestTag/${clusterTag}`]: "true" } },
     },
     {
       Sid: "CreateTaggedLoadBalancers",
@@ -221,7 +224,7 @@ export function loadBalancerControllerPolicy(args: LoadBalancerPolicyArgs): Poli
       Sid: "TagOnCreate",
       Effect: "Allow",
       Action: "elasticloadbalancing:AddTags",
-      Resource: "*",
+      Resource: [albArn, targetGroups],
       Condition: {
         StringEquals: {
           [`aws:RequestTag/${clusterTag}`]: clusterName,
@@ -230,11 +233,17 @@ export function loadBalancerControllerPolicy(args: LoadBalancerPolicyArgs): Poli
       },
     },
     {
+      // As upstream: tags only on load balancers and target groups, and never the ownership tag itself.
+      Sid: "RetagOwnLoadBalancers",
+      Effect: "Allow",
+      Action: ["elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags"],
+      Resource: [albArn, targetGroups],
+      Condition: { ...ownResource, Null: { [`aws:RequestTag/${clusterTag}`]: "true" } },
+    },
+    {
       Sid: "ManageOwnLoadBalancers",
       Effect: "Allow",
       Action: [
-        "elasticloadbalancing:AddTags",
-        "elasticloadbalancing:RemoveTags",
         "elasticloadbalancing:ModifyLoadBalancerAttributes",
         "elasticloadbalancing:SetIpAddressType",
         "elasticloadbalancing:SetSecurityGroups",
@@ -245,18 +254,35 @@ export function loadBalancerControllerPolicy(args: LoadBalancerPolicyArgs): Poli
         "elasticloadbalancing:DeleteTargetGroup",
         "elasticloadbalancing:RegisterTargets",
         "elasticloadbalancing:DeregisterTargets",
+        // Its resource is the load balancer, which carries the ownership tag.
         "elasticloadbalancing:CreateListener",
-        "elasticloadbalancing:DeleteListener",
-        "elasticloadbalancing:CreateRule",
-        "elasticloadbalancing:DeleteRule",
-        "elasticloadbalancing:ModifyListener",
-        "elasticloadbalancing:ModifyListenerAttributes",
-        "elasticloadbalancing:ModifyRule",
-        "elasticloadbalancing:AddListenerCertificates",
-        "elasticloadbalancing:RemoveListenerCertificates",
       ],
       Resource: "*",
       Condition: ownResource,
+    },
+    {
+      // AWS evaluates these on the listener or the rule, which the ownership tag need not be on (upstream leaves
+      // them on "*"); scoped instead by ARN to the listeners and rules of this stack's one ALB. Listener and rule
+      // tags are set on create (AddTags on the new listener or rule).
+      Sid: "ListenersAndRulesOfThisAlb",
+      Effect: "Allow",
+      Action: [
+        "elasticloadbalancing:DeleteListener",
+        "elasticloadbalancing:ModifyListener",
+        "elasticloadbalancing:ModifyListenerAttributes",
+        "elasticloadbalancing:AddListenerCertificates",
+        "elasticloadbalancing:RemoveListenerCertificates",
+        "elasticloadbalancing:CreateRule",
+        "elasticloadbalancing:ModifyRule",
+        "elasticloadbalancing:DeleteRule",
+        "elasticloadbalancing:SetRulePriorities",
+        "elasticloadbalancing:AddTags",
+        "elasticloadbalancing:RemoveTags",
+      ],
+      Resource: [
+        arn(account, "elasticloadbalancing", `listener/app/${args.loadBalancerName}/*`),
+        arn(account, "elasticloadbalancing", `listener-rule/app/${args.loadBalancerName}/*`),
+      ],
     },
     {
       Sid: "AttachThisStacksWebAclToThisStacksAlb",
