@@ -62,8 +62,10 @@ export interface AddonPolicyArgs {
 }
 
 /**
- * cluster-autoscaler (its AWS provider documentation): read the groups, change the size only of auto scaling groups
- * EKS tagged as owned by this cluster (managed node groups carry `k8s.io/cluster-autoscaler/<cluster>: owned`).
+ * cluster-autoscaler (its AWS provider documentation at the pinned app version, 1.32.0: "Full Cluster Autoscaler
+ * Features Policy"): read the groups, change the size only of auto scaling groups EKS tagged as owned by this
+ * cluster (managed node groups carry `k8s.io/cluster-autoscaler/<cluster>: owned`), describe only this cluster's
+ * node groups. `autoscaling:DescribeTags` (older guides) is not called by 1.32's AWS provider and is not granted.
  */
 export function clusterAutoscalerPolicy({ account, clusterName }: AddonPolicyArgs): PolicyDocument {
   return policyDocument(
@@ -75,7 +77,6 @@ export function clusterAutoscalerPolicy({ account, clusterName }: AddonPolicyArg
         "autoscaling:DescribeAutoScalingInstances",
         "autoscaling:DescribeLaunchConfigurations",
         "autoscaling:DescribeScalingActivities",
-        "autoscaling:DescribeTags",
         "ec2:DescribeImages",
         "ec2:DescribeInstanceTypes",
         "ec2:DescribeLaunchTemplateVersions",
