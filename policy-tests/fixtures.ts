@@ -171,7 +171,9 @@ export const rolePolicy = (...statements: Record<string, unknown>[]) =>
   });
 
 /** The security groups and rules of components/network, in miniature: the load balancer open on 443, nodes behind it. */
-export function networkRecords(extra: { worldRuleOn?: "loadBalancer" | "nodes"; port?: number } = {}): RecordLike[] {
+export function networkRecords(
+  extra: { worldRuleOn?: "loadBalancer" | "nodes"; port?: number; cidrs?: string[] } = {},
+): RecordLike[] {
   const lb = res(
     T.securityGroup,
     { name: "qualisys-prod-loadBalancer", tags: { Name: "qualisys-prod-loadBalancer" } },
@@ -202,20 +204,15 @@ export function networkRecords(extra: { worldRuleOn?: "loadBalancer" | "nodes"; 
       },
       { dependencies: [lb.urn, nodes.urn] },
     ),
+    // One rule per CIDR (default the whole internet in one).
     ...(extra.port !== undefined
-      ? [
+      ? (extra.cidrs ?? ["0.0.0.0/0"]).map((cidr) =>
           res(
             T.ingressRule,
-            {
-              securityGroupId: target.id,
-              cidrIpv4: "0.0.0.0/0",
-              ipProtocol: "tcp",
-              fromPort: extra.port,
-              toPort: extra.port,
-            },
+            { securityGroupId: target.id, cidrIpv4: cidr, ipProtocol: "tcp", fromPort: extra.port, toPort: extra.port },
             { dependencies: [target.urn] },
           ),
-        ]
+        )
       : []),
   ];
 }

@@ -587,8 +587,20 @@ const cases: Case[] = [
   },
   {
     policy: "sg-no-world-ingress",
-    good: [networkRecords(), networkRecords({ port: 80 })],
+    good: [
+      networkRecords(),
+      networkRecords({ port: 80 }),
+      // Private ranges reach no one on the internet; an office /24 is within the broadest allowed reach.
+      networkRecords({ worldRuleOn: "nodes", port: 22, cidrs: ["10.0.0.0/8", "172.16.0.0/12", "203.0.113.0/24"] }),
+    ],
     bad: [
+      // "The internet" spelt as two halves, and four narrow rules that add up to more than a /16.
+      networkRecords({ worldRuleOn: "nodes", port: 22, cidrs: ["0.0.0.0/1", "128.0.0.0/1"] }),
+      networkRecords({
+        worldRuleOn: "nodes",
+        port: 22,
+        cidrs: ["8.0.0.0/17", "8.0.128.0/17", "9.0.0.0/17", "9.0.128.0/17"],
+      }),
       networkRecords({ worldRuleOn: "nodes", port: 22 }),
       networkRecords({ worldRuleOn: "loadBalancer", port: 8080 }),
       [
@@ -613,11 +625,47 @@ const cases: Case[] = [
   },
   {
     policy: "eks-public-endpoint-restricted",
-    good: [[good.eksCluster()], [good.awsEksCluster()]],
+    good: [
+      [good.eksCluster()],
+      [good.awsEksCluster()],
+      [
+        broken(good.eksCluster(), {
+          endpointPublicAccess: true,
+          publicAccessCidrs: ["203.0.113.0/24", "198.51.100.7/32"],
+        }),
+      ],
+    ],
     bad: [
       [broken(good.eksCluster(), { endpointPublicAccess: undefined })],
       [broken(good.eksCluster(), { endpointPublicAccess: true, publicAccessCidrs: ["0.0.0.0/0"] })],
+      [broken(good.eksCluster(), { endpointPublicAccess: true, publicAccessCidrs: ["0.0.0.0/1", "128.0.0.0/1"] })],
+      [broken(good.eksCluster(), { endpointPublicAccess: true, publicAccessCidrs: ["::/1", "8000::/1"] })],
       [broken(good.awsEksCluster(), { vpcConfig: { endpointPrivateAccess: true, subnetIds: ["subnet-1"] } })],
+    ],
+  },
+  {
+    policy: "nacl-no-broad-ingress",
+    good: [
+      [
+        res(T.networkAcl, {
+          ingress: [
+            { action: "allow", cidrBlock: "10.0.0.0/19", protocol: "tcp", fromPort: 5432, toPort: 5432, ruleNo: 100 },
+            { action: "deny", cidrBlock: "0.0.0.0/0", protocol: "-1", fromPort: 0, toPort: 0, ruleNo: 200 },
+          ],
+        }),
+      ],
+      [res(T.networkAclRule, { egress: true, ruleAction: "allow", cidrBlock: "0.0.0.0/0", ruleNumber: 100 })],
+    ],
+    bad: [
+      [
+        res(T.networkAcl, {
+          ingress: [
+            { action: "allow", cidrBlock: "0.0.0.0/1", protocol: "-1", fromPort: 0, toPort: 0, ruleNo: 100 },
+            { action: "allow", cidrBlock: "128.0.0.0/1", protocol: "-1", fromPort: 0, toPort: 0, ruleNo: 110 },
+          ],
+        }),
+      ],
+      [res(T.networkAclRule, { egress: false, ruleAction: "allow", ipv6CidrBlock: "::/0", ruleNumber: 100 })],
     ],
   },
   {

@@ -32,6 +32,10 @@ export interface ResourceFacts {
   name: string;
   urn: string;
   props: Record<string, unknown>;
+  /** The `protect` resource option. */
+  protect: boolean;
+  /** The stack's tags (`pulumi stack tag set`), which the program cannot set. */
+  stackTags: ReadonlyMap<string, string>;
 }
 
 /**
@@ -46,6 +50,7 @@ export type ResourceCheck = (resource: ResourceFacts, config: PolicyConfig) => s
 export type StackCheck = (
   resources: PolicyResource[],
   config: PolicyConfig,
+  stackTags: ReadonlyMap<string, string>,
 ) => { resource?: PolicyResource; message: string }[];
 
 function withRemediation(meta: PolicyMeta, message: string) {
@@ -60,7 +65,14 @@ export function resourcePolicy(meta: PolicyMeta & { types: string[]; check: Reso
       args.notApplicable(`Policy only applies to resources of type ${types.map((t) => `'${t}'`).join(", ")}`);
       return;
     }
-    const facts: ResourceFacts = { type: args.type, name: args.name, urn: args.urn, props: args.props };
+    const facts: ResourceFacts = {
+      type: args.type,
+      name: args.name,
+      urn: args.urn,
+      props: args.props,
+      protect: args.opts?.protect ?? false,
+      stackTags: args.stackTags ?? new Map(),
+    };
     const found = check(facts, args.getConfig<PolicyConfig>());
     const reportAll = (messages: string[]) => messages.forEach((m) => report(withRemediation(meta, m)));
     // Synchronous checks stay synchronous; the runtime (and ./runner) await a returned promise.
@@ -94,7 +106,7 @@ export function stackPolicy(meta: PolicyMeta & { check: StackCheck }): StackVali
   return {
     ...policyFields(rest),
     validateStack: (args: StackValidationArgs, report: (message: string, urn?: string) => void) => {
-      for (const finding of check(args.resources, args.getConfig<PolicyConfig>()))
+      for (const finding of check(args.resources, args.getConfig<PolicyConfig>(), args.stackTags ?? new Map()))
         report(withRemediation(meta, finding.message), finding.resource?.urn);
     },
   };
