@@ -17,6 +17,28 @@ interface Case {
 }
 
 const stmt = (s: Record<string, unknown>) => ({ Version: "2012-10-17", Statement: [s] });
+const unprotected = (r: RecordLike): RecordLike => ({ ...r, options: { protect: false } });
+const githubRole = (name: string, subjects: string[], stack = "prod") =>
+  res(
+    T.role,
+    {
+      name,
+      assumeRolePolicy: json(
+        stmt({
+          Effect: "Allow",
+          Principal: { Federated: "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com" },
+          Action: "sts:AssumeRoleWithWebIdentity",
+          Condition: {
+            StringEquals: {
+              "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
+              "token.actions.githubusercontent.com:sub": subjects.map((s) => `repo:qualisys/platform:${s}`),
+            },
+          },
+        }),
+      ),
+    },
+    { stack },
+  );
 
 const cases: Case[] = [
   {
@@ -666,6 +688,67 @@ const cases: Case[] = [
         }),
       ],
       [res(T.networkAclRule, { egress: false, ruleAction: "allow", ipv6CidrBlock: "::/0", ruleNumber: 100 })],
+    ],
+  },
+  {
+    policy: "prod-stateful-protected",
+    good: [
+      [good.rdsInstance()],
+      [good.replicationGroup()],
+      [good.kmsKey()],
+      [res(T.secret, { name: "qualisys-prod/x", kmsKeyId: KEY })],
+      // Not production: neither by name nor by tag.
+      [res(T.kmsKey, { enableKeyRotation: true }, { stack: "dev" })],
+      [res(T.kmsKey, { enableKeyRotation: true }, { stack: "preprod" })],
+    ],
+    bad: [
+      [unprotected(good.kmsKey())],
+      [unprotected(good.replicationGroup())],
+      [broken(good.rdsInstance(), { multiAz: false })],
+      [broken(good.replicationGroup(), { snapshotRetentionLimit: 0 })],
+      [res(T.secret, { name: "qualisys-prod/x", kmsKeyId: KEY, recoveryWindowInDays: 0 })],
+      [res(T.ecrRepository, { name: "api" }, { stack: "eu.production" })],
+    ],
+  },
+  {
+    policy: "prod-nat-per-az",
+    good: [
+      [res(T.awsxVpc, { natGateways: { strategy: "OnePerAz" } })],
+      [res(T.awsxVpc, { natGateways: { strategy: "Single" } }, { stack: "staging" })],
+    ],
+    bad: [[res(T.awsxVpc, { natGateways: { strategy: "Single" } })], [res(T.awsxVpc, {}, { stack: "prod-eu" })]],
+  },
+  {
+    policy: "prod-ci-through-environment",
+    good: [
+      [githubRole("qualisys-prod-cicd", ["environment:production"])],
+      [githubRole("qualisys-prod-ci-preview", ["pull_request", "ref:refs/heads/main"])],
+      [githubRole("qualisys-dev-cicd", ["pull_request"], "dev")],
+    ],
+    bad: [
+      [githubRole("qualisys-prod-cicd", ["environment:production", "pull_request"])],
+      [githubRole("qualisys-prod-cicd", ["ref:refs/heads/main"])],
+      [githubRole("qualisys-production-cicd", ["environment:*"], "production")],
+    ],
+  },
+  {
+    policy: "eks-no-implicit-cluster-admin",
+    good: [
+      [
+        broken(good.awsEksCluster(), {
+          accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: false },
+        }),
+      ],
+      [broken(good.eksCluster(), { bootstrapClusterCreatorAdminPermissions: false })],
+    ],
+    bad: [
+      [good.awsEksCluster()],
+      [
+        broken(good.awsEksCluster(), {
+          accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: true },
+        }),
+      ],
+      [good.eksCluster()],
     ],
   },
   {

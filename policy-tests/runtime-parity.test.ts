@@ -48,9 +48,10 @@ const revive = (v: unknown): unknown =>
         ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, revive(x)]))
         : v;
 
-function options() {
+function options(r: RecordLike) {
   const o = new pb.AnalyzerResourceOptions();
   o.setCustomtimeouts(new pb.AnalyzerResourceOptions.CustomTimeouts());
+  o.setProtect(r.options?.protect ?? false);
   return o;
 }
 
@@ -115,7 +116,7 @@ it("analyze: the runtime and the runner report the same, resource by resource", 
     req.setName(r.name);
     req.setUrn(r.urn);
     req.setProperties(Struct.fromJavaScript(revive(r.inputs) as never));
-    req.setOptions(options());
+    req.setOptions(options(r));
     const response = await call<pb.AnalyzeRequest, pb.AnalyzeResponse>(client.analyze, req);
     const ours = await runPolicies([r], { policies: policies.filter((p) => "validateResource" in p) });
     expect({ urn: r.urn, d: fromRuntime(response.getDiagnosticsList()) }).toEqual({
@@ -141,7 +142,7 @@ it("analyzeStack: the runtime and the runner report the same for a whole stack",
       a.setProperties(
         Struct.fromJavaScript(revive({ ...r.inputs, ...(r.id ? { id: r.id } : {}), ...(r.outputs ?? {}) }) as never),
       );
-      a.setOptions(options());
+      a.setOptions(options(r));
       if (r.parent) a.setParent(r.parent);
       a.setDependenciesList(r.dependencies ?? []);
       return a;

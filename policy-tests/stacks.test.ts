@@ -66,6 +66,47 @@ it("fails a program that declares an open security group and a wildcard policy (
   ]);
 });
 
+// Pending the program change (components/cluster/index.ts: turn off the bootstrap admin of the eks.Cluster): the pack
+// reports the hidden cluster admin on every stack (advisory until then). When the change lands this test starts to
+// fail: make it a plain \`it\` and the policy mandatory (policy/policies/network.ts).
+it.failing.each(stacks)("the %s stack has no implicit cluster admin", async (stack) => {
+  const result = await runPolicies(runs[stack].resources);
+  expect(result.violations.filter((v) => v.policyName === "eks-no-implicit-cluster-admin")).toEqual([]);
+});
+
+describe("prod rules come from the pack, not from the program's config", () => {
+  // What \`qualisys:environment: dev\` in Pulumi.prod.yaml would have produced (config now refuses it): the dev
+  // stack's choices under the prod stack's name. The pack still holds it to production rules.
+  it("the dev stack's record, renamed prod, fails the prod-only rules on every stateful resource and the CI trust", async () => {
+    const asProd = runs.dev.resources.map((r) => ({
+      ...r,
+      urn: r.urn.replace(/^urn:pulumi:dev::/, "urn:pulumi:prod::"),
+      parent: r.parent?.replace(/^urn:pulumi:dev::/, "urn:pulumi:prod::") ?? null,
+    }));
+    const result = await runPolicies(asProd);
+    const failed = (policy: string) =>
+      result.mandatory.filter((v) => v.policyName === policy).map((v) => v.resourceType);
+    expect(new Set(failed("prod-stateful-protected"))).toEqual(
+      new Set([
+        "aws:rds/instance:Instance",
+        "aws:elasticache/replicationGroup:ReplicationGroup",
+        "aws:kms/key:Key",
+        "aws:ecr/repository:Repository",
+        "aws:secretsmanager/secret:Secret",
+        "eks:index:Cluster",
+      ]),
+    );
+    expect(failed("prod-nat-per-az")).toEqual(["awsx:ec2:Vpc"]);
+    expect(failed("prod-ci-through-environment")).toEqual(["aws:iam/role:Role"]);
+  });
+
+  it("a stack tag marks a stack as production whatever its name", async () => {
+    const result = await runPolicies(runs.dev.resources, { stackTags: new Map([["environment", "production"]]) });
+    expect(result.mandatory.some((v) => v.policyName === "prod-stateful-protected")).toBe(true);
+    expect((await runPolicies(runs.dev.resources)).passed).toBe(true);
+  });
+});
+
 describe("a planted mistake in a real role policy of the prod record fails the pack", () => {
   const plant = (statement: Record<string, unknown>) => {
     const cicd = runs.prod.resources.find((r) => r.type === "aws:iam/rolePolicy:RolePolicy" && /cicd/.test(r.name))!;

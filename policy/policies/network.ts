@@ -207,6 +207,29 @@ export const eksEndpoint = resourcePolicy({
   },
 });
 
+export const eksNoImplicitAdmin = resourcePolicy({
+  name: "eks-no-implicit-cluster-admin",
+  description:
+    "EKS clusters do not bootstrap a cluster-admin access entry for whichever identity creates them (accessConfig.bootstrapClusterCreatorAdminPermissions: false): every cluster admin is an explicit access entry. @pulumi/eks (4.3.0 and its main branch) always sets it true on the aws:eks/cluster:Cluster it creates and has no input for it.",
+  // Advisory until the program turns the bootstrap off (components/cluster); then mandatory.
+  enforcementLevel: "advisory",
+  severity: "high",
+  remediation:
+    "set accessConfig.bootstrapClusterCreatorAdminPermissions: false on aws.eks.Cluster (for eks.Cluster, through a transform of its aws:eks/cluster:Cluster child, declaring bootstrapClusterCreatorAdminPermissions: false on the component too) and list every administrator as an access entry.",
+  types: [T.eksCluster, T.awsEksCluster],
+  check: ({ type, props }) => {
+    const value =
+      type === T.awsEksCluster
+        ? path(props, "accessConfig", "bootstrapClusterCreatorAdminPermissions")
+        : (prop(props, "bootstrapClusterCreatorAdminPermissions") ??
+          path(props, "accessConfig", "bootstrapClusterCreatorAdminPermissions"));
+    if (value === false || value === "false" || value === Unknown) return [];
+    return [
+      `bootstrapClusterCreatorAdminPermissions is ${value === undefined ? "not set (EKS and @pulumi/eks default: true)" : String(value)}: the identity that creates the cluster keeps a cluster-admin access entry that no config lists.`,
+    ];
+  },
+});
+
 export const naclNoBroadIngress = resourcePolicy({
   name: "nacl-no-broad-ingress",
   description:
@@ -328,6 +351,7 @@ export const networkPolicies = [
   noWorldIngress,
   eksEndpoint,
   naclNoBroadIngress,
+  eksNoImplicitAdmin,
   imdsv2,
   eksControlPlaneLogs,
   nodesNoPublicIp,
