@@ -13,7 +13,7 @@ module.exports = {
     "<rootDir>/tests",
     "<rootDir>/tools",
     "<rootDir>/upstream",
-    "<rootDir>/policy",
+    "<rootDir>/policy-tests",
   ],
   testMatch: ["**/*.test.ts"],
   transform: { "^.+\\.ts$": ["@swc/jest", { jsc: { target: "es2022" }, module: { type: "commonjs" } }] },

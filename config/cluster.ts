@@ -1,6 +1,7 @@
 /** `qualisys:cluster` — EKS and its node pools (SPEC E1–E3, E6). */
 import { z } from "zod";
 import { fitsOnNode, nodeInstance, nodeInstanceTypes } from "../core/instances";
+import { broadestPublicPrefix, publicAddressCount, reachesBeyond } from "../core/cidr";
 import { kubernetesVersions } from "./catalog";
 import { chartVersion, cidrBlock, count, oneOf } from "./zod";
 
@@ -118,11 +119,12 @@ export const clusterSchema = z
         message: `is for Kubernetes ${amiMinor} but the cluster version is ${cluster.version}`,
       });
     }
-    if (cluster.endpointPublicAccessCidrs.includes("0.0.0.0/0")) {
+    // Judged by what the list covers together, not by its spelling (0.0.0.0/1 + 128.0.0.0/1 is 0.0.0.0/0).
+    if (reachesBeyond(cluster.endpointPublicAccessCidrs)) {
       ctx.addIssue({
         code: "custom",
         path: ["endpointPublicAccessCidrs"],
-        message: "must not open the API to 0.0.0.0/0; list your office or VPN CIDRs, or leave it empty",
+        message: `must not open the API to more public addresses than a /${broadestPublicPrefix} (these cover ${publicAddressCount(cluster.endpointPublicAccessCidrs)} together); list your office or VPN CIDRs, or leave it empty`,
       });
     }
     const proxyMinor = /^v(\d+\.\d+)\./.exec(cluster.addons.kubeProxy)?.[1];

@@ -300,6 +300,20 @@ const badConfigs: { name: string; stack: string; breakIt: (c: YamlConfig) => voi
     problem: /must not open the API/,
   },
   {
+    name: "API open to the world in two halves",
+    stack: "dev",
+    breakIt: (c) => (c["qualisys:cluster"].endpointPublicAccessCidrs = ["0.0.0.0/1", "128.0.0.0/1"]),
+    key: "qualisys:cluster.endpointPublicAccessCidrs",
+    problem: /must not open the API to more public addresses than a \/16/,
+  },
+  {
+    name: "prod stack declaring itself dev",
+    stack: "prod",
+    breakIt: (c) => (c["qualisys:environment"] = "dev"),
+    key: "qualisys:environment",
+    problem: /stack prod is named for production/,
+  },
+  {
     name: "AMI for another Kubernetes version",
     stack: "dev",
     breakIt: (c) => (c["qualisys:cluster"].nodeAmiReleaseVersion = "1.34.7-20260903"),
@@ -486,6 +500,20 @@ describe("a bad config", () => {
     expect(run.error).toBeInstanceOf(ConfigError);
     expect(run.error?.message).toContain(key);
     expect(run.resources).toEqual([]);
+  });
+});
+
+describe("a stack named for production", () => {
+  it.each(["production", "prod-eu", "eu.prod", "customer_production"])("%s cannot declare itself staging", (stack) => {
+    const config = { ...yamlOf("prod"), "qualisys:environment": "staging" };
+    expect(problemsOf(stack, config).problems).toEqual(
+      expect.arrayContaining([{ key: "qualisys:environment", message: expect.stringMatching(/named for production/) }]),
+    );
+  });
+
+  it.each(["preprod", "products", "dev"])("%s is not taken for production", (stack) => {
+    const config = { ...yamlOf("staging"), "qualisys:environment": "staging" };
+    expect(parse(stack, config).environment).toBe("staging");
   });
 });
 

@@ -162,6 +162,9 @@ function distinct(problems: ConfigProblem[]): ConfigProblem[] {
   return problems.filter((p) => !seen.has(`${p.key}\n${p.message}`) && seen.add(`${p.key}\n${p.message}`));
 }
 
+/** Stack names that mean production (`prod`, `production`, `prod-eu`, `eu.production`; not `preprod`). */
+export const productionStackName = /(^|[-_.])(prod|production)($|[-_.])/i;
+
 /** Validates a stack's raw configuration and applies defaults; throws a {@link ConfigError} listing every problem. */
 export function parseStackConfig(raw: RawConfig): StackConfig {
   const ns = raw.project;
@@ -199,6 +202,14 @@ export function parseStackConfig(raw: RawConfig): StackConfig {
     problems.push({
       key: `${ns}:environment`,
       message: `is required when the stack name (${raw.stack}) is not one of ${environments.join(", ")}`,
+    });
+  }
+  // SPEC C4: a stack named for production can never declare itself weaker (one line in Pulumi.prod.yaml would
+  // otherwise switch off every prod-only rule: Multi-AZ, NAT per AZ, protection, the CI subject restriction).
+  if (productionStackName.test(raw.stack) && parsed.environment !== undefined && parsed.environment !== "prod") {
+    problems.push({
+      key: `${ns}:environment`,
+      message: `is "${parsed.environment}", but stack ${raw.stack} is named for production: remove the key (or set prod), or rename the stack`,
     });
   }
   const isProduction = environment === "prod";

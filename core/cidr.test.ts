@@ -1,4 +1,13 @@
-import { contains, formatCidr, overlaps, parseCidr, subBlock, type Cidr } from "./cidr";
+import {
+  contains,
+  formatCidr,
+  overlaps,
+  parseCidr,
+  publicAddressCount,
+  reachesBeyond,
+  subBlock,
+  type Cidr,
+} from "./cidr";
 
 const cidr = (text: string) => parseCidr(text) as Cidr;
 
@@ -37,5 +46,19 @@ describe("subBlock", () => {
     expect(formatCidr(subBlock(cidr("10.0.0.0/16"), 24, 255))).toBe("10.0.255.0/24");
     expect(() => subBlock(cidr("10.0.0.0/16"), 24, 256)).toThrow(/holds 256/);
     expect(() => subBlock(cidr("10.0.0.0/16"), 8, 0)).toThrow(/cannot carve/);
+  });
+});
+
+describe("publicAddressCount / reachesBeyond", () => {
+  it("counts what the blocks cover together, not how they are spelt", () => {
+    expect(publicAddressCount(["0.0.0.0/0"])).toBe(publicAddressCount(["0.0.0.0/1", "128.0.0.0/1"]));
+    expect(reachesBeyond(["0.0.0.0/1", "128.0.0.0/1"])).toBe(true);
+    expect(reachesBeyond(["8.0.0.0/17", "8.0.128.0/17", "9.0.0.0/17"])).toBe(true);
+  });
+
+  it("does not count private ranges or overlaps twice", () => {
+    expect(publicAddressCount(["10.0.0.0/8", "192.168.0.0/16", "172.16.0.0/12"])).toBe(0);
+    expect(publicAddressCount(["203.0.113.0/24", "203.0.113.0/25"])).toBe(256);
+    expect(reachesBeyond(["203.0.113.0/24", "198.51.100.0/24", "10.0.0.0/8"])).toBe(false);
   });
 });

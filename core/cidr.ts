@@ -55,3 +55,58 @@ export function subBlock(outer: Cidr, prefix: number, index: number): Cidr {
     throw new Error(`a /${outer.prefix} holds ${count} /${prefix} blocks, not ${index + 1}`);
   return { base: outer.base + index * blockSize(prefix), prefix };
 }
+
+/**
+ * IPv4 ranges no one on the internet can come from (private, shared, loopback, link-local, multicast, reserved).
+ * The policy pack keeps its own IPv4/IPv6 copy of this judgement (policy/lib/cidr.ts): it loads standalone and
+ * cannot import from here.
+ */
+const nonPublic = [
+  "0.0.0.0/8",
+  "10.0.0.0/8",
+  "100.64.0.0/10",
+  "127.0.0.0/8",
+  "169.254.0.0/16",
+  "172.16.0.0/12",
+  "192.0.0.0/24",
+  "192.168.0.0/16",
+  "198.18.0.0/15",
+  "224.0.0.0/4",
+  "240.0.0.0/4",
+].map((c) => parseCidr(c) as Cidr);
+
+/** The broadest public reach a CIDR allow-list may have: one /16 of public addresses. */
+export const broadestPublicPrefix = 16;
+
+/**
+ * How many public IPv4 addresses a list of blocks covers together (overlaps once): `0.0.0.0/1` + `128.0.0.0/1` is
+ * the whole internet as surely as `0.0.0.0/0`. Entries that do not parse are ignored (the schema reports them).
+ */
+export function publicAddressCount(texts: string[]): number {
+  const blocks = texts
+    .map((t) => parseCidr(t))
+    .filter((c): c is Cidr => typeof c !== "string")
+    .map((c) => [c.base, c.base + blockSize(c.prefix) - 1] as [number, number])
+    .sort((a, b) => a[0] - b[0]);
+  const merged: [number, number][] = [];
+  for (const [s, e] of blocks) {
+    const last = merged[merged.length - 1];
+    if (last && s <= last[1] + 1) last[1] = Math.max(last[1], e);
+    else merged.push([s, e]);
+  }
+  let total = 0;
+  for (const [s, e] of merged) {
+    total += e - s + 1;
+    for (const n of nonPublic) {
+      const lo = Math.max(s, n.base);
+      const hi = Math.min(e, n.base + blockSize(n.prefix) - 1);
+      if (hi >= lo) total -= hi - lo + 1;
+    }
+  }
+  return total;
+}
+
+/** True when the blocks together reach more public addresses than one block of `prefix` holds. */
+export function reachesBeyond(texts: string[], prefix = broadestPublicPrefix): boolean {
+  return publicAddressCount(texts) > blockSize(prefix);
+}

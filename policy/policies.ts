@@ -8,6 +8,7 @@ import { encryptionPolicies } from "./policies/encryption";
 import { leastPrivilegePolicies } from "./policies/least-privilege";
 import { mfaPolicies } from "./policies/mfa";
 import { networkPolicies } from "./policies/network";
+import { productionPolicies } from "./policies/production";
 
 /** The pack's name (`pulumi preview` prints it beside every violation). */
 export const packName = "qualisys-guardrails";
@@ -17,5 +18,6 @@ export const policies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
   ...mfaPolicies,
   ...leastPrivilegePolicies,
   ...networkPolicies,
+  ...productionPolicies,
   ...advisoryPolicies,
 ];

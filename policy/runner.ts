@@ -41,6 +41,8 @@ export interface RecordLike {
   outputs?: Record<string, unknown>;
   dependencies?: string[];
   parent?: string | null;
+  /** Resource options as registered (the harness records them); only `protect` reaches policies. */
+  options?: { protect?: boolean };
 }
 
 /** Pack config as a `--policy-pack-config` file holds it. */
@@ -76,6 +78,8 @@ export interface RunOptions {
   config?: PackConfig;
   /** Level of policies that declare none (the pack's own level). Default advisory, as the runtime. */
   packEnforcementLevel?: EnforcementLevel;
+  /** The stack's tags (`pulumi stack tag`), as the engine hands them to resource policies. */
+  stackTags?: Map<string, string>;
 }
 
 class NotApplicable extends Error {}
@@ -183,10 +187,10 @@ function preview(policyName: string, e: UnknownValueError): string {
 }
 
 /** Runs `policies` over the recorded resources. */
-/** The resource options a policy sees: the record does not carry them into policies, so the runtime's defaults. */
-function recordedOptions() {
+/** The resource options a policy sees: the record's `protect`, the runtime's defaults for the rest. */
+function recordedOptions(record: RecordLike) {
   return {
-    protect: false,
+    protect: record.options?.protect ?? false,
     ignoreChanges: [],
     aliases: [],
     additionalSecretOutputs: [],
@@ -231,8 +235,8 @@ export async function runPolicies(records: RecordLike[], options: RunOptions = {
                 name: record.name,
                 urn: record.urn,
                 props,
-                opts: recordedOptions(),
-                stackTags: new Map(),
+                opts: recordedOptions(record),
+                stackTags: options.stackTags ?? new Map(),
                 isType: typeMatches(record.type) as never,
                 asType: ((cls: unknown) => (typeMatches(record.type)(cls) ? props : undefined)) as never,
                 getConfig,
@@ -277,7 +281,7 @@ export async function runPolicies(records: RecordLike[], options: RunOptions = {
           name: record.name,
           urn: record.urn,
           props,
-          opts: recordedOptions(),
+          opts: recordedOptions(record),
           dependencies: [],
           propertyDependencies: {},
           isType: typeMatches(record.type) as never,
@@ -305,7 +309,7 @@ export async function runPolicies(records: RecordLike[], options: RunOptions = {
       };
       try {
         await policy.validateStack(
-          { resources: [...resources.values()], getConfig, stackTags: new Map(), notApplicable },
+          { resources: [...resources.values()], getConfig, stackTags: options.stackTags ?? new Map(), notApplicable },
           report,
         );
       } catch (e) {

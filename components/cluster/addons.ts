@@ -62,8 +62,10 @@ export interface AddonPolicyArgs {
 }
 
 /**
- * cluster-autoscaler (its AWS provider documentation): read the groups, change the size only of auto scaling groups
- * EKS tagged as owned by this cluster (managed node groups carry `k8s.io/cluster-autoscaler/<cluster>: owned`).
+ * cluster-autoscaler (its AWS provider documentation at the pinned app version, 1.32.0: "Full Cluster Autoscaler
+ * Features Policy"): read the groups, change the size only of auto scaling groups EKS tagged as owned by this
+ * cluster (managed node groups carry `k8s.io/cluster-autoscaler/<cluster>: owned`), describe only this cluster's
+ * node groups. `autoscaling:DescribeTags` (older guides) is not called by 1.32's AWS provider and is not granted.
  */
 export function clusterAutoscalerPolicy({ account, clusterName }: AddonPolicyArgs): PolicyDocument {
   return policyDocument(
@@ -75,7 +77,6 @@ export function clusterAutoscalerPolicy({ account, clusterName }: AddonPolicyArg
         "autoscaling:DescribeAutoScalingInstances",
         "autoscaling:DescribeLaunchConfigurations",
         "autoscaling:DescribeScalingActivities",
-        "autoscaling:DescribeTags",
         "ec2:DescribeImages",
         "ec2:DescribeInstanceTypes",
         "ec2:DescribeLaunchTemplateVersions",
@@ -126,6 +127,7 @@ export function loadBalancerControllerPolicy(args: LoadBalancerPolicyArgs): Poli
   const ownResource = { StringEquals: { [`aws:ResourceTag/${clusterTag}`]: clusterName } };
   const ownRequest = { StringEquals: { [`aws:RequestTag/${clusterTag}`]: clusterName } };
   const albArn = arn(account, "elasticloadbalancing", `loadbalancer/app/${args.loadBalancerName}/*`);
+  const targetGroups = arn(account, "elasticloadbalancing", "targetgroup/*/*");
   return policyDocument(
     {
       Sid: "ServiceLinkedRoleForElbOnly",
@@ -200,15 +202,17 @@ export function loadBalancerControllerPolicy(args: LoadBalancerPolicyArgs): Poli
     {
       Sid: "ManageOwnSecurityGroups",
       Effect: "Allow",
-      Action: [
-        "ec2:AuthorizeSecurityGroupIngress",
-        "ec2:RevokeSecurityGroupIngress",
-        "ec2:DeleteSecurityGroup",
-        "ec2:CreateTags",
-        "ec2:DeleteTags",
-      ],
+      Action: ["ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress", "ec2:DeleteSecurityGroup"],
       Resource: "*",
       Condition: ownResource,
+    },
+    {
+      // As upstream: tags only on security groups, and never the ownership tag itself (no RequestTag for it).
+      Sid: "RetagOwnSecurityGroups",
+      Effect: "Allow",
+      Action: ["ec2:CreateTags", "ec2:DeleteTags"],
+      Resource: arn(account, "ec2", "security-group/*"),
+      Condition: { ...ownResource, Null: { [`aws:RequestTag/${clusterTag}`]: "true" } },
     },
     {
       Sid: "CreateTaggedLoadBalancers",
@@ -221,7 +225,7 @@ export function loadBalancerControllerPolicy(args: LoadBalancerPolicyArgs): Poli
       Sid: "TagOnCreate",
       Effect: "Allow",
       Action: "elasticloadbalancing:AddTags",
-      Resource: "*",
+      Resource: [albArn, targetGroups],
       Condition: {
         StringEquals: {
           [`aws:RequestTag/${clusterTag}`]: clusterName,
@@ -230,11 +234,17 @@ export function loadBalancerControllerPolicy(args: LoadBalancerPolicyArgs): Poli
       },
     },
     {
+      // As upstream: tags only on load balancers and target groups, and never the ownership tag itself.
+      Sid: "RetagOwnLoadBalancers",
+      Effect: "Allow",
+      Action: ["elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags"],
+      Resource: [albArn, targetGroups],
+      Condition: { ...ownResource, Null: { [`aws:RequestTag/${clusterTag}`]: "true" } },
+    },
+    {
       Sid: "ManageOwnLoadBalancers",
       Effect: "Allow",
       Action: [
-        "elasticloadbalancing:AddTags",
-        "elasticloadbalancing:RemoveTags",
         "elasticloadbalancing:ModifyLoadBalancerAttributes",
         "elasticloadbalancing:SetIpAddressType",
         "elasticloadbalancing:SetSecurityGroups",
@@ -245,18 +255,35 @@ export function loadBalancerControllerPolicy(args: LoadBalancerPolicyArgs): Poli
         "elasticloadbalancing:DeleteTargetGroup",
         "elasticloadbalancing:RegisterTargets",
         "elasticloadbalancing:DeregisterTargets",
+        // Its resource is the load balancer, which carries the ownership tag.
         "elasticloadbalancing:CreateListener",
-        "elasticloadbalancing:DeleteListener",
-        "elasticloadbalancing:CreateRule",
-        "elasticloadbalancing:DeleteRule",
-        "elasticloadbalancing:ModifyListener",
-        "elasticloadbalancing:ModifyListenerAttributes",
-        "elasticloadbalancing:ModifyRule",
-        "elasticloadbalancing:AddListenerCertificates",
-        "elasticloadbalancing:RemoveListenerCertificates",
       ],
       Resource: "*",
       Condition: ownResource,
+    },
+    {
+      // AWS evaluates these on the listener or the rule, which the ownership tag need not be on (upstream leaves
+      // them on "*"); scoped instead by ARN to the listeners and rules of this stack's one ALB. Listener and rule
+      // tags are set on create (AddTags on the new listener or rule).
+      Sid: "ListenersAndRulesOfThisAlb",
+      Effect: "Allow",
+      Action: [
+        "elasticloadbalancing:DeleteListener",
+        "elasticloadbalancing:ModifyListener",
+        "elasticloadbalancing:ModifyListenerAttributes",
+        "elasticloadbalancing:AddListenerCertificates",
+        "elasticloadbalancing:RemoveListenerCertificates",
+        "elasticloadbalancing:CreateRule",
+        "elasticloadbalancing:ModifyRule",
+        "elasticloadbalancing:DeleteRule",
+        "elasticloadbalancing:SetRulePriorities",
+        "elasticloadbalancing:AddTags",
+        "elasticloadbalancing:RemoveTags",
+      ],
+      Resource: [
+        arn(account, "elasticloadbalancing", `listener/app/${args.loadBalancerName}/*`),
+        arn(account, "elasticloadbalancing", `listener-rule/app/${args.loadBalancerName}/*`),
+      ],
     },
     {
       Sid: "AttachThisStacksWebAclToThisStacksAlb",

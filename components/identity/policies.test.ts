@@ -93,11 +93,11 @@ describe("workload permissions", () => {
     );
   });
 
-  it("denies secret material to pull-request previews", () => {
+  it("denies data-plane reads to pull-request previews (completeness is simulated in tests/access.test.ts)", () => {
     const [deny] = previewGuardPolicy().Statement;
     expect(deny.Effect).toBe("Deny");
     expect(deny.Action).toEqual(
-      expect.arrayContaining(["secretsmanager:GetSecretValue", "kms:Decrypt", "ssm:GetParameter"]),
+      expect.arrayContaining(["secretsmanager:GetSecretValue", "kms:Decrypt", "ssm:GetParameter*", "s3:GetObject*"]),
     );
   });
 });

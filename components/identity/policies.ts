@@ -164,22 +164,54 @@ export function cicdPolicy(scope: WorkloadScope): PolicyDocument {
 
 /**
  * Pull-request previews run code that is not yet reviewed, so beside ReadOnlyAccess they are explicitly denied
- * every action that reads secret material.
+ * every action that reads data rather than configuration: objects and their versions, items in any form, stream
+ * records, log events, database log downloads, secret and parameter values, decryption, queue messages, query
+ * results, archive retrievals, image layers and function code. ReadOnlyAccess grants these through wildcards
+ * (`s3:Get*`, `dynamodb:BatchGet*`, `rds:Download*`, `ssm:Get*`…), so naming only the best-known action of each
+ * (GetObject, GetItem) left its siblings open. tests/access.test.ts asks AWS's IAM catalogue for every action of
+ * those classes and simulates each against this role.
  */
 export function previewGuardPolicy(): PolicyDocument {
   return policyDocument({
-    Sid: "NoSecretMaterial",
+    Sid: "NoDataPlaneReads",
     Effect: "Deny",
     Action: [
-      "secretsmanager:GetSecretValue",
-      "ssm:GetParameter",
-      "ssm:GetParameters",
-      "ssm:GetParametersByPath",
-      "kms:Decrypt",
-      "s3:GetObject",
+      "s3:GetObject*",
       "dynamodb:GetItem",
+      "dynamodb:BatchGetItem",
+      "dynamodb:ConditionCheckItem",
       "dynamodb:Query",
       "dynamodb:Scan",
+      "dynamodb:PartiQLSelect",
+      "dynamodb:GetRecords",
+      "dynamodb:ReadDataForReplication",
+      "dynamodb:SearchVectors",
+      "dax:GetItem",
+      "dax:BatchGetItem",
+      "dax:Query",
+      "dax:Scan",
+      "rds:Download*",
+      "secretsmanager:GetSecretValue",
+      "secretsmanager:BatchGetSecretValue",
+      "ssm:GetParameter*",
+      "kms:Decrypt",
+      "logs:GetLogEvents",
+      "logs:FilterLogEvents",
+      "logs:GetLogRecord",
+      "logs:GetQueryResults",
+      "logs:StartQuery",
+      "logs:StartLiveTail",
+      "logs:Unmask",
+      "kinesis:GetRecords",
+      "kinesis:SubscribeToShard",
+      "sqs:ReceiveMessage",
+      "athena:GetQueryResults",
+      "athena:GetQueryResultsStream",
+      "glacier:GetJobOutput",
+      "ecr:BatchGetImage",
+      "ecr:GetDownloadUrlForLayer",
+      "lambda:GetFunction",
+      "lambda:GetLayerVersion",
     ],
     Resource: "*",
   });

@@ -32,6 +32,10 @@ export interface ResourceFacts {
   name: string;
   urn: string;
   props: Record<string, unknown>;
+  /** The `protect` resource option. */
+  protect: boolean;
+  /** The stack's tags (`pulumi stack tag set`), which the program cannot set. */
+  stackTags: ReadonlyMap<string, string>;
 }
 
 /**
@@ -41,10 +45,12 @@ export interface ResourceFacts {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- shape fixed per policy by its configSchema
 export type PolicyConfig = Record<string, any>;
 
-export type ResourceCheck = (resource: ResourceFacts, config: PolicyConfig) => string[];
+/** A check may be async: the IAM catalogue (./catalogue) is read on demand. */
+export type ResourceCheck = (resource: ResourceFacts, config: PolicyConfig) => string[] | Promise<string[]>;
 export type StackCheck = (
   resources: PolicyResource[],
   config: PolicyConfig,
+  stackTags: ReadonlyMap<string, string>,
 ) => { resource?: PolicyResource; message: string }[];
 
 function withRemediation(meta: PolicyMeta, message: string) {
@@ -59,8 +65,20 @@ export function resourcePolicy(meta: PolicyMeta & { types: string[]; check: Reso
       args.notApplicable(`Policy only applies to resources of type ${types.map((t) => `'${t}'`).join(", ")}`);
       return;
     }
-    const facts: ResourceFacts = { type: args.type, name: args.name, urn: args.urn, props: args.props };
-    for (const message of check(facts, args.getConfig<PolicyConfig>())) report(withRemediation(meta, message));
+    const facts: ResourceFacts = {
+      type: args.type,
+      name: args.name,
+      urn: args.urn,
+      props: args.props,
+      protect: args.opts?.protect ?? false,
+      stackTags: args.stackTags ?? new Map(),
+    };
+    const found = check(facts, args.getConfig<PolicyConfig>());
+    const reportAll = (messages: string[]) => messages.forEach((m) => report(withRemediation(meta, m)));
+    // Synchronous checks stay synchronous; the runtime (and ./runner) await a returned promise.
+    if (!Array.isArray(found)) return found.then(reportAll);
+    reportAll(found);
+    return undefined;
   };
   // The runtime skips a policy without calling it when the attached type differs; only possible for one type.
   if (types.length === 1) (validate as unknown as { __pulumiType: string }).__pulumiType = types[0];
@@ -88,7 +106,7 @@ export function stackPolicy(meta: PolicyMeta & { check: StackCheck }): StackVali
   return {
     ...policyFields(rest),
     validateStack: (args: StackValidationArgs, report: (message: string, urn?: string) => void) => {
-      for (const finding of check(args.resources, args.getConfig<PolicyConfig>()))
+      for (const finding of check(args.resources, args.getConfig<PolicyConfig>(), args.stackTags ?? new Map()))
         report(withRemediation(meta, finding.message), finding.resource?.urn);
     },
   };

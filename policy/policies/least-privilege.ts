@@ -5,15 +5,8 @@
  */
 import { patternList, resourcePolicy } from "../lib/define";
 import { documentsOf, documentTypes, type FoundDocument } from "../lib/documents";
-import {
-  actionMatches,
-  classifyAction,
-  hasScopingCondition,
-  isStarResource,
-  label,
-  resourceLessActions,
-  type NormalStatement,
-} from "../lib/iam";
+import { actionsOf, changes, isKnownAction, isKnownConditionKey, scopable } from "../lib/catalogue";
+import { actionMatches, hasScopingCondition, isStarResource, label, type NormalStatement } from "../lib/iam";
 import { globMatch, list, prop, Unknown } from "../lib/values";
 import { T } from "./types";
 
@@ -56,22 +49,90 @@ export const noWildcardActions = resourcePolicy({
 export const noStarResourceOnWrite = resourcePolicy({
   name: "iam-no-star-resource-on-write",
   description:
-    'Identity policies do not Allow write or permission-management actions on Resource "*" unless a Condition scopes them (resource/request tags, kms:ViaService, …); read/list and resource-less actions may use "*".',
+    'Identity policies Allow write, tagging or permissions-management actions (the access levels of AWS\'s IAM catalogue) on Resource "*" only where the catalogue lists no required resource type to scope them to, or under a Condition that scopes them (resource/request tags, kms:ViaService, …); read and list actions may use "*".',
   enforcementLevel: "mandatory",
   severity: "high",
   remediation:
     "name the ARNs, or add a Condition on aws:ResourceTag/… or aws:RequestTag/… (as the official controller policies do).",
   types: identityTypes,
-  check: ({ type, props }) =>
-    eachStatement(type, props, ["identity"], (s, where) => {
-      if (s.effect !== "Allow" || !s.resources.some(isStarResource) || hasScopingCondition(s)) return [];
-      const risky = s.actions.filter(
-        (a) =>
-          !resourceLessActions.some((r) => actionMatches(a, r) && a.toLowerCase() === r.toLowerCase()) &&
-          classifyAction(a).some((c) => c !== "read"),
-      );
-      return risky.length ? [`${where} allows ${risky.join(", ")} on every resource.`] : [];
-    }),
+  check: async ({ type, props }) => {
+    const found: { s: NormalStatement; where: string }[] = [];
+    const out = eachStatement(type, props, ["identity"], (s, where) => {
+      if (s.effect === "Allow" && s.resources.some(isStarResource) && !hasScopingCondition(s)) found.push({ s, where });
+      return [];
+    });
+    for (const { s, where } of found) {
+      const risky: string[] = [];
+      for (const pattern of s.actions) {
+        if (pattern === "*") {
+          risky.push("* (every action)");
+          continue;
+        }
+        const scoped = (await actionsOf(pattern)).filter((a) => changes(a) && scopable(a));
+        if (scoped.length)
+          risky.push(
+            pattern.includes("*") || pattern.includes("?")
+              ? `${pattern} (${scoped.length} scopable write actions, e.g. ${scoped
+                  .slice(0, 3)
+                  .map((a) => a.action)
+                  .join(", ")})`
+              : scoped[0].action,
+          );
+      }
+      if (risky.length) out.push(`${where} allows ${risky.join(", ")} on every resource.`);
+    }
+    return out;
+  },
+});
+
+/** Every action (and NotAction) of every statement, with where it sits. */
+function eachAction(type: string, props: Record<string, unknown>) {
+  const found: { action: string; where: string }[] = [];
+  const errors = eachStatement(type, props, ["identity", "trust", "key", "resource"], (s, where) => {
+    for (const action of [...s.actions, ...(s.notActions ?? [])]) found.push({ action, where });
+    return [];
+  });
+  return { found, errors };
+}
+
+export const actionsExist = resourcePolicy({
+  name: "iam-actions-exist",
+  description:
+    "Every action (and NotAction) in every IAM document (identity, trust, key and resource policies) is an action of AWS's IAM catalogue, or a wildcard that matches at least one: a typo or a retired action grants nothing and hides the intent.",
+  enforcementLevel: "mandatory",
+  severity: "high",
+  remediation:
+    "spell the action as the Service Authorization Reference lists it (service prefix and action name); drop retired actions.",
+  types: documentTypes,
+  check: async ({ type, name, props }) => {
+    const { found, errors } = eachAction(type, props);
+    const out = [...errors];
+    for (const { action, where } of found)
+      if (!(await isKnownAction(action)))
+        out.push(`${name} ${where} names ${action}, which is not an action in AWS's IAM catalogue.`);
+    return out;
+  },
+});
+
+export const conditionKeysExist = resourcePolicy({
+  name: "iam-condition-keys-exist",
+  description:
+    "Every condition key in every IAM document is a key of AWS's IAM catalogue (global aws: keys, service keys, tag keys) or an OIDC provider's own claim (<issuer>:sub, <issuer>:aud): a misspelt key never matches, which silently turns a condition off (or an IfExists guard into a pass).",
+  enforcementLevel: "mandatory",
+  severity: "high",
+  remediation: "spell the condition key as the Service Authorization Reference lists it.",
+  types: documentTypes,
+  check: async ({ type, name, props }) => {
+    const found: { key: string; where: string }[] = [];
+    const out = eachStatement(type, props, ["identity", "trust", "key", "resource"], (s, where) => {
+      for (const block of Object.values(s.conditions)) for (const key of Object.keys(block)) found.push({ key, where });
+      return [];
+    });
+    for (const { key, where } of found)
+      if (!(await isKnownConditionKey(key)))
+        out.push(`${name} ${where} tests ${key}, which is not a condition key in AWS's IAM catalogue.`);
+    return out;
+  },
 });
 
 export const noUnscopedPassRole = resourcePolicy({
@@ -256,6 +317,8 @@ export const noAccessKeys = resourcePolicy({
 export const leastPrivilegePolicies = [
   noWildcardActions,
   noStarResourceOnWrite,
+  actionsExist,
+  conditionKeysExist,
   noUnscopedPassRole,
   noNotActionAllow,
   adminPolicyAllowList,

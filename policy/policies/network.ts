@@ -5,10 +5,15 @@
 import type { PolicyResource } from "@pulumi/policy";
 import { patternList, resourcePolicy, stackPolicy } from "../lib/define";
 import { referenced } from "../lib/links";
+import { broadestPrefixConfig, tooBroad, type BroadestPrefix } from "../lib/cidr";
 import { globMatch, isSet, isTrueOrUnknown, list, path, prop, Unknown } from "../lib/values";
 import { T } from "./types";
 
-const world = ["0.0.0.0/0", "::/0"];
+const broadestOf = (config: Record<string, unknown>): BroadestPrefix => ({
+  ipv4: config.broadestPublicPrefixIpv4 as number,
+  ipv6: config.broadestPublicPrefixIpv6 as number,
+});
+const known = (cidrs: unknown[]) => cidrs.filter((c): c is string => typeof c === "string");
 
 export const dbNotPublic = resourcePolicy({
   name: "rds-not-public",
@@ -52,19 +57,33 @@ const lbConfig = {
       default: [80, 443],
       description: "Ports the load balancer groups may open to the internet.",
     },
+    ...broadestPrefixConfig,
   },
 };
 
 type Rule = { from: number | typeof Unknown; to: number | typeof Unknown; protocol: unknown; cidrs: unknown[] };
 
-function worldProblems(rule: Rule, isLoadBalancer: boolean, allowedPorts: number[], what: string): string[] {
-  const open = rule.cidrs.filter((c) => typeof c === "string" && world.includes(c));
-  if (!open.length) return [];
+/** True when the rule is the load balancer's allowed exception (a single allowed TCP port on a load balancer group). */
+function isAllowedException(rule: Rule, isLoadBalancer: boolean, allowedPorts: number[]): boolean {
   const protocol = String(rule.protocol);
   const single = rule.from !== Unknown && rule.from === rule.to && allowedPorts.includes(rule.from as number);
-  if (isLoadBalancer && single && (protocol === "tcp" || protocol === "6")) return [];
+  return isLoadBalancer && single && (protocol === "tcp" || protocol === "6");
+}
+
+function worldProblems(
+  rule: Rule,
+  isLoadBalancer: boolean,
+  allowedPorts: number[],
+  broadest: BroadestPrefix,
+  what: string,
+): string[] {
+  const reach = tooBroad(known(rule.cidrs), broadest);
+  if (!reach || isAllowedException(rule, isLoadBalancer, allowedPorts)) return [];
+  const protocol = String(rule.protocol);
   const ports = protocol === "-1" || protocol === "all" ? "all ports" : `ports ${String(rule.from)}-${String(rule.to)}`;
-  return [`${what} admits ${open.join(", ")} on ${ports}${isLoadBalancer ? "" : " and is not a load balancer group"}.`];
+  return [
+    `${what} admits ${known(rule.cidrs).join(", ")} (${reach}) on ${ports}${isLoadBalancer ? "" : " and is not a load balancer group"}.`,
+  ];
 }
 
 function isLoadBalancerGroup(group: PolicyResource | undefined, patterns: string[]): boolean {
@@ -97,7 +116,7 @@ const ingressOf = (r: PolicyResource): Rule | undefined => {
 export const noWorldIngress = stackPolicy({
   name: "sg-no-world-ingress",
   description:
-    "No security group admits 0.0.0.0/0 or ::/0, except load balancer groups (config: name pattern, default *-loadBalancer) on TCP 80/443. Checks inline ingress blocks and standalone rules, resolving each rule's group.",
+    "No security group admits the internet (CIDRs judged by the public addresses they cover, per rule and per group together: 0.0.0.0/1 + 128.0.0.0/1 is 0.0.0.0/0; broadest allowed reach is config), except load balancer groups (config: name pattern, default *-loadBalancer) on TCP 80/443. Checks inline ingress blocks and standalone rules, resolving each rule's group.",
   enforcementLevel: "mandatory",
   severity: "critical",
   remediation:
@@ -107,7 +126,17 @@ export const noWorldIngress = stackPolicy({
     const out: { resource?: PolicyResource; message: string }[] = [];
     const patterns: string[] = config.loadBalancerGroupPatterns;
     const ports: number[] = config.allowedPorts;
+    const broadest = broadestOf(config);
     const groups = resources.filter((r) => r.type === T.securityGroup);
+    // Every non-exempt CIDR a group admits, across its rules: many narrow rules can add up to the internet.
+    const admitted = new Map<PolicyResource, { cidrs: string[]; flagged: boolean }>();
+    const collect = (group: PolicyResource | undefined, rule: Rule, lb: boolean, flagged: boolean) => {
+      if (!group || isAllowedException(rule, lb, ports)) return;
+      const entry = admitted.get(group) ?? { cidrs: [], flagged: false };
+      entry.cidrs.push(...known(rule.cidrs));
+      entry.flagged ||= flagged;
+      admitted.set(group, entry);
+    };
     for (const group of groups) {
       const lb = isLoadBalancerGroup(group, patterns);
       list(prop(group.props, "ingress")).forEach((i, n) => {
@@ -118,8 +147,9 @@ export const noWorldIngress = stackPolicy({
           protocol: prop(i, "protocol"),
           cidrs: [...list(prop(i, "cidrBlocks")), ...list(prop(i, "ipv6CidrBlocks"))],
         };
-        for (const message of worldProblems(rule, lb, ports, `Security group ${group.name} ingress #${n + 1}`))
-          out.push({ resource: group, message });
+        const found = worldProblems(rule, lb, ports, broadest, `Security group ${group.name} ingress #${n + 1}`);
+        for (const message of found) out.push({ resource: group, message });
+        collect(group, rule, lb, found.length > 0);
       });
     }
     for (const r of resources) {
@@ -127,40 +157,106 @@ export const noWorldIngress = stackPolicy({
       if (!rule) continue;
       const owners = referenced(r, "securityGroupId", groups);
       const lb = owners.length === 1 && isLoadBalancerGroup(owners[0], patterns);
-      for (const message of worldProblems(
+      const found = worldProblems(
         rule,
         lb,
         ports,
+        broadest,
         `Rule ${r.name}${owners.length === 1 ? ` (group ${owners[0].name})` : ""}`,
-      ))
-        out.push({ resource: r, message });
+      );
+      for (const message of found) out.push({ resource: r, message });
+      if (owners.length === 1) collect(owners[0], rule, lb, found.length > 0);
+    }
+    for (const [group, { cidrs, flagged }] of admitted) {
+      const reach = flagged ? undefined : tooBroad(cidrs, broadest);
+      if (reach)
+        out.push({
+          resource: group,
+          message: `Security group ${group.name} admits ${cidrs.join(", ")} across its rules: together ${reach}.`,
+        });
     }
     return out;
   },
 });
 
-function publicEndpointProblem(publicAccess: unknown, cidrs: unknown): string[] {
+function publicEndpointProblem(publicAccess: unknown, cidrs: unknown, broadest: BroadestPrefix): string[] {
   if (publicAccess === false) return [];
   if (cidrs === Unknown) return [];
   const list_ = list(cidrs);
   if (!list_.length) return ["The API server endpoint is public to the whole internet (no publicAccessCidrs)."];
-  const open = list_.filter((c) => typeof c === "string" && world.includes(c));
-  return open.length ? [`The API server endpoint is public to ${open.join(", ")}.`] : [];
+  if (list_.includes(Unknown)) return [];
+  const reach = tooBroad(known(list_), broadest);
+  return reach ? [`The API server endpoint is public to ${known(list_).join(", ")}: ${reach}.`] : [];
 }
 
 export const eksEndpoint = resourcePolicy({
   name: "eks-public-endpoint-restricted",
-  description: "The EKS API endpoint is private, or public only to listed CIDRs (never 0.0.0.0/0 or ::/0).",
+  description:
+    "The EKS API endpoint is private, or public only to listed CIDRs that together reach no more public addresses than the broadest allowed prefix (config; 0.0.0.0/1 + 128.0.0.0/1 is the whole internet).",
   enforcementLevel: "mandatory",
   severity: "high",
   remediation:
     "set endpointPublicAccess: false (with endpointPrivateAccess: true), or publicAccessCidrs to the office/VPN ranges.",
+  configSchema: { properties: { ...broadestPrefixConfig } },
   types: [T.eksCluster, T.awsEksCluster],
-  check: ({ type, props }) => {
+  check: ({ type, props }, config) => {
     const cfg = type === T.eksCluster ? props : prop(props, "vpcConfig");
     if (cfg === Unknown) return [];
     const publicAccess = prop(cfg, "endpointPublicAccess") ?? true;
-    return publicEndpointProblem(publicAccess, prop(cfg, "publicAccessCidrs"));
+    return publicEndpointProblem(publicAccess, prop(cfg, "publicAccessCidrs"), broadestOf(config));
+  },
+});
+
+export const eksNoImplicitAdmin = resourcePolicy({
+  name: "eks-no-implicit-cluster-admin",
+  description:
+    "EKS clusters do not bootstrap a cluster-admin access entry for whichever identity creates them (accessConfig.bootstrapClusterCreatorAdminPermissions: false): every cluster admin is an explicit access entry. @pulumi/eks (4.3.0 and its main branch) always sets it true on the aws:eks/cluster:Cluster it creates and has no input for it.",
+  // Advisory until the program turns the bootstrap off (components/cluster); then mandatory.
+  enforcementLevel: "advisory",
+  severity: "high",
+  remediation:
+    "set accessConfig.bootstrapClusterCreatorAdminPermissions: false on aws.eks.Cluster (for eks.Cluster, through a transform of its aws:eks/cluster:Cluster child, declaring bootstrapClusterCreatorAdminPermissions: false on the component too) and list every administrator as an access entry.",
+  types: [T.eksCluster, T.awsEksCluster],
+  check: ({ type, props }) => {
+    const value =
+      type === T.awsEksCluster
+        ? path(props, "accessConfig", "bootstrapClusterCreatorAdminPermissions")
+        : (prop(props, "bootstrapClusterCreatorAdminPermissions") ??
+          path(props, "accessConfig", "bootstrapClusterCreatorAdminPermissions"));
+    if (value === false || value === "false" || value === Unknown) return [];
+    return [
+      `bootstrapClusterCreatorAdminPermissions is ${value === undefined ? "not set (EKS and @pulumi/eks default: true)" : String(value)}: the identity that creates the cluster keeps a cluster-admin access entry that no config lists.`,
+    ];
+  },
+});
+
+export const naclNoBroadIngress = resourcePolicy({
+  name: "nacl-no-broad-ingress",
+  description:
+    "Network ACLs (the database tier's second layer, SPEC N3) allow no ingress from more public addresses than the broadest allowed prefix (config), judged by what the allow entries cover together.",
+  enforcementLevel: "mandatory",
+  severity: "high",
+  remediation: "allow only the node subnets (and the tier itself); deny the rest.",
+  configSchema: { properties: { ...broadestPrefixConfig } },
+  types: [T.networkAcl, T.networkAclRule],
+  check: ({ type, props }, config) => {
+    const entries =
+      type === T.networkAcl
+        ? list(prop(props, "ingress"))
+        : prop(props, "egress") === true
+          ? []
+          : [
+              {
+                action: prop(props, "ruleAction"),
+                cidrBlock: prop(props, "cidrBlock"),
+                ipv6CidrBlock: prop(props, "ipv6CidrBlock"),
+              },
+            ];
+    const cidrs = entries
+      .filter((e) => e !== Unknown && String(prop(e, "action")).toLowerCase() === "allow")
+      .flatMap((e) => known([prop(e, "cidrBlock"), prop(e, "ipv6CidrBlock")]));
+    const reach = tooBroad(cidrs, broadestOf(config));
+    return reach ? [`Ingress is allowed from ${cidrs.join(", ")}: ${reach}.`] : [];
   },
 });
 
@@ -254,6 +350,8 @@ export const networkPolicies = [
   cacheNotExposed,
   noWorldIngress,
   eksEndpoint,
+  naclNoBroadIngress,
+  eksNoImplicitAdmin,
   imdsv2,
   eksControlPlaneLogs,
   nodesNoPublicIp,

@@ -50,4 +50,6 @@ export const T = {
   trail: "aws:cloudtrail/trail:Trail",
   webAcl: "aws:wafv2/webAcl:WebAcl",
   flowLog: "aws:ec2/flowLog:FlowLog",
+  networkAcl: "aws:ec2/networkAcl:NetworkAcl",
+  networkAclRule: "aws:ec2/networkAclRule:NetworkAclRule",
 } as const;

@@ -6,13 +6,18 @@
  * restored entry carries the version its parent pins and the os/cpu/libc its name states, so npm skips it on
  * other platforms and fetches it normally on the platform it is for.
  *
- * Run after every `npm install` that changes the lockfile: `npm run lock:platforms`.
+ * Run after every `npm install` that changes a lockfile: `npm run lock:platforms`. It fixes the root lockfile and the
+ * policy pack's own (policy/package-lock.json, which `npm ci` in a standalone copy of the pack reads), or the
+ * lockfiles given as arguments.
  */
 import { readFileSync, writeFileSync } from "node:fs";
 
-const file = new URL("../../package-lock.json", import.meta.url);
-const lock = JSON.parse(readFileSync(file, "utf8"));
-const packages = lock.packages;
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+
+const root = (path) => fileURLToPath(new URL(`../../${path}`, import.meta.url));
+const files =
+  process.argv.length > 2 ? process.argv.slice(2) : [root("package-lock.json"), root("policy/package-lock.json")];
 
 const oses = ["darwin", "linux", "win32", "freebsd", "android", "openbsd", "netbsd", "sunos", "aix", "openharmony"];
 const cpus = ["arm64", "x64", "ia32", "arm", "ppc64", "s390x", "riscv64", "loong64", "mips64el", "wasm32"];
@@ -31,23 +36,29 @@ function platformOf(name) {
   return { os, cpu, libc };
 }
 
-let added = 0;
-for (const [path, meta] of Object.entries(packages)) {
-  for (const [dep, version] of Object.entries(meta.optionalDependencies ?? {})) {
-    const nested = `${path ? `${path}/` : ""}node_modules/${dep}`;
-    const top = `node_modules/${dep}`;
-    if (packages[nested] || packages[top]) continue;
-    const { os, cpu, libc } = platformOf(dep);
-    if (!os && !cpu) continue; // not a platform binary: leave it to npm
-    packages[top] = {
-      version: version.replace(/^[\^~=]/, ""),
-      optional: true,
-      ...(os ? { os: [os] } : {}),
-      ...(cpu ? { cpu: [cpu] } : {}),
-      ...(libc ? { libc: [libc] } : {}),
-    };
-    added++;
+function restore(file) {
+  const lock = JSON.parse(readFileSync(file, "utf8"));
+  const packages = lock.packages;
+  let added = 0;
+  for (const [path, meta] of Object.entries(packages)) {
+    for (const [dep, version] of Object.entries(meta.optionalDependencies ?? {})) {
+      const nested = `${path ? `${path}/` : ""}node_modules/${dep}`;
+      const top = `node_modules/${dep}`;
+      if (packages[nested] || packages[top]) continue;
+      const { os, cpu, libc } = platformOf(dep);
+      if (!os && !cpu) continue; // not a platform binary: leave it to npm
+      packages[top] = {
+        version: version.replace(/^[\^~=]/, ""),
+        optional: true,
+        ...(os ? { os: [os] } : {}),
+        ...(cpu ? { cpu: [cpu] } : {}),
+        ...(libc ? { libc: [libc] } : {}),
+      };
+      added++;
+    }
   }
+  writeFileSync(file, `${JSON.stringify(lock, null, 2)}\n`);
+  console.log(`platform-stubs: ${file}: restored ${added} entr${added === 1 ? "y" : "ies"}`);
 }
-writeFileSync(file, `${JSON.stringify(lock, null, 2)}\n`);
-console.log(`platform-stubs: restored ${added} entr${added === 1 ? "y" : "ies"}`);
+
+for (const file of files.filter((f) => existsSync(f))) restore(file);

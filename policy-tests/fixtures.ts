@@ -6,8 +6,8 @@
 import { serviceAccountTrustPolicy } from "../components/iam";
 import { githubTrustPolicy, humanTrustPolicy, mfaEnforcementPolicy } from "../components/identity/policies";
 import { keyPolicy } from "../components/keys/policy";
-import type { RecordLike } from "./runner";
-import { T } from "./policies/types";
+import type { RecordLike } from "../policy/runner";
+import { T } from "../policy/policies/types";
 
 export const account = { accountId: "123456789012", partition: "aws", region: "us-east-1" };
 export const KEY = "arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555";
@@ -42,24 +42,30 @@ export function broken(r: RecordLike, changes: Record<string, unknown>): RecordL
 
 export const json = (doc: unknown) => JSON.stringify(doc);
 
+/** `r` declared with Pulumi's protect option (as the program declares stateful resources in prod). */
+export const protect = (r: RecordLike): RecordLike => ({ ...r, options: { protect: true } });
+
 export const good = {
   rdsInstance: () =>
-    res(T.rdsInstance, {
-      identifier: "qualisys-prod-postgres",
-      engine: "postgres",
-      storageEncrypted: true,
-      kmsKeyId: KEY,
-      performanceInsightsEnabled: true,
-      performanceInsightsKmsKeyId: KEY,
-      publiclyAccessible: false,
-      iamDatabaseAuthenticationEnabled: true,
-      parameterGroupName: "qualisys-prod-postgres17",
-      deletionProtection: true,
-      skipFinalSnapshot: false,
-      finalSnapshotIdentifier: "qualisys-prod-postgres-final",
-      backupRetentionPeriod: 7,
-      manageMasterUserPassword: true,
-    }),
+    protect(
+      res(T.rdsInstance, {
+        identifier: "qualisys-prod-postgres",
+        engine: "postgres",
+        storageEncrypted: true,
+        kmsKeyId: KEY,
+        performanceInsightsEnabled: true,
+        performanceInsightsKmsKeyId: KEY,
+        publiclyAccessible: false,
+        iamDatabaseAuthenticationEnabled: true,
+        parameterGroupName: "qualisys-prod-postgres17",
+        deletionProtection: true,
+        skipFinalSnapshot: false,
+        finalSnapshotIdentifier: "qualisys-prod-postgres-final",
+        backupRetentionPeriod: 7,
+        manageMasterUserPassword: true,
+        multiAz: true,
+      }),
+    ),
   parameterGroup: () =>
     res(T.rdsParameterGroup, {
       family: "postgres17",
@@ -69,25 +75,30 @@ export const good = {
       ],
     }),
   replicationGroup: () =>
-    res(T.replicationGroup, {
-      replicationGroupId: "qualisys-prod-redis",
-      atRestEncryptionEnabled: true,
-      kmsKeyId: KEY,
-      transitEncryptionEnabled: true,
-      authToken: "[secret]",
-      automaticFailoverEnabled: true,
-      multiAzEnabled: true,
-      subnetGroupName: "qualisys-prod-cache",
-      securityGroupIds: ["sg-cache"],
-    }),
+    protect(
+      res(T.replicationGroup, {
+        replicationGroupId: "qualisys-prod-redis",
+        atRestEncryptionEnabled: true,
+        kmsKeyId: KEY,
+        transitEncryptionEnabled: true,
+        authToken: "[secret]",
+        automaticFailoverEnabled: true,
+        multiAzEnabled: true,
+        subnetGroupName: "qualisys-prod-cache",
+        securityGroupIds: ["sg-cache"],
+        snapshotRetentionLimit: 7,
+      }),
+    ),
   eksCluster: () =>
-    res(T.eksCluster, {
-      encryptionConfigKeyArn: KEY,
-      endpointPrivateAccess: true,
-      endpointPublicAccess: false,
-      enabledClusterLogTypes: ["api", "audit", "authenticator"],
-      skipDefaultNodeGroup: true,
-    }),
+    protect(
+      res(T.eksCluster, {
+        encryptionConfigKeyArn: KEY,
+        endpointPrivateAccess: true,
+        endpointPublicAccess: false,
+        enabledClusterLogTypes: ["api", "audit", "authenticator"],
+        skipDefaultNodeGroup: true,
+      }),
+    ),
   awsEksCluster: () =>
     res(T.awsEksCluster, {
       encryptionConfig: { resources: ["secrets"], provider: { keyArn: KEY } },
@@ -113,20 +124,24 @@ export const good = {
       ],
     }),
   ecrRepository: () =>
-    res(T.ecrRepository, {
-      name: "qualisys-api",
-      encryptionConfigurations: [{ encryptionType: "KMS", kmsKey: KEY }],
-      imageScanningConfiguration: { scanOnPush: true },
-      imageTagMutability: "IMMUTABLE",
-    }),
+    protect(
+      res(T.ecrRepository, {
+        name: "qualisys-api",
+        encryptionConfigurations: [{ encryptionType: "KMS", kmsKey: KEY }],
+        imageScanningConfiguration: { scanOnPush: true },
+        imageTagMutability: "IMMUTABLE",
+      }),
+    ),
   kmsKey: () =>
-    res(T.kmsKey, {
-      enableKeyRotation: true,
-      deletionWindowInDays: 30,
-      policy: json(
-        keyPolicy({ account, domain: "rds", adminRoleArns: ["arn:aws:iam::123456789012:role/qualisys-prod-devops"] }),
-      ),
-    }),
+    protect(
+      res(T.kmsKey, {
+        enableKeyRotation: true,
+        deletionWindowInDays: 30,
+        policy: json(
+          keyPolicy({ account, domain: "rds", adminRoleArns: ["arn:aws:iam::123456789012:role/qualisys-prod-devops"] }),
+        ),
+      }),
+    ),
   humanRole: (name = "qualisys-prod-developer") =>
     res(T.role, { name, assumeRolePolicy: json(humanTrustPolicy("aws", account.accountId, 3600)) }),
   githubRole: () =>
@@ -171,7 +186,9 @@ export const rolePolicy = (...statements: Record<string, unknown>[]) =>
   });
 
 /** The security groups and rules of components/network, in miniature: the load balancer open on 443, nodes behind it. */
-export function networkRecords(extra: { worldRuleOn?: "loadBalancer" | "nodes"; port?: number } = {}): RecordLike[] {
+export function networkRecords(
+  extra: { worldRuleOn?: "loadBalancer" | "nodes"; port?: number; cidrs?: string[] } = {},
+): RecordLike[] {
   const lb = res(
     T.securityGroup,
     { name: "qualisys-prod-loadBalancer", tags: { Name: "qualisys-prod-loadBalancer" } },
@@ -202,20 +219,15 @@ export function networkRecords(extra: { worldRuleOn?: "loadBalancer" | "nodes"; 
       },
       { dependencies: [lb.urn, nodes.urn] },
     ),
+    // One rule per CIDR (default the whole internet in one).
     ...(extra.port !== undefined
-      ? [
+      ? (extra.cidrs ?? ["0.0.0.0/0"]).map((cidr) =>
           res(
             T.ingressRule,
-            {
-              securityGroupId: target.id,
-              cidrIpv4: "0.0.0.0/0",
-              ipProtocol: "tcp",
-              fromPort: extra.port,
-              toPort: extra.port,
-            },
+            { securityGroupId: target.id, cidrIpv4: cidr, ipProtocol: "tcp", fromPort: extra.port, toPort: extra.port },
             { dependencies: [target.urn] },
           ),
-        ]
+        )
       : []),
   ];
 }

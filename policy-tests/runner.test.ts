@@ -8,9 +8,9 @@ import {
   type StackValidationPolicy,
 } from "@pulumi/policy";
 import { broken, good, res } from "./fixtures";
-import { policies } from "./policies";
-import { T } from "./policies/types";
-import { enforcementLevelOf, policyConfig, runPolicies, validatePackConfig, type PackConfig } from "./runner";
+import { policies } from "../policy/policies";
+import { T } from "../policy/policies/types";
+import { enforcementLevelOf, policyConfig, runPolicies, validatePackConfig, type PackConfig } from "../policy/runner";
 
 const byName = (name: string) => policies.find((p) => p.name === name)!;
 
@@ -117,7 +117,7 @@ describe("config", () => {
   });
 
   it("accepts the example config file", () => {
-    const example = JSON.parse(readFileSync(join(__dirname, "policy-config.example.json"), "utf8"));
+    const example = JSON.parse(readFileSync(join(__dirname, "..", "policy", "policy-config.example.json"), "utf8"));
     expect(validatePackConfig(example, policies)).toEqual([]);
   });
 });

@@ -3,9 +3,9 @@
  * in-process runner with the runtime's semantics.
  */
 import { broken, good, json, KEY, networkRecords, res, rolePolicy } from "./fixtures";
-import { policies } from "./policies";
-import { T } from "./policies/types";
-import { runPolicies, type PackConfig, type RecordLike } from "./runner";
+import { policies } from "../policy/policies";
+import { T } from "../policy/policies/types";
+import { runPolicies, type PackConfig, type RecordLike } from "../policy/runner";
 
 interface Case {
   policy: string;
@@ -17,6 +17,28 @@ interface Case {
 }
 
 const stmt = (s: Record<string, unknown>) => ({ Version: "2012-10-17", Statement: [s] });
+const unprotected = (r: RecordLike): RecordLike => ({ ...r, options: { protect: false } });
+const githubRole = (name: string, subjects: string[], stack = "prod") =>
+  res(
+    T.role,
+    {
+      name,
+      assumeRolePolicy: json(
+        stmt({
+          Effect: "Allow",
+          Principal: { Federated: "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com" },
+          Action: "sts:AssumeRoleWithWebIdentity",
+          Condition: {
+            StringEquals: {
+              "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
+              "token.actions.githubusercontent.com:sub": subjects.map((s) => `repo:qualisys/platform:${s}`),
+            },
+          },
+        }),
+      ),
+    },
+    { stack },
+  );
 
 const cases: Case[] = [
   {
@@ -310,6 +332,8 @@ const cases: Case[] = [
           Resource: "*",
         }),
       ],
+      // Write actions for which the catalogue lists no resource type: "*" is their only form.
+      [rolePolicy({ Action: ["cloudwatch:PutMetricData", "xray:PutTraceSegments"], Resource: "*" })],
       [
         rolePolicy({
           Action: ["autoscaling:SetDesiredCapacity", "autoscaling:TerminateInstanceInAutoScalingGroup"],
@@ -329,6 +353,83 @@ const cases: Case[] = [
       [rolePolicy({ Action: ["autoscaling:SetDesiredCapacity"], Resource: "*" })],
       [rolePolicy({ Action: "iam:CreatePolicy", Resource: ["*"] })],
       [rolePolicy({ Action: "secretsmanager:PutSecretValue", Resource: "arn:aws:*:*:*" })],
+      [rolePolicy({ Action: "*", Resource: "*" })],
+      // Not a Create/Put verb, yet the catalogue classes it as Write and scopable to a key.
+      [rolePolicy({ Action: "kms:Decrypt", Resource: "*" })],
+    ],
+  },
+  {
+    policy: "iam-actions-exist",
+    good: [
+      [
+        rolePolicy({
+          Action: ["s3:GetObject", "ec2:Describe*", "elasticloadbalancing:SetRulePriorities"],
+          Resource: "*",
+        }),
+      ],
+      [
+        res(T.role, {
+          name: "x",
+          assumeRolePolicy: json(
+            stmt({ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }),
+          ),
+        }),
+      ],
+    ],
+    bad: [
+      // A typo, a wildcard that matches nothing, an unknown service, a NotAction typo, a typo in a trust policy.
+      [rolePolicy({ Action: "s3:GetObjekt", Resource: "*" })],
+      [rolePolicy({ Action: "ec2:Descibe*", Resource: "*" })],
+      [rolePolicy({ Action: "s4:GetObject", Resource: "*" })],
+      [rolePolicy({ Effect: "Deny", NotAction: ["iam:ChangePasword"], Resource: "*" })],
+      [
+        res(T.role, {
+          name: "x",
+          assumeRolePolicy: json(
+            stmt({ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRoles" }),
+          ),
+        }),
+      ],
+    ],
+  },
+  {
+    policy: "iam-condition-keys-exist",
+    good: [
+      [
+        rolePolicy({
+          Action: "autoscaling:SetDesiredCapacity",
+          Resource: "*",
+          Condition: {
+            StringEquals: { "aws:ResourceTag/k8s.io/cluster-autoscaler/x": "owned", "kms:ViaService": "x" },
+            Bool: { "aws:MultiFactorAuthPresent": "true" },
+          },
+        }),
+      ],
+      [
+        res(T.role, {
+          name: "x",
+          assumeRolePolicy: json(
+            stmt({
+              Effect: "Allow",
+              Principal: { Federated: "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com" },
+              Action: "sts:AssumeRoleWithWebIdentity",
+              Condition: {
+                StringEquals: { "token.actions.githubusercontent.com:sub": "repo:o/r:ref:refs/heads/main" },
+              },
+            }),
+          ),
+        }),
+      ],
+    ],
+    bad: [
+      [
+        rolePolicy({
+          Action: "s3:GetObject",
+          Resource: "*",
+          Condition: { Bool: { "aws:MultiFactorAuthPresnt": "true" } },
+        }),
+      ],
+      [rolePolicy({ Action: "kms:Decrypt", Resource: "*", Condition: { StringEquals: { "kms:ViaServices": "x" } } })],
     ],
   },
   {
@@ -508,8 +609,20 @@ const cases: Case[] = [
   },
   {
     policy: "sg-no-world-ingress",
-    good: [networkRecords(), networkRecords({ port: 80 })],
+    good: [
+      networkRecords(),
+      networkRecords({ port: 80 }),
+      // Private ranges reach no one on the internet; an office /24 is within the broadest allowed reach.
+      networkRecords({ worldRuleOn: "nodes", port: 22, cidrs: ["10.0.0.0/8", "172.16.0.0/12", "203.0.113.0/24"] }),
+    ],
     bad: [
+      // "The internet" spelt as two halves, and four narrow rules that add up to more than a /16.
+      networkRecords({ worldRuleOn: "nodes", port: 22, cidrs: ["0.0.0.0/1", "128.0.0.0/1"] }),
+      networkRecords({
+        worldRuleOn: "nodes",
+        port: 22,
+        cidrs: ["8.0.0.0/17", "8.0.128.0/17", "9.0.0.0/17", "9.0.128.0/17"],
+      }),
       networkRecords({ worldRuleOn: "nodes", port: 22 }),
       networkRecords({ worldRuleOn: "loadBalancer", port: 8080 }),
       [
@@ -534,11 +647,108 @@ const cases: Case[] = [
   },
   {
     policy: "eks-public-endpoint-restricted",
-    good: [[good.eksCluster()], [good.awsEksCluster()]],
+    good: [
+      [good.eksCluster()],
+      [good.awsEksCluster()],
+      [
+        broken(good.eksCluster(), {
+          endpointPublicAccess: true,
+          publicAccessCidrs: ["203.0.113.0/24", "198.51.100.7/32"],
+        }),
+      ],
+    ],
     bad: [
       [broken(good.eksCluster(), { endpointPublicAccess: undefined })],
       [broken(good.eksCluster(), { endpointPublicAccess: true, publicAccessCidrs: ["0.0.0.0/0"] })],
+      [broken(good.eksCluster(), { endpointPublicAccess: true, publicAccessCidrs: ["0.0.0.0/1", "128.0.0.0/1"] })],
+      [broken(good.eksCluster(), { endpointPublicAccess: true, publicAccessCidrs: ["::/1", "8000::/1"] })],
       [broken(good.awsEksCluster(), { vpcConfig: { endpointPrivateAccess: true, subnetIds: ["subnet-1"] } })],
+    ],
+  },
+  {
+    policy: "nacl-no-broad-ingress",
+    good: [
+      [
+        res(T.networkAcl, {
+          ingress: [
+            { action: "allow", cidrBlock: "10.0.0.0/19", protocol: "tcp", fromPort: 5432, toPort: 5432, ruleNo: 100 },
+            { action: "deny", cidrBlock: "0.0.0.0/0", protocol: "-1", fromPort: 0, toPort: 0, ruleNo: 200 },
+          ],
+        }),
+      ],
+      [res(T.networkAclRule, { egress: true, ruleAction: "allow", cidrBlock: "0.0.0.0/0", ruleNumber: 100 })],
+    ],
+    bad: [
+      [
+        res(T.networkAcl, {
+          ingress: [
+            { action: "allow", cidrBlock: "0.0.0.0/1", protocol: "-1", fromPort: 0, toPort: 0, ruleNo: 100 },
+            { action: "allow", cidrBlock: "128.0.0.0/1", protocol: "-1", fromPort: 0, toPort: 0, ruleNo: 110 },
+          ],
+        }),
+      ],
+      [res(T.networkAclRule, { egress: false, ruleAction: "allow", ipv6CidrBlock: "::/0", ruleNumber: 100 })],
+    ],
+  },
+  {
+    policy: "prod-stateful-protected",
+    good: [
+      [good.rdsInstance()],
+      [good.replicationGroup()],
+      [good.kmsKey()],
+      [res(T.secret, { name: "qualisys-prod/x", kmsKeyId: KEY })],
+      // Not production: neither by name nor by tag.
+      [res(T.kmsKey, { enableKeyRotation: true }, { stack: "dev" })],
+      [res(T.kmsKey, { enableKeyRotation: true }, { stack: "preprod" })],
+    ],
+    bad: [
+      [unprotected(good.kmsKey())],
+      [unprotected(good.replicationGroup())],
+      [broken(good.rdsInstance(), { multiAz: false })],
+      [broken(good.replicationGroup(), { snapshotRetentionLimit: 0 })],
+      [res(T.secret, { name: "qualisys-prod/x", kmsKeyId: KEY, recoveryWindowInDays: 0 })],
+      [res(T.ecrRepository, { name: "api" }, { stack: "eu.production" })],
+    ],
+  },
+  {
+    policy: "prod-nat-per-az",
+    good: [
+      [res(T.awsxVpc, { natGateways: { strategy: "OnePerAz" } })],
+      [res(T.awsxVpc, { natGateways: { strategy: "Single" } }, { stack: "staging" })],
+    ],
+    bad: [[res(T.awsxVpc, { natGateways: { strategy: "Single" } })], [res(T.awsxVpc, {}, { stack: "prod-eu" })]],
+  },
+  {
+    policy: "prod-ci-through-environment",
+    good: [
+      [githubRole("qualisys-prod-cicd", ["environment:production"])],
+      [githubRole("qualisys-prod-ci-preview", ["pull_request", "ref:refs/heads/main"])],
+      [githubRole("qualisys-dev-cicd", ["pull_request"], "dev")],
+    ],
+    bad: [
+      [githubRole("qualisys-prod-cicd", ["environment:production", "pull_request"])],
+      [githubRole("qualisys-prod-cicd", ["ref:refs/heads/main"])],
+      [githubRole("qualisys-production-cicd", ["environment:*"], "production")],
+    ],
+  },
+  {
+    policy: "eks-no-implicit-cluster-admin",
+    good: [
+      [
+        broken(good.awsEksCluster(), {
+          accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: false },
+        }),
+      ],
+      [broken(good.eksCluster(), { bootstrapClusterCreatorAdminPermissions: false })],
+    ],
+    bad: [
+      [good.awsEksCluster()],
+      [
+        broken(good.awsEksCluster(), {
+          accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: true },
+        }),
+      ],
+      [good.eksCluster()],
     ],
   },
   {

@@ -4,15 +4,15 @@
  * resources, one by one (`analyze`) and as a stack (`analyzeStack`). Its diagnostics must equal the runner's.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { dirname } from "node:path";
+import { dirname, join } from "node:path";
 import type * as grpcTypes from "@grpc/grpc-js";
 import * as rpc from "@pulumi/pulumi/proto/analyzer_grpc_pb";
 import * as pb from "@pulumi/pulumi/proto/analyzer_pb";
 import { runStack, type StackRun } from "../offline/run";
 import { broken, good, networkRecords, res } from "./fixtures";
-import { policies } from "./policies";
-import { T } from "./policies/types";
-import { enforcementLevelOf, policyConfig, runPolicies, type RecordLike, type Violation } from "./runner";
+import { policies } from "../policy/policies";
+import { T } from "../policy/policies/types";
+import { enforcementLevelOf, policyConfig, runPolicies, type RecordLike, type Violation } from "../policy/runner";
 
 // gRPC and protobuf as the policy runtime itself loads them (its dependencies, not ours to pin).
 const fromPolicyRuntime = <T>(id: string): T =>
@@ -48,15 +48,16 @@ const revive = (v: unknown): unknown =>
         ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, revive(x)]))
         : v;
 
-function options() {
+function options(r: RecordLike) {
   const o = new pb.AnalyzerResourceOptions();
   o.setCustomtimeouts(new pb.AnalyzerResourceOptions.CustomTimeouts());
+  o.setProtect(r.options?.protect ?? false);
   return o;
 }
 
 async function startPack() {
   pack = spawn(process.execPath, ["--import", "tsx", "index.ts"], {
-    cwd: __dirname,
+    cwd: join(__dirname, "..", "policy"),
     stdio: ["ignore", "pipe", "pipe"],
   });
   const port = await new Promise<string>((resolve, reject) => {
@@ -115,7 +116,7 @@ it("analyze: the runtime and the runner report the same, resource by resource", 
     req.setName(r.name);
     req.setUrn(r.urn);
     req.setProperties(Struct.fromJavaScript(revive(r.inputs) as never));
-    req.setOptions(options());
+    req.setOptions(options(r));
     const response = await call<pb.AnalyzeRequest, pb.AnalyzeResponse>(client.analyze, req);
     const ours = await runPolicies([r], { policies: policies.filter((p) => "validateResource" in p) });
     expect({ urn: r.urn, d: fromRuntime(response.getDiagnosticsList()) }).toEqual({
@@ -141,7 +142,7 @@ it("analyzeStack: the runtime and the runner report the same for a whole stack",
       a.setProperties(
         Struct.fromJavaScript(revive({ ...r.inputs, ...(r.id ? { id: r.id } : {}), ...(r.outputs ?? {}) }) as never),
       );
-      a.setOptions(options());
+      a.setOptions(options(r));
       if (r.parent) a.setParent(r.parent);
       a.setDependenciesList(r.dependencies ?? []);
       return a;

@@ -1,0 +1,134 @@
+/**
+ * Who can do what, asked of a policy simulator (@cloud-copilot/iam-simulate) instead of read off the documents'
+ * shape. The principals come from a harness record: every role with its trust policy, its inline policies and its
+ * attached managed policies (AWS-managed ones from their published contents, tests/fixtures/aws-managed-policies.json),
+ * and every group with its inline policies.
+ */
+import { createValidatedPolicy, validateTrustPolicy } from "@cloud-copilot/iam-policy";
+import { runSimulation, runUnsafeSimulation, type Simulation } from "@cloud-copilot/iam-simulate";
+import managed from "./fixtures/aws-managed-policies.json";
+import type { StackRun } from "../offline/run";
+import { ofType } from "../offline/record";
+
+export const ACCOUNT = "123456789012";
+export type Decision = "Allowed" | "ExplicitlyDenied" | "ImplicitlyDenied";
+
+type Document = { Version: string; Statement: unknown[] };
+export interface RoleModel {
+  name: string;
+  arn: string;
+  trust: Document;
+  /** Inline and attached policies, each named as IAM names it. */
+  policies: { name: string; policy: Document }[];
+}
+
+const managedByArn = new Map(
+  Object.entries(managed.policies).map(([name, p]) => [p.arn, { name, policy: p.document as Document }]),
+);
+
+export interface AccessModel {
+  roles: Map<string, RoleModel>;
+  groups: Map<string, { name: string; policy: Document }[]>;
+  /** Attached managed policies the fixture does not model (the add-ons' AWS-maintained policies). */
+  unmodelled: string[];
+}
+
+export function accessModel(run: StackRun): AccessModel {
+  const roles = new Map<string, RoleModel>();
+  for (const r of ofType(run, "aws:iam/role:Role")) {
+    const name = String(r.inputs.name);
+    roles.set(name, {
+      name,
+      arn: `arn:aws:iam::${ACCOUNT}:role/${name}`,
+      trust: JSON.parse(String(r.inputs.assumeRolePolicy)),
+      policies: [],
+    });
+  }
+  const unmodelled: string[] = [];
+  for (const p of ofType(run, "aws:iam/rolePolicy:RolePolicy"))
+    roles.get(String(p.inputs.role))!.policies.push({ name: p.name, policy: JSON.parse(String(p.inputs.policy)) });
+  for (const a of ofType(run, "aws:iam/rolePolicyAttachment:RolePolicyAttachment")) {
+    const policy = managedByArn.get(String(a.inputs.policyArn));
+    if (policy) roles.get(String(a.inputs.role))!.policies.push(policy);
+    else unmodelled.push(`${a.inputs.role}: ${a.inputs.policyArn}`);
+  }
+  const groups = new Map<string, { name: string; policy: Document }[]>();
+  for (const p of ofType(run, "aws:iam/groupPolicy:GroupPolicy")) {
+    const list = groups.get(String(p.inputs.group)) ?? [];
+    list.push({ name: p.name, policy: JSON.parse(String(p.inputs.policy)) });
+    groups.set(String(p.inputs.group), list);
+  }
+  return { roles, groups, unmodelled };
+}
+
+export interface Request {
+  /** Who asks: a role, user or OIDC provider ARN. */
+  principal: string;
+  action: string;
+  resource: string;
+  context?: Record<string, string | string[]>;
+}
+
+function decisionOf(result: Awaited<ReturnType<typeof runSimulation>>): Decision {
+  if (result.resultType === "error")
+    throw new Error(`simulation rejected the request: ${JSON.stringify(result.errors)}`);
+  return result.overallResult as Decision;
+}
+
+/** A request by a role (or a user) under its identity policies, against a resource policy if there is one. */
+export async function simulate(
+  identityPolicies: { name: string; policy: Document }[],
+  request: Request,
+  resourcePolicy?: Document,
+): Promise<Decision> {
+  const simulation: Simulation = {
+    identityPolicies: identityPolicies as Simulation["identityPolicies"],
+    serviceControlPolicies: [],
+    resourceControlPolicies: [],
+    resourcePolicy: resourcePolicy as Simulation["resourcePolicy"],
+    request: {
+      principal: request.principal,
+      action: request.action,
+      resource: { resource: request.resource, accountId: ACCOUNT },
+      contextVariables: request.context ?? {},
+    },
+  };
+  return decisionOf(await runSimulation(simulation, {}));
+}
+
+/**
+ * sts:AssumeRoleWithWebIdentity against a role's trust policy, with the token's claims as context. The validating
+ * entry point keeps only the context keys the catalogue lists for the action, and an OIDC provider's claims
+ * (`<issuer>:sub`, `<issuer>:aud`) are the provider's, not the catalogue's, so it would drop them; the same engine
+ * without that filter evaluates them. The trust policy is validated as a trust policy first (and handed over
+ * validated, with a name: the unvalidated path names nothing and fails on a matching statement).
+ */
+export function simulateWebIdentity(role: RoleModel, provider: string, claims: Record<string, string>): Decision {
+  const trust = createValidatedPolicy(role.trust, validateTrustPolicy, { name: `${role.name} trust policy` });
+  if (trust.errors.length) throw new Error(`${role.name}'s trust policy is invalid: ${JSON.stringify(trust.errors)}`);
+  const result = runUnsafeSimulation(
+    {
+      identityPolicies: [],
+      serviceControlPolicies: [],
+      resourceControlPolicies: [],
+      resourcePolicy: trust as unknown as Simulation["resourcePolicy"],
+      request: {
+        principal: provider,
+        action: "sts:AssumeRoleWithWebIdentity",
+        resource: { resource: role.arn, accountId: ACCOUNT },
+        contextVariables: claims,
+      },
+    },
+    {},
+  );
+  return result as Decision;
+}
+
+/** A sample ARN of a catalogue resource type (`${Partition}` → aws, `${Account}` → ours, other variables named). */
+export function sampleArn(template: string): string {
+  return template
+    .replace("${Partition}", "aws")
+    .replace("${Region}", "us-east-1")
+    .replace("${Account}", ACCOUNT)
+    .replace(/\$\{([A-Za-z]+)\}/g, (_, v: string) => `sample-${v.toLowerCase()}`);
+}
