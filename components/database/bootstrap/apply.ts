@@ -3,7 +3,7 @@
  * local database (tools/local-db). One code path: the tenant steps are the fleet runner `npm run db:migrate` uses.
  */
 import { Client, type ClientConfig } from "pg";
-import { migrateFleet } from "./migrate";
+import { connected, migrateFleet } from "./migrate";
 import { outcomeLine, summaryLine } from "./migrations";
 import { bootstrapPlan, createDatabaseSql, lockKey, passwordSettings, type Step } from "./plan";
 
@@ -21,8 +21,7 @@ export interface ApplyOptions {
 }
 
 async function withClient<T>(config: ClientConfig, run: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client(config);
-  await client.connect();
+  const client = await connected(config);
   try {
     return await run(client);
   } finally {

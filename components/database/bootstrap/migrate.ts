@@ -47,8 +47,13 @@ export interface FleetResult {
 
 const registerSql = "SELECT control.register_tenant_migration($1, $2, $3)";
 
-async function connected(config: ClientConfig): Promise<Client> {
+/**
+ * A connected client. A connection the server drops while idle (a shutdown, a failover) surfaces as an error
+ * event, which would end the process; the next query fails with it instead, where the caller handles it.
+ */
+export async function connected(config: ClientConfig): Promise<Client> {
   const client = new Client(config);
+  client.on("error", () => undefined);
   await client.connect();
   return client;
 }
