@@ -27,7 +27,6 @@ async function connect(config: Partial<ClientConfig>): Promise<Client> {
 }
 const asMaster = (database: string) => connect({ database });
 const asApp = (database: string = databases.test) => connect({ database, user: roles.app, password: appPassword });
-
 const apply = () =>
   applyBootstrap({ connection: server.connection, passwords: { app: appPassword, monitor: monitorPassword } });
 
@@ -105,12 +104,10 @@ function jobRunner() {
   const run = () =>
     promisify(execFile)(process.execPath, [join(dir, "bootstrap.js")], {
       env: {
-        PATH: process.env.PATH,
         PGHOST: "127.0.0.1",
         PGPORT: String(server.port),
         PGUSER: String(server.connection.user),
         PGPASSWORD: String(server.connection.password),
-        PGDATABASE: "postgres",
         PGSSLMODE: "disable",
         APP_USER_PASSWORD: appPassword,
         MONITOR_PASSWORD: monitorPassword,
@@ -173,11 +170,10 @@ describe("tenant isolation as app_user (SPEC D3), on a fleet migrated past the t
   const selectTenant = (slug: string) => app.query("SELECT set_config('app.current_tenant', $1, true)", [slug]);
 
   beforeAll(async () => {
-    const files = Object.fromEntries(readTenantMigrations().map((m) => [m.name, m.sql]));
-    const { outcomes } = await migrateFleet({
-      connection: { ...server.connection, database: databases.test },
-      migrations: tenantMigrations({ ...files, "0900_run_notes.sql": "ALTER TABLE test_runs ADD COLUMN notes text;" }),
-    });
+    const notes = { "0900_notes.sql": "ALTER TABLE test_runs ADD notes text;" };
+    const files = { ...Object.fromEntries(readTenantMigrations().map((m) => [m.name, m.sql])), ...notes };
+    const connection = { ...server.connection, database: databases.test };
+    const { outcomes } = await migrateFleet({ connection, migrations: tenantMigrations(files) });
     expect(outcomes.map((o) => o.status)).toEqual(["migrated", "migrated", "migrated"]);
     app = await asApp();
     for (const slug of ["test_1", "test_2"]) {
@@ -241,10 +237,6 @@ describe("tenant isolation as app_user (SPEC D3), on a fleet migrated past the t
     expect((await app.query("SELECT * FROM tenant_test_1.projects")).rowCount).toBe(0);
   });
 
-  it.each(["postgres", "template1"])("cannot connect to %s (only to the application databases)", async (database) => {
-    await expect(asApp(database)).rejects.toMatchObject({ code: "42501" });
-  });
-
   it.each([
     ["SET ROLE to the owner", `SET ROLE ${roles.owner}`],
     ["SET SESSION AUTHORIZATION", "SET SESSION AUTHORIZATION postgres"],
@@ -257,11 +249,6 @@ describe("tenant isolation as app_user (SPEC D3), on a fleet migrated past the t
     ["create a table in a tenant schema", "CREATE TABLE tenant_test_1.sneaky (id int)"],
     ["create a table in control", "CREATE TABLE control.sneaky (id int)"],
     ["create a temporary table", "CREATE TEMP TABLE sneaky (id int)"],
-    ["apply a migration directly", "SELECT control.apply_tenant_migration('test_1', '0001_template.sql')"],
-    ["re-secure a schema directly", "SELECT control.secure_tenant_schema('test_1')"],
-    ["register a migration", `SELECT control.register_tenant_migration('9999_x.sql', repeat('0', 64), 'SELECT 1')`],
-    ["drop a tenant", "SELECT control.drop_tenant('test_2')"],
-    ["read the migration registry", "SELECT * FROM control.tenant_migrations"],
     ["write the tenant registry directly", "INSERT INTO control.tenants (slug) VALUES ('sneaky')"],
     ["read the tenant registry", "SELECT * FROM control.tenants"],
     ["grant itself BYPASSRLS", "ALTER ROLE app_user BYPASSRLS"],

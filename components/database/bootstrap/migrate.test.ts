@@ -250,6 +250,23 @@ describe("concurrency", () => {
   });
 });
 
+describe("app_user's reach", () => {
+  it.each(["postgres", "template1"])("cannot connect to %s (only to the application databases)", async (database) => {
+    await expect(connect(database, "app")).rejects.toMatchObject({ code: "42501" });
+  });
+
+  it.each([
+    ["apply a migration directly", "SELECT control.apply_tenant_migration('test_1', '0001_template.sql')"],
+    ["re-secure a schema directly", "SELECT control.secure_tenant_schema('test_1')"],
+    ["register a migration", `SELECT control.register_tenant_migration('9999_x.sql', repeat('0', 64), 'SELECT 1')`],
+    ["read the migration registry", "SELECT * FROM control.tenant_migrations"],
+    ["read the migration history", "SELECT * FROM control.tenant_migration_history"],
+  ])("is refused: %s", async (_what, sql) => {
+    const app = await connect("qualisys_test", "app");
+    await expect(app.query(sql).finally(() => app.end())).rejects.toMatchObject({ code: "42501" });
+  });
+});
+
 describe("offboarding: control.drop_tenant", () => {
   it("removes the schema, the registry row and the history; only the admin may call it", async () => {
     const database = await fleet(["keep", "leave"]);
