@@ -49,7 +49,7 @@ async function main() {
     exiting ??= (async () => {
       console.error("stopping PostgreSQL …");
       aborted.abort(new Error("stopped"));
-      await (await starting)?.stop();
+      await (await starting.catch(() => undefined))?.stop();
       process.exit(code);
     })();
     return exiting;

@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import { createServer } from "node:net";
+import { setTimeout as sleep } from "node:timers/promises";
 import { Client, type ClientConfig } from "pg";
 import { parseStackConfig } from "../../config/schema";
 import { engineConfig, readStackFile } from "../../tests/harness";
@@ -52,6 +53,8 @@ export interface StartOptions {
  */
 export async function startServer(options: StartOptions): Promise<LocalServer> {
   for (const folder of await sweepStaleServers()) options.onLog?.(`removed a crashed run's server and ${folder}\n`);
+  // A moment's grace: another start's sweep may be stopping a crashed run's server on this port right now.
+  for (let wait = 0; wait < 3_000 && (await portInUse(options.port)); wait += 250) await sleep(250);
   if (await portInUse(options.port)) {
     throw new Error(`port ${options.port} on 127.0.0.1 is in use by another program; pick another with --port`);
   }

@@ -13,14 +13,18 @@ import { setTimeout as sleep } from "node:timers/promises";
 /** Every local server's folder is `<tmpdir>/qualisys-pg-<random>`. */
 export const folderPrefix = "qualisys-pg-";
 
-/** Whether a process exists (EPERM: it does, as another user, e.g. the OS user postgres). */
+/**
+ * Whether a process runs (EPERM: it does, as another user, e.g. the OS user postgres). A zombie does not: a
+ * crashed run's processes stay zombies where nothing reaps orphans (a container whose PID 1 is not an init).
+ */
 export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
+    if ((error as NodeJS.ErrnoException).code !== "EPERM") return false;
   }
+  const stat = `/proc/${pid}/stat`;
+  return !existsSync(stat) || !/^\d+ \(.*\) Z/s.test(readFileSync(stat, "utf8"));
 }
 
 /** The first line of a pid file (postmaster.pid starts with the postmaster's pid), if there is one. */
