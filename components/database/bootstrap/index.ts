@@ -2,8 +2,8 @@
  * Runs the database bootstrap (SPEC D2, D6) inside the VPC, as a Kubernetes Job on the cluster: the bundled Node
  * runner (./job), the SQL of ./sql and the tenant migrations in a ConfigMap, the credentials through
  * external-secrets (see ./manifests). The Job's name carries a hash of the SQL, the migrations, the runner and the
- * role-password rotation date: a
- * change re-runs it (a new Job replaces the old one), an unchanged bootstrap leaves the completed Job alone.
+ * role-password rotation date: a change re-runs it (a new Job replaces the old one), an unchanged bootstrap
+ * leaves the completed Job alone.
  * The SQL is idempotent and serialised with advisory locks, so an overlapping run is harmless.
  */
 import * as aws from "@pulumi/aws";

@@ -10,8 +10,14 @@
  *    migrations wait; the other tenants go on. A re-run resumes from the history.
  */
 import { Client, type ClientConfig } from "pg";
-import { planTenant, readTenantMigrations, type TenantMigration, type TenantOutcome } from "./migrations";
-import { readSqlFile, roles } from "./plan";
+import {
+  planTenant,
+  readTenantMigrations,
+  type TenantMigration,
+  type TenantOutcome,
+  type TenantPlan,
+} from "./migrations";
+import { controlFile, readSqlFile, roles } from "./plan";
 
 export interface MigrateOptions {
   /** The admin (master) connection, including the database whose tenants to migrate. */
@@ -87,8 +93,8 @@ async function histories(client: Client, tenant?: string): Promise<Map<string, R
 async function migrateTenant(client: Client, slug: string, pending: string[], lockTimeoutMs: number) {
   const applied: string[] = [];
   for (const name of pending) {
-    await client.query(`BEGIN; SET LOCAL lock_timeout = ${Math.floor(lockTimeoutMs)}; SET LOCAL ROLE ${roles.owner}`);
     try {
+      await client.query(`BEGIN; SET LOCAL lock_timeout = ${Math.floor(lockTimeoutMs)}; SET LOCAL ROLE ${roles.owner}`);
       const { rows } = await client.query<{ result: string }>(
         "SELECT control.apply_tenant_migration($1, $2) AS result",
         [slug, name],
@@ -112,9 +118,9 @@ export async function migrateFleet(options: MigrateOptions): Promise<FleetResult
   const lockTimeoutMs = options.lockTimeoutMs ?? defaultLockTimeoutMs;
 
   const admin = await connected(options.connection);
-  let plans;
+  let plans: TenantPlan[];
   try {
-    if (!options.dryRun) await updateControl(admin, options.controlSql ?? readSqlFile("10-database.sql"), migrations);
+    if (!options.dryRun) await updateControl(admin, options.controlSql ?? readSqlFile(controlFile), migrations);
     const fleet = await histories(admin, options.tenant);
     if (options.tenant && !fleet.has(options.tenant)) throw new Error(`no tenant ${options.tenant}`);
     plans = [...fleet].map(([slug, applied]) => planTenant(slug, migrations, applied));
