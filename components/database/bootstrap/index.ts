@@ -1,16 +1,24 @@
 /**
- * Runs the database bootstrap (SPEC D2) inside the VPC, as a Kubernetes Job on the cluster: the SQL of ./sql in
- * a ConfigMap, the credentials through external-secrets (see ./manifests), psql from a `postgres` image of the
- * server's major. The Job's name carries a hash of the SQL, the script and the role-password rotation date: a
- * change re-runs it (a new Job replaces the old one), an unchanged bootstrap leaves the completed Job alone.
+ * Runs the database bootstrap (SPEC D2, D6) inside the VPC, as a Kubernetes Job on the cluster: the bundled Node
+ * runner (./job), the SQL of ./sql and the tenant migrations in a ConfigMap, the credentials through
+ * external-secrets (see ./manifests). The Job's name carries a hash of the SQL, the migrations, the runner and the
+ * role-password rotation date: a change re-runs it (a new Job replaces the old one), an unchanged bootstrap
+ * leaves the completed Job alone.
  * The SQL is idempotent and serialised with advisory locks, so an overlapping run is harmless.
  */
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { serviceAccountTrustPolicy, type AccountRef } from "../../iam";
-import { bootstrapManifests, bootstrapSecretsPolicy, defaultNamespace, serviceAccountName } from "./manifests";
-import { bootstrapHash, bootstrapPlan, type Step } from "./plan";
+import {
+  bootstrapManifests,
+  bootstrapSecretsPolicy,
+  defaultNamespace,
+  defaultRunnerImage,
+  jobHash,
+  serviceAccountName,
+} from "./manifests";
+import { bootstrapPlan, type Step } from "./plan";
 
 export interface DatabaseBootstrapArgs {
   /** Kubernetes provider of the cluster. */
@@ -26,7 +34,7 @@ export interface DatabaseBootstrapArgs {
   /** Database endpoint. */
   address: pulumi.Input<string>;
   port: pulumi.Input<number>;
-  /** PostgreSQL major (selects the psql image). */
+  /** PostgreSQL major (the runner speaks the wire protocol, so it no longer selects an image). */
   engineMajor: number;
   /** RDS-managed master secret, and the generated role-password secrets. */
   masterUserSecretArn: pulumi.Input<string>;
@@ -36,7 +44,7 @@ export interface DatabaseBootstrapArgs {
   secretsKeyArn: pulumi.Input<string>;
   /** Changes re-run the Job (the role-password rotation date). */
   rolePasswordsVersion: string;
-  /** psql image. Default: the official `postgres:<major>-alpine` from the ECR Public mirror. */
+  /** Node.js image of the runner. Default: the official `node` image from the ECR Public mirror (./manifests). */
   image?: string;
   /** The plan to run. Default: the full bootstrap. */
   plan?: Step[];
@@ -55,7 +63,7 @@ export class DatabaseBootstrap extends pulumi.ComponentResource {
   constructor(name: string, args: DatabaseBootstrapArgs, opts?: pulumi.ComponentResourceOptions) {
     super("qualisys:database:DatabaseBootstrap", name, {}, opts);
     const plan = args.plan ?? bootstrapPlan();
-    this.hash = bootstrapHash(plan, args.rolePasswordsVersion);
+    this.hash = jobHash(plan, args.rolePasswordsVersion);
     const aws_ = { parent: this };
     const kube = { parent: this, provider: args.provider };
 
@@ -137,7 +145,7 @@ export class DatabaseBootstrap extends pulumi.ComponentResource {
           hashExtra: args.rolePasswordsVersion,
           host,
           port,
-          image: args.image ?? `public.ecr.aws/docker/library/postgres:${args.engineMajor}-alpine`,
+          image: args.image ?? defaultRunnerImage,
           region: args.account.region,
           masterSecretArn: master,
           appUserSecretArn: app,

@@ -8,7 +8,8 @@
  * variables. Nothing is in plain text in Pulumi state, the Job spec, the ConfigMap or the logs.
  */
 import { policyDocument, type PolicyDocument } from "../../iam";
-import { bootstrapHash, jobScript, maintenanceDatabase, sqlFiles, type Step } from "./plan";
+import { runnerBundle } from "./bundle";
+import { bootstrapHash, maintenanceDatabase, migrationFiles, sqlFiles, type Step } from "./plan";
 
 /** Service account the SecretStore authenticates as (and the IRSA trust names). */
 export const serviceAccountName = "db-bootstrap";
@@ -23,7 +24,7 @@ export interface ManifestArgs {
   /** Database endpoint. */
   host: string;
   port: number;
-  /** Container image with psql of the server's major. */
+  /** Container image with Node.js (runs the bundled runner). Default {@link defaultRunnerImage}. */
   image: string;
   /** AWS region of the secrets. */
   region: string;
@@ -33,11 +34,38 @@ export interface ManifestArgs {
   monitorSecretArn: string;
 }
 
-export const sqlMountPath = "/bootstrap/sql";
+/**
+ * The official Node.js image (Docker Hub's `node`, mirrored on ECR Public) of Node 24.21.0, the newest 24.x LTS
+ * release in the npm registry's `node` package on 2026-11-29 (published 2026-09-10); the official image publishes a
+ * `<version>-alpine` tag for every release. Pinned to the patch so a `pulumi up` never changes the runner unasked.
+ */
+export const defaultRunnerImage = "public.ecr.aws/docker/library/node:24.21.0-alpine";
+/** Where the runner and its SQL are mounted: bootstrap.js, sql/…, tenant-migrations/… (as in this folder). */
+export const mountPath = "/bootstrap";
+
+/** The files the Job needs, by path relative to {@link mountPath}: the bundled runner, the SQL, the migrations. */
+export function jobFiles(plan: Step[]): Record<string, string> {
+  const under = (folder: string, files: Record<string, string>) =>
+    Object.entries(files).map(([name, text]) => [`${folder}/${name}`, text]);
+  return Object.fromEntries([
+    ["bootstrap.js", runnerBundle()],
+    ...under("sql", sqlFiles(plan)),
+    ...under("tenant-migrations", migrationFiles(plan)),
+  ]);
+}
+
+/** ConfigMap keys cannot hold "/": `sql/00-roles.sql` is stored as `sql.00-roles.sql` and mounted back by path. */
+const configMapKey = (path: string) => path.replace("/", ".");
+
+/** The Job's identity (its name): the plan, the bundled runner and `extra` (see bootstrapHash). */
+export function jobHash(plan: Step[], extra: string): string {
+  return bootstrapHash(plan, extra, runnerBundle());
+}
 const labels = { "app.kubernetes.io/name": "db-bootstrap", "app.kubernetes.io/part-of": "qualisys" };
 
 export function bootstrapManifests(args: ManifestArgs) {
-  const hash = bootstrapHash(args.plan, args.hashExtra);
+  const hash = jobHash(args.plan, args.hashExtra);
+  const files = jobFiles(args.plan);
   const name = `db-bootstrap-${hash}`;
   const metadata = (objectName: string) => ({ name: objectName, namespace: args.namespace, labels });
 
@@ -46,7 +74,7 @@ export function bootstrapManifests(args: ManifestArgs) {
     kind: "ConfigMap",
     metadata: metadata(`${name}-sql`),
     immutable: true,
-    data: { ...sqlFiles(args.plan), "bootstrap.sh": jobScript(args.plan, sqlMountPath) },
+    data: Object.fromEntries(Object.entries(files).map(([path, text]) => [configMapKey(path), text])),
   };
 
   const secretStore = {
@@ -112,7 +140,9 @@ export function bootstrapManifests(args: ManifestArgs) {
     spec: {
       // A failing bootstrap is retried a few times (e.g. while the ExternalSecret syncs), then reported.
       backoffLimit: 4,
-      activeDeadlineSeconds: 900,
+      // Room for a fleet migration: at a tenth of the rate measured locally (README "Tenant migrations") an hour
+      // still covers about 100,000 tenants.
+      activeDeadlineSeconds: 3600,
       // No ttlSecondsAfterFinished: a Job that vanished would be re-created, and so re-run, by the next `up`.
       template: {
         metadata: { labels },
@@ -121,15 +151,16 @@ export function bootstrapManifests(args: ManifestArgs) {
           automountServiceAccountToken: false,
           securityContext: {
             runAsNonRoot: true,
-            runAsUser: 70,
-            runAsGroup: 70,
+            // The image's `node` user.
+            runAsUser: 1000,
+            runAsGroup: 1000,
             seccompProfile: { type: "RuntimeDefault" },
           },
           containers: [
             {
               name: "bootstrap",
               image: args.image,
-              command: ["/bin/sh", `${sqlMountPath}/bootstrap.sh`],
+              command: ["node", `${mountPath}/bootstrap.js`],
               env: [
                 { name: "PGHOST", value: args.host },
                 { name: "PGPORT", value: String(args.port) },
@@ -140,9 +171,9 @@ export function bootstrapManifests(args: ManifestArgs) {
                 { name: "PGAPPNAME", value: name },
               ],
               envFrom: [{ secretRef: { name: externalSecret.spec.target.name } }],
-              // The root filesystem is read-only; the shell may need /tmp for here-documents.
+              // The root filesystem is read-only; /tmp stays writable for anything Node puts there.
               volumeMounts: [
-                { name: "sql", mountPath: sqlMountPath, readOnly: true },
+                { name: "sql", mountPath, readOnly: true },
                 { name: "tmp", mountPath: "/tmp" },
               ],
               securityContext: {
@@ -151,13 +182,19 @@ export function bootstrapManifests(args: ManifestArgs) {
                 capabilities: { drop: ["ALL"] },
               },
               resources: {
-                requests: { cpu: "50m", memory: "64Mi" },
-                limits: { memory: "128Mi" },
+                requests: { cpu: "100m", memory: "128Mi" },
+                limits: { memory: "256Mi" },
               },
             },
           ],
           volumes: [
-            { name: "sql", configMap: { name: configMap.metadata.name } },
+            {
+              name: "sql",
+              configMap: {
+                name: configMap.metadata.name,
+                items: Object.keys(files).map((path) => ({ key: configMapKey(path), path })),
+              },
+            },
             { name: "tmp", emptyDir: { sizeLimit: "16Mi" } },
           ],
         },

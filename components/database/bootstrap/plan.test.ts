@@ -5,8 +5,16 @@ import * as k8s from "@pulumi/kubernetes";
 import { runStack, type StackRun } from "../../../offline/run";
 import { jsonInput, named, ofType } from "../../../offline/record";
 import { DatabaseBootstrap } from ".";
-import { bootstrapManifests, bootstrapSecretsPolicy, type ManifestArgs } from "./manifests";
-import { bootstrapHash, bootstrapPlan, createDatabaseSql, jobScript, readSqlFile, sqlFiles } from "./plan";
+import {
+  bootstrapManifests,
+  bootstrapSecretsPolicy,
+  jobFiles,
+  jobHash,
+  mountPath,
+  type ManifestArgs,
+} from "./manifests";
+import { readTenantMigrations, tenantMigrations } from "./migrations";
+import { bootstrapHash, bootstrapPlan, createDatabaseSql, migrationFiles, readSqlFile, sqlFiles } from "./plan";
 import { dummyKubeconfig } from "../../../tests/kubernetes/dummy-kubeconfig";
 
 const plan = bootstrapPlan();
@@ -20,35 +28,23 @@ function validate(objects: unknown[]) {
 }
 
 describe("the plan", () => {
-  it("creates roles first, then the databases, then their contents; test tenants only in qualisys_test", () => {
-    expect(plan.map((s) => `${s.kind}:${s.database}${s.kind === "sql" ? `:${s.file}` : ""}`)).toEqual([
+  it("creates roles first, then the databases, then their control schema and tenants; test tenants last", () => {
+    expect(plan.map((s) => `${s.kind}:${s.database}${s.kind === "create-database" ? "" : `:${s.file}`}`)).toEqual([
       "sql:postgres:00-roles.sql",
       "create-database:qualisys_master",
       "create-database:qualisys_test",
-      "sql:qualisys_master:10-database.sql",
-      "sql:qualisys_test:10-database.sql",
+      "tenants:qualisys_master:10-database.sql",
+      "tenants:qualisys_test:10-database.sql",
       "sql:qualisys_test:20-test-tenants.sql",
     ]);
     expect(Object.keys(sqlFiles(plan)).sort()).toEqual(["00-roles.sql", "10-database.sql", "20-test-tenants.sql"]);
+    expect(Object.keys(migrationFiles(plan))).toEqual(readTenantMigrations().map((m) => m.name));
+    expect(Object.keys(migrationFiles(plan))[0]).toBe("0001_template.sql");
   });
 
   it("refuses to splice an unexpected database name into SQL", () => {
     expect(() => createDatabaseSql('x"; DROP DATABASE y; --')).toThrow(/refusing/);
     expect(createDatabaseSql("qualisys_test").create).toMatch(/^CREATE DATABASE qualisys_test OWNER qualisys_owner/);
-  });
-
-  it("renders a psql script that stops on the first error and keeps passwords out of statements", () => {
-    const script = jobScript(plan);
-    expect(script).toMatch(/^set -eu/);
-    expect(script).toContain("ON_ERROR_STOP=1");
-    expect(script.match(/--single-transaction --file=\/bootstrap\/sql\//g)).toHaveLength(4);
-    expect(script).toContain("CREATE DATABASE qualisys_master OWNER qualisys_owner");
-    expect(script).toContain("\\gexec");
-    expect(script).toContain('PGOPTIONS="-c qualisys.app_user_password=${APP_USER_PASSWORD}');
-    // The order of the script follows the plan: roles before databases before their contents.
-    const at = (text: string) => script.indexOf(text);
-    expect(at("00-roles.sql")).toBeLessThan(at("CREATE DATABASE"));
-    expect(at("CREATE DATABASE")).toBeLessThan(at("10-database.sql"));
   });
 
   it("hashes the SQL: unchanged SQL keeps the hash, any change (or a password rotation) changes it", () => {
@@ -61,6 +57,17 @@ describe("the plan", () => {
     expect(bootstrapHash(edited, "2026-11-01")).not.toBe(hash);
     expect(bootstrapHash(plan, "2027-02-01")).not.toBe(hash);
   });
+
+  it("hashes the migrations and the runner: a new migration file, or changed runner code, re-runs the Job", () => {
+    const hash = bootstrapHash(plan, "x", "runner");
+    const added = tenantMigrations({
+      ...migrationFiles(plan),
+      "0002_add_column.sql": "ALTER TABLE projects ADD c int;",
+    });
+    expect(bootstrapHash(bootstrapPlan(readSqlFile, added), "x", "runner")).not.toBe(hash);
+    expect(bootstrapHash(plan, "x", "runner 2")).not.toBe(hash);
+    expect(jobHash(plan, "x")).toBe(jobHash(bootstrapPlan(), "x"));
+  });
 });
 
 describe("the manifests", () => {
@@ -70,7 +77,7 @@ describe("the manifests", () => {
     hashExtra: "2026-11-01",
     host: "qualisys-dev-postgres.abc.us-east-1.rds.amazonaws.com",
     port: 5432,
-    image: "public.ecr.aws/docker/library/postgres:17-alpine",
+    image: "public.ecr.aws/docker/library/node:24.21.0-alpine",
     region: "us-east-1",
     masterSecretArn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-1-abc",
     appUserSecretArn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:qualisys-dev/platform/app-user-abc",
@@ -95,10 +102,27 @@ describe("the manifests", () => {
   });
 
   it("name the Job, its SQL and its credentials with the hash", () => {
-    expect(m.job.metadata.name).toBe(`db-bootstrap-${bootstrapHash(plan, "2026-11-01")}`);
+    expect(m.job.metadata.name).toBe(`db-bootstrap-${jobHash(plan, "2026-11-01")}`);
     expect(m.configMap.metadata.name).toBe(`${m.name}-sql`);
     expect(m.externalSecret.spec.target.name).toBe(`${m.name}-credentials`);
     expect(m.job.spec.template.spec.volumes[0].configMap?.name).toBe(m.configMap.metadata.name);
+  });
+
+  it("mount the bundled runner, the SQL and the migrations as this folder lays them out, and run it with node", () => {
+    const files = jobFiles(plan);
+    expect(Object.keys(files).sort()).toEqual([
+      "bootstrap.js",
+      "sql/00-roles.sql",
+      "sql/10-database.sql",
+      "sql/20-test-tenants.sql",
+      ...readTenantMigrations().map((migration) => `tenant-migrations/${migration.name}`),
+    ]);
+    const volume = m.job.spec.template.spec.volumes[0].configMap!;
+    for (const item of volume.items) expect(m.configMap.data[item.key]).toBe(files[item.path]);
+    expect(volume.items).toHaveLength(Object.keys(files).length);
+    expect(m.job.spec.template.spec.containers[0].command).toEqual(["node", `${mountPath}/bootstrap.js`]);
+    // A ConfigMap holds at most 1 MiB.
+    expect(JSON.stringify(m.configMap.data).length).toBeLessThan(512 * 1024);
   });
 
   it("carry no credential in plain text: they come from the ExternalSecret", () => {

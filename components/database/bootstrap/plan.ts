@@ -1,12 +1,13 @@
 /**
- * The database bootstrap as data (SPEC D2): which SQL file runs in which database, in what order, and the
- * shell script a Kubernetes Job runs to apply it with psql. Pure: the same plan feeds the Job (on AWS), the
- * Node runner in ./apply (tests and the local database) and the hash that names the Job, so a changed SQL file
- * re-runs the bootstrap and an unchanged one does not.
+ * The database bootstrap as data (SPEC D2, D6): which SQL file runs in which database, in what order, and the
+ * tenant migrations each application database's fleet is brought to. Pure: the same plan feeds the Node runner
+ * in ./apply (the in-cluster Job, the tests and the local database) and the hash that names the Job, so a changed
+ * SQL or migration file re-runs the bootstrap and an unchanged one does not.
  */
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { readTenantMigrations, type TenantMigration } from "./migrations";
 
 /** The application databases. */
 export const databases = { master: "qualisys_master", test: "qualisys_test" } as const;
@@ -27,20 +28,35 @@ export type Step =
   /** Run one SQL file in one database, in a single transaction. */
   | { kind: "sql"; database: string; file: string; sql: string }
   /** CREATE DATABASE … OWNER qualisys_owner unless it exists (cannot run inside a transaction). */
-  | { kind: "create-database"; database: string };
+  | { kind: "create-database"; database: string }
+  /** The control schema (`control`, one SQL file), then every tenant brought to `migrations` (./migrate). */
+  | { kind: "tenants"; database: string; file: string; sql: string; migrations: TenantMigration[] };
 
 /** The maintenance database the runner connects to first. */
 export const maintenanceDatabase = "postgres";
 
-/** The bootstrap, in order. */
-export function bootstrapPlan(readSql: (file: string) => string = readSqlFile): Step[] {
+/** The control schema's file (the migration runner applies it first, in every run). */
+export const controlFile = "10-database.sql";
+
+/** The bootstrap, in order. The test tenants come last, so create_tenant gives them every migration. */
+export function bootstrapPlan(
+  readSql: (file: string) => string = readSqlFile,
+  migrations: TenantMigration[] = readTenantMigrations(),
+): Step[] {
   const file = (database: string, name: string): Step => ({ kind: "sql", database, file: name, sql: readSql(name) });
+  const tenants = (database: string): Step => ({
+    kind: "tenants",
+    database,
+    file: controlFile,
+    sql: readSql(controlFile),
+    migrations,
+  });
   return [
     file(maintenanceDatabase, "00-roles.sql"),
     { kind: "create-database", database: databases.master },
     { kind: "create-database", database: databases.test },
-    file(databases.master, "10-database.sql"),
-    file(databases.test, "10-database.sql"),
+    tenants(databases.master),
+    tenants(databases.test),
     file(databases.test, "20-test-tenants.sql"),
   ];
 }
@@ -49,9 +65,16 @@ export function readSqlFile(name: string): string {
   return readFileSync(join(sqlDirectory, name), "utf8");
 }
 
-/** The SQL files a plan uses, by name (what the Job's ConfigMap carries). */
+/** The SQL files a plan uses, by name (what the Job's ConfigMap carries under sql/). */
 export function sqlFiles(plan: Step[]): Record<string, string> {
-  return Object.fromEntries(plan.flatMap((step) => (step.kind === "sql" ? [[step.file, step.sql]] : [])));
+  return Object.fromEntries(plan.flatMap((step) => (step.kind === "create-database" ? [] : [[step.file, step.sql]])));
+}
+
+/** The tenant migrations a plan uses, by file name (the ConfigMap carries them under tenant-migrations/). */
+export function migrationFiles(plan: Step[]): Record<string, string> {
+  return Object.fromEntries(
+    plan.flatMap((step) => (step.kind === "tenants" ? step.migrations.map((m) => [m.name, m.sql]) : [])),
+  );
 }
 
 /**
@@ -73,47 +96,16 @@ export function createDatabaseSql(database: string): { check: string; create: st
 }
 
 /**
- * The script the Job runs in a `postgres` image. Connection details come from the environment the Job sets
- * (PGHOST, PGPORT, PGUSER, PGPASSWORD, PGSSLMODE); the role passwords from APP_USER_PASSWORD and
- * MONITOR_PASSWORD, handed to the SQL as connection options (PGOPTIONS) so they are never part of a
- * statement's text. The generated passwords are alphanumeric, so they need no escaping in PGOPTIONS.
+ * The bootstrap's identity: a hash of every SQL file, every tenant migration, `runner` (the Job's bundled code)
+ * and `extra` (e.g. the role password generation), shortened for a Kubernetes name. Changing any of them changes
+ * the hash and so the Job's name: a new migration file rolls out by `pulumi up`.
  */
-export function jobScript(plan: Step[], sqlMountPath = "/bootstrap/sql"): string {
-  const lines = [
-    "set -eu",
-    'case "${APP_USER_PASSWORD}${MONITOR_PASSWORD}" in *[!A-Za-z0-9]*) echo "role passwords must be alphanumeric" >&2; exit 1;; esac',
-    `export PGOPTIONS="-c ${passwordSettings.app}=\${APP_USER_PASSWORD} -c ${passwordSettings.monitor}=\${MONITOR_PASSWORD}"`,
-    'psql_in() { db=$1; shift; psql --no-psqlrc -v ON_ERROR_STOP=1 --dbname="$db" "$@"; }',
-  ];
-  const creates = plan.filter((s) => s.kind === "create-database");
-  for (const step of plan) {
-    if (step.kind === "sql") {
-      lines.push(`echo "applying ${step.file} to ${step.database}"`);
-      lines.push(`psql_in ${step.database} --single-transaction --file=${sqlMountPath}/${step.file}`);
-    } else if (step === creates[0]) {
-      // One psql session: the lock, then every CREATE DATABASE outside a transaction block, then the unlock.
-      const statements = [`SELECT pg_advisory_lock(hashtext('${lockKey}'));`];
-      for (const create of creates) {
-        const { check, create: createSql } = createDatabaseSql(create.database);
-        statements.push(`SELECT '${createSql.replace(/'/g, "''")}' WHERE NOT EXISTS (${check}) \\gexec`);
-      }
-      statements.push(`SELECT pg_advisory_unlock(hashtext('${lockKey}'));`);
-      lines.push(`echo "creating databases ${creates.map((c) => c.database).join(", ")} if missing"`);
-      lines.push(`psql_in ${maintenanceDatabase} <<'SQL'\n${statements.join("\n")}\nSQL`);
-    }
-  }
-  lines.push('echo "bootstrap complete"');
-  return lines.join("\n") + "\n";
-}
-
-/**
- * The bootstrap's identity: a hash of every SQL file, the Job script and `extra` (e.g. the role password
- * generation), shortened for a Kubernetes name. Changing any of them changes the hash and so the Job's name.
- */
-export function bootstrapHash(plan: Step[], extra = ""): string {
+export function bootstrapHash(plan: Step[], extra = "", runner = ""): string {
   const hash = createHash("sha256");
-  for (const step of plan) hash.update(`${step.kind}\0${step.database}\0${step.kind === "sql" ? step.sql : ""}\0`);
-  hash.update(jobScript(plan));
-  hash.update(extra);
+  for (const step of plan) {
+    hash.update(`${step.kind}\0${step.database}\0${step.kind === "create-database" ? "" : step.sql}\0`);
+    if (step.kind === "tenants") for (const m of step.migrations) hash.update(`${m.name}\0${m.checksum}\0`);
+  }
+  hash.update(`${runner}\0${extra}`);
   return hash.digest("hex").slice(0, 10);
 }

@@ -55,6 +55,22 @@ BEGIN
 END
 $passwords$;
 
+-- app_user and monitor connect only to the application databases (10-database.sql grants CONNECT there): PUBLIC's
+-- default CONNECT and TEMP on the maintenance databases is withdrawn wherever we own them. On RDS the master user
+-- owns `postgres`; template0/template1 belong to rdsadmin, which RDS keeps for itself, so they are skipped there.
+DO $connect$
+DECLARE
+  db text;
+BEGIN
+  FOR db IN
+    SELECT datname FROM pg_catalog.pg_database
+     WHERE datallowconn AND datname IN ('postgres', 'template1') AND pg_catalog.pg_has_role(datdba, 'USAGE')
+  LOOP
+    EXECUTE format('REVOKE CONNECT, TEMPORARY ON DATABASE %I FROM PUBLIC', db);
+  END LOOP;
+END
+$connect$;
+
 -- app_user and monitor must never belong to a role (no SET ROLE to anything, no inherited rights) other than
 -- monitor's pg_monitor; fail loudly if someone granted one by hand.
 DO $assert$
