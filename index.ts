@@ -141,6 +141,7 @@ export default async function main() {
     `${prefix}-db-bootstrap`,
     {
       provider: cluster.provider,
+      secretsSyncReady: cluster.secretsSyncReady,
       oidcProviderArn: cluster.oidcProviderArn,
       oidcIssuer: cluster.oidcIssuer,
       account,

@@ -6,10 +6,11 @@
  * leaves the completed Job alone.
  * The SQL is idempotent and serialised with advisory locks, so an overlapping run is harmless.
  */
-import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { serviceAccountTrustPolicy, type AccountRef } from "../../iam";
+import type { AccountRef } from "../../iam";
+import { irsaRole } from "../../kubernetes/irsa";
+import { declareManifest } from "../../kubernetes/manifest";
 import {
   bootstrapManifests,
   bootstrapSecretsPolicy,
@@ -23,6 +24,11 @@ import { bootstrapPlan, type Step } from "./plan";
 export interface DatabaseBootstrapArgs {
   /** Kubernetes provider of the cluster. */
   provider: k8s.Provider;
+  /**
+   * What the SecretStore and ExternalSecret here wait for (`cluster.secretsSyncReady`): external-secrets and its
+   * CRDs. A component's own `dependsOn` does not reach its children.
+   */
+  secretsSyncReady: pulumi.Resource;
   /** Namespace to run in. Default: a namespace `db-bootstrap` created here (it holds master credentials). */
   namespace?: pulumi.Input<string>;
   /** IRSA: the cluster's OIDC provider ARN and issuer (without https://). */
@@ -49,6 +55,15 @@ export interface DatabaseBootstrapArgs {
   /** The plan to run. Default: the full bootstrap. */
   plan?: Step[];
 }
+
+/** apiVersion and kind of each rendered object (./manifests), by the part of its resource name. */
+const kinds: Record<string, [string, string]> = {
+  store: ["external-secrets.io/v1", "SecretStore"],
+  credentials: ["external-secrets.io/v1", "ExternalSecret"],
+  sql: ["v1", "ConfigMap"],
+  egress: ["networking.k8s.io/v1", "NetworkPolicy"],
+  job: ["batch/v1", "Job"],
+};
 
 export class DatabaseBootstrap extends pulumi.ComponentResource {
   /** The hash in the Job's name. */
@@ -84,30 +99,15 @@ export class DatabaseBootstrap extends pulumi.ComponentResource {
           kube,
         ).metadata.name;
 
-    const role = new aws.iam.Role(
+    const role = irsaRole(
       `${name}-secrets`,
       {
-        name: `${args.prefix}-db-bootstrap`,
+        roleName: `${args.prefix}-db-bootstrap`,
         description: "Database bootstrap: reads the master and role-password secrets (external-secrets, IRSA)",
-        assumeRolePolicy: pulumi
-          .all([args.oidcProviderArn, args.oidcIssuer, namespace])
-          .apply(([oidcProviderArn, oidcIssuer, ns]) =>
-            JSON.stringify(
-              serviceAccountTrustPolicy({
-                oidcProviderArn,
-                oidcIssuer,
-                namespace: ns,
-                serviceAccount: serviceAccountName,
-              }),
-            ),
-          ),
-      },
-      aws_,
-    );
-    new aws.iam.RolePolicy(
-      `${name}-secrets`,
-      {
-        role: role.name,
+        oidcProviderArn: args.oidcProviderArn,
+        oidcIssuer: args.oidcIssuer,
+        namespace,
+        serviceAccount: serviceAccountName,
         policy: pulumi
           .all([args.masterUserSecretArn, args.appUserSecretArn, args.monitorSecretArn, args.secretsKeyArn])
           .apply(([master, app, monitor, key]) =>
@@ -153,41 +153,23 @@ export class DatabaseBootstrap extends pulumi.ComponentResource {
         }),
       );
 
-    const store = new k8s.apiextensions.CustomResource(
-      `${name}-store`,
-      {
-        apiVersion: "external-secrets.io/v1",
-        kind: "SecretStore",
-        metadata: rendered.secretStore.metadata,
-        spec: rendered.secretStore.spec,
-      },
-      { ...kube, dependsOn: [serviceAccount] },
-    );
-    const credentials = new k8s.apiextensions.CustomResource(
-      `${name}-credentials`,
-      {
-        apiVersion: "external-secrets.io/v1",
-        kind: "ExternalSecret",
-        metadata: rendered.externalSecret.metadata,
-        spec: rendered.externalSecret.spec,
-      },
-      { ...kube, dependsOn: [store] },
-    );
-    const sql = new k8s.core.v1.ConfigMap(
-      `${name}-sql`,
-      { metadata: rendered.configMap.metadata, immutable: true, data: rendered.configMap.data },
-      kube,
-    );
-    const egress = new k8s.networking.v1.NetworkPolicy(
-      `${name}-egress`,
-      { metadata: rendered.networkPolicy.metadata, spec: rendered.networkPolicy.spec },
-      kube,
-    );
-    const job = new k8s.batch.v1.Job(
-      `${name}-job`,
-      { metadata: rendered.job.metadata, spec: rendered.job.spec },
-      { ...kube, dependsOn: [credentials, sql, egress] },
-    );
+    // The objects are rendered once the endpoint and secret ARNs are known; each is declared with its fields lifted.
+    const declare = <T extends object>(part: string, object: pulumi.Output<T>, dependsOn: pulumi.Resource[] = []) => {
+      const [apiVersion, kind] = kinds[part];
+      const fields = Object.fromEntries(
+        ["metadata", "spec", "data", "immutable"].map((field) => [
+          field,
+          object.apply((m) => (m as Record<string, unknown>)[field]),
+        ]),
+      );
+      return declareManifest(`${name}-${part}`, { apiVersion, kind, ...fields }, { ...kube, dependsOn });
+    };
+    // external-secrets' CRDs must exist before its kinds: the store and the credentials wait for the secrets sync.
+    const store = declare("store", rendered.secretStore, [serviceAccount, args.secretsSyncReady]);
+    const credentials = declare("credentials", rendered.externalSecret, [store, args.secretsSyncReady]);
+    const sql = declare("sql", rendered.configMap);
+    const egress = declare("egress", rendered.networkPolicy);
+    const job = declare("job", rendered.job, [credentials, sql, egress]) as k8s.batch.v1.Job;
 
     this.jobName = job.metadata.name;
     this.namespace = namespace;

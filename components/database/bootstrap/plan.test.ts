@@ -172,6 +172,7 @@ describe("the DatabaseBootstrap component, with a cluster provider from a dummy 
         const provider = new k8s.Provider("cluster", { kubeconfig: dummyKubeconfig });
         const bootstrap = new DatabaseBootstrap("qualisys-dev-db-bootstrap", {
           provider,
+          secretsSyncReady: provider,
           oidcProviderArn: "arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/ABC",
           oidcIssuer: "oidc.eks.us-east-1.amazonaws.com/id/ABC",
           account: { accountId: "123456789012", partition: "aws", region: "us-east-1" },
