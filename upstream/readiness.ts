@@ -6,8 +6,13 @@
  * newer than it, or a fact it does not hold) and names the refresh command.
  */
 import type { RecordedResource } from "../offline/run";
-import { REFRESH_COMMAND, type Catalogue, type ChartVersionFacts } from "./catalogue";
+import { REFRESH_COMMAND, type Catalogue } from "./catalogue";
+import { CreationGraph } from "./creation-graph";
 import { compareVersions, satisfies, versionParts } from "./semver";
+import { closest, isMap, unknownValuesKeys } from "./values-keys";
+
+export { CreationGraph } from "./creation-graph";
+export { unknownValuesKeys } from "./values-keys";
 
 export type Severity = "blocking" | "unverified";
 
@@ -31,7 +36,6 @@ export interface Readiness {
 }
 
 const RELEASE = "kubernetes:helm.sh/v3:Release";
-const isMap = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 const minorOf = (v: string) => versionParts(v).slice(0, 2).join(".");
 
 /** `kubernetes:external-secrets.io/v1:ExternalSecret` → group, version, kind (core group is ""). */
@@ -42,116 +46,9 @@ export function kubernetesKind(type: string): { group: string; version: string; 
   return { group, version: m[2], kind: m[3] };
 }
 
-/** The record's creation graph: each resource's prerequisites, and the order a first create would follow. */
-export class CreationGraph {
-  private readonly byUrn = new Map<string, RecordedResource>();
-  private readonly children = new Map<string, string[]>();
-  private readonly waves = new Map<string, number>();
-  private readonly reach = new Map<string, Set<string>>();
-
-  constructor(resources: RecordedResource[]) {
-    for (const r of resources) {
-      this.byUrn.set(r.urn, r);
-      if (r.parent) this.children.set(r.parent, [...(this.children.get(r.parent) ?? []), r.urn]);
-    }
-  }
-
-  /**
-   * What a resource waits for: its recorded dependencies and its provider. Depending on a component waits for the
-   * component's descendants too (the engine expands it); a component's own dependsOn does not reach its children.
-   */
-  prerequisites(urn: string): string[] {
-    const r = this.byUrn.get(urn);
-    if (!r) return [];
-    const direct = [...r.dependencies, ...(r.provider ? [r.provider.replace(/::[^:]*$/, "")] : [])];
-    const expanded = new Set<string>();
-    const expand = (u: string) => {
-      if (expanded.has(u)) return;
-      expanded.add(u);
-      const node = this.byUrn.get(u);
-      if (node && !node.custom) for (const c of this.children.get(u) ?? []) expand(c);
-    };
-    direct.forEach(expand);
-    expanded.delete(urn);
-    return [...expanded];
-  }
-
-  /** Everything created before `urn` on every possible schedule. */
-  ancestors(urn: string): Set<string> {
-    const cached = this.reach.get(urn);
-    if (cached) return cached;
-    const seen = new Set<string>();
-    const stack = this.prerequisites(urn);
-    while (stack.length) {
-      const u = stack.pop() as string;
-      if (seen.has(u)) continue;
-      seen.add(u);
-      stack.push(...this.prerequisites(u));
-    }
-    this.reach.set(urn, seen);
-    return seen;
-  }
-
-  /** The creation wave of a resource (1 = nothing to wait for): the step at which the engine may start it. */
-  wave(urn: string, visiting = new Set<string>()): number {
-    const known = this.waves.get(urn);
-    if (known !== undefined) return known;
-    if (visiting.has(urn)) return 0;
-    visiting.add(urn);
-    const deps = this.prerequisites(urn).filter((u) => this.byUrn.get(u)?.custom);
-    const w = 1 + Math.max(0, ...deps.map((d) => this.wave(d, visiting)));
-    this.waves.set(urn, w);
-    return w;
-  }
-
-  resource(urn: string): RecordedResource | undefined {
-    return this.byUrn.get(urn);
-  }
-}
-
 /** Value at a dotted path of a values map (`installCRDs`, `crds.enabled`). */
 function valueAt(values: unknown, path: string): unknown {
   return path.split(".").reduce<unknown>((v, key) => (isMap(v) ? v[key] : undefined), values);
-}
-
-/** Every key path of `values` that the chart version does not accept, stopping below free-form maps. */
-export function unknownValuesKeys(values: unknown, facts: ChartVersionFacts): { unknown: string[]; checked: number } {
-  const keys = new Set(facts.valuesKeys);
-  const freeForm = new Set(facts.freeForm);
-  const unknown: string[] = [];
-  let checked = 0;
-  const walk = (node: unknown, prefix: string) => {
-    if (!isMap(node)) return;
-    for (const [key, value] of Object.entries(node)) {
-      const path = prefix ? `${prefix}.${key}` : key;
-      checked++;
-      if (!keys.has(path)) {
-        unknown.push(path);
-        continue;
-      }
-      if (!freeForm.has(path)) walk(value, path);
-    }
-  };
-  walk(values, "");
-  return { unknown, checked };
-}
-
-function closest(path: string, candidates: string[]): string | undefined {
-  const parent = path.split(".").slice(0, -1).join(".");
-  const leaf = path.split(".").pop() as string;
-  const siblings = candidates.filter((c) => c.split(".").slice(0, -1).join(".") === parent);
-  const distance = (a: string, b: string) => {
-    const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array(b.length).fill(0)]);
-    for (let j = 1; j <= b.length; j++) d[0][j] = j;
-    for (let i = 1; i <= a.length; i++)
-      for (let j = 1; j <= b.length; j++)
-        d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    return d[a.length][b.length];
-  };
-  const best = siblings
-    .map((c) => ({ c, d: distance(leaf.toLowerCase(), (c.split(".").pop() as string).toLowerCase()) }))
-    .sort((a, b) => a.d - b.d)[0];
-  return best && best.d <= Math.max(2, Math.floor(leaf.length / 4)) ? best.c : undefined;
 }
 
 /** The Kubernetes version of the record's EKS cluster. */
