@@ -16,6 +16,11 @@ const nodePool = (minFloor: number) =>
       maxSize: count(1, 100),
       /** Encrypted gp3 root volume size in GiB. Default 50. */
       diskSizeGb: count(20, 1000).default(50),
+      /**
+       * `onDemand`, or `spot`: Spot capacity across every catalogue type of `instanceType`'s shape (same vCPUs and
+       * memory, core/instances.ts), for interruption-tolerant work such as CI browsers. Default onDemand.
+       */
+      capacity: z.enum(["onDemand", "spot"]).default("onDemand"),
     })
     .superRefine((pool, ctx) => {
       if (pool.minSize > pool.maxSize) {

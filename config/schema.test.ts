@@ -33,17 +33,20 @@ describe("the stack files", () => {
     const { dev, staging, prod } = configs;
     expect([dev, staging, prod].map((c) => c.network.natGateways)).toEqual(["single", "single", "onePerAz"]);
     expect([dev, staging, prod].map((c) => c.logRetentionDays)).toEqual([14, 30, 90]);
+    // Issue 16: dev and staging run lean Graviton classes by default; prod keeps the seed's r5.large.
     expect([dev, staging, prod].map((c) => c.database.instanceClass)).toEqual([
-      "db.t3.medium",
-      "db.r5.large",
+      "db.t4g.small",
+      "db.t4g.small",
       "db.r5.large",
     ]);
     expect([dev, staging, prod].map((c) => c.database.multiAz)).toEqual([false, false, true]);
     expect([dev, staging, prod].map((c) => c.cache.nodeType)).toEqual([
-      "cache.t3.micro",
-      "cache.r5.large",
+      "cache.t4g.micro",
+      "cache.t4g.micro",
       "cache.r5.large",
     ]);
+    expect([dev, staging, prod].map((c) => c.cluster.playwrightNodes.capacity)).toEqual(["spot", "spot", "onDemand"]);
+    expect([dev, staging, prod].map((c) => c.prodParity)).toEqual([false, false, false]);
     expect([dev, staging, prod].map((c) => c.protect)).toEqual([false, false, true]);
     for (const c of [dev, staging, prod]) {
       expect(c.cluster.generalNodes).toMatchObject({ instanceType: "t3.medium", minSize: 2, maxSize: 10 });
@@ -54,8 +57,29 @@ describe("the stack files", () => {
     expect(prod.cluster.playwrightNodes).toMatchObject({ minSize: 5, maxSize: 20 });
     expect(dev.cluster.playwrightNodes.maxSize).toBeLessThan(prod.cluster.playwrightNodes.maxSize);
     expect(staging.cluster.playwrightNodes.maxSize).toBeLessThan(prod.cluster.playwrightNodes.maxSize);
-    expect(dev.monthlyBudgetUsd).toBeLessThan(staging.monthlyBudgetUsd);
+    // Tight non-production budgets (issue 16): the preview fails as soon as a change grows either stack.
+    expect(dev.monthlyBudgetUsd).toBeLessThanOrEqual(400);
+    expect(staging.monthlyBudgetUsd).toBeLessThanOrEqual(400);
     expect(staging.monthlyBudgetUsd).toBeLessThan(prod.monthlyBudgetUsd);
+  });
+
+  it("prodParity gives staging the seed's r5.large data tier and nothing else; prod refuses it", () => {
+    const yaml = yamlOf("staging");
+    yaml["qualisys:prodParity"] = true;
+    const parity = parse("staging", yaml);
+    const lean = configs.staging;
+    expect(parity.database.instanceClass).toBe("db.r5.large");
+    expect(parity.cache.nodeType).toBe("cache.r5.large");
+    expect({ ...parity.database, instanceClass: lean.database.instanceClass }).toEqual(lean.database);
+    expect({ ...parity.cache, nodeType: lean.cache.nodeType }).toEqual(lean.cache);
+    expect(parity.cluster).toEqual(lean.cluster);
+
+    const prod = yamlOf("prod");
+    prod["qualisys:prodParity"] = true;
+    expect(problemsOf("prod", prod).problems).toContainEqual({
+      key: "qualisys:prodParity",
+      message: "is for non-production stacks (prod sets its sizes in Pulumi.prod.yaml)",
+    });
   });
 
   it("apply the documented defaults", () => {

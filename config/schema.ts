@@ -11,6 +11,7 @@ import { identitySchema, type IdentityConfig } from "./identity";
 import { networkSchema, type NetworkConfig } from "./network";
 import { alertingSchema, monitoringSchema } from "./observability";
 import { dnsLabel, fromConfig } from "./zod";
+import { seedDataTierSizes } from "../core/instances";
 import { defaultSubnetLayout, type SubnetLayout } from "../core/subnets";
 import { environmentNamespace, environments, type Environment } from "../core/environments";
 
@@ -35,6 +36,12 @@ const keys = {
   ),
   /** Monthly AWS budget in USD; alerts fire at 50/80/100% and the offline preview fails above it. */
   monthlyBudgetUsd: fromConfig(z.number().positive({ error: "must be a positive amount of USD" })),
+  /**
+   * Prod parity for load tests before launch: the data tier takes the seed's staging/prod sizes
+   * ({@link seedDataTierSizes}) instead of the stack file's lean classes. Not in prod (prod always has them).
+   * Default false.
+   */
+  prodParity: fromConfig(z.boolean()).default(false),
   /** E-mail addresses that receive budget alerts. Default none (alerts still go to the alarm topic). */
   budgetAlertEmails: fromConfig(
     // A budget notification takes at most 10 subscribers; the alarm topic is always one of them.
@@ -83,6 +90,8 @@ export interface StackConfig {
   protect: boolean;
   logRetentionDays: number;
   monthlyBudgetUsd: number;
+  /** Whether the data tier runs the seed's prod sizes (`qualisys:prodParity`); already applied to database/cache. */
+  prodParity: boolean;
   budgetAlertEmails: string[];
   domain?: string;
   network: NetworkConfig & { subnets: SubnetLayout };
@@ -226,6 +235,7 @@ export function parseStackConfig(raw: RawConfig): StackConfig {
       );
     if (parsed.database) rule(parsed.database.multiAz, "database.multiAz", "must be true in prod (SPEC D1)");
     rule(protect, "protectStatefulResources", "must not be false in prod");
+    rule(!parsed.prodParity, "prodParity", "is for non-production stacks (prod sets its sizes in Pulumi.prod.yaml)");
     if (parsed.identity?.githubSubjects) {
       const branchy = parsed.identity.githubSubjects.filter((s) => !s.startsWith("environment:"));
       rule(
@@ -262,13 +272,15 @@ export function parseStackConfig(raw: RawConfig): StackConfig {
     protect,
     logRetentionDays: p.logRetentionDays,
     monthlyBudgetUsd: p.monthlyBudgetUsd,
+    prodParity: p.prodParity,
     budgetAlertEmails: p.budgetAlertEmails,
     domain: p.domain,
     network: { ...p.network, subnets: p.network.subnets ?? defaultSubnetLayout(p.network.cidr, p.network.azCount) },
     identity: { ...p.identity, githubSubjects: p.identity.githubSubjects ?? [`environment:${namespace}`] },
     cluster: { ...p.cluster, namespaces: p.cluster.namespaces ?? [namespace] },
-    database: p.database,
-    cache: p.cache,
+    // The switch overrides the classes only; everything else (Multi-AZ, storage, shards) stays the stack's.
+    database: p.prodParity ? { ...p.database, instanceClass: seedDataTierSizes.databaseInstanceClass } : p.database,
+    cache: p.prodParity ? { ...p.cache, nodeType: seedDataTierSizes.cacheNodeType } : p.cache,
     registry: p.registry,
     alerting: p.alerting,
     monitoring: p.monitoring,

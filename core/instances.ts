@@ -49,6 +49,10 @@ export const nodeInstances = {
   "c6i.xlarge": { vcpu: 4, memoryGiB: 8, hourlyUsd: 0.17 },
   "c6i.2xlarge": { vcpu: 8, memoryGiB: 16, hourlyUsd: 0.34 },
   "c7i.xlarge": { vcpu: 4, memoryGiB: 8, hourlyUsd: 0.1785 },
+  // AMD siblings of c5/c6i.xlarge, added 2026-11-29 (same source and caveat as above) so a Spot pool has more
+  // capacity pools of the same shape to draw from.
+  "c5a.xlarge": { vcpu: 4, memoryGiB: 8, hourlyUsd: 0.154 },
+  "c6a.xlarge": { vcpu: 4, memoryGiB: 8, hourlyUsd: 0.153 },
   "r5.large": { vcpu: 2, memoryGiB: 16, hourlyUsd: 0.126 },
   "r5.xlarge": { vcpu: 4, memoryGiB: 32, hourlyUsd: 0.252 },
 } as const satisfies Record<string, NodeInstance>;
@@ -56,6 +60,9 @@ export const nodeInstances = {
 /** RDS for PostgreSQL classes; USD per hour on-demand, Single-AZ (Multi-AZ is twice this: a standby instance). */
 export const databaseInstances = {
   "db.t3.micro": { hourlyUsd: 0.018 },
+  // Graviton burstable classes (PostgreSQL 17 runs on them), added 2026-11-29, same source and caveat as above.
+  "db.t4g.micro": { hourlyUsd: 0.016 },
+  "db.t4g.small": { hourlyUsd: 0.032 },
   "db.t3.small": { hourlyUsd: 0.036 },
   "db.t3.medium": { hourlyUsd: 0.072 },
   "db.t3.large": { hourlyUsd: 0.145 },
@@ -92,8 +99,36 @@ export const cacheNodes = {
   "cache.r7g.large": { hourlyUsd: 0.219 },
 } as const satisfies Record<string, { hourlyUsd: number }>;
 
+/**
+ * Spot capacity (managed node groups with `capacityType: SPOT`): the estimate prices a Spot node at this fraction of
+ * the On-Demand price of the dearest type the pool may launch.
+ *
+ * Source: Spot prices move with supply and demand; AWS publishes each type's recent "savings over On-Demand" per
+ * region in the Spot Instance Advisor (aws.amazon.com/ec2/spot/instance-advisor) and says Spot saves "up to 90%"
+ * (aws.amazon.com/ec2/spot). Neither page was reachable from the machine that wrote this on 2026-11-29, so the figure
+ * below is an assumption, not a reading: 50%, a deliberately conservative discount for 4-vCPU compute-optimised
+ * x86 types in us-east-1 (below what the author recalls the Advisor showing for them). Re-check the Advisor and
+ * update {@link SPOT_ASSUMED_ON} before relying on it; an interruption costs a CI retry, never data.
+ */
+export const spotPriceFraction = 0.5;
+
+/** When the Spot assumption was last set; printed with every estimate that prices Spot. */
+export const SPOT_ASSUMED_ON = "2026-11-29";
+
+/** Printed with every Spot line. */
+export const SPOT_SOURCE = `assumed ${Math.round((1 - spotPriceFraction) * 100)}% below On-Demand (conservative; AWS Spot Instance Advisor not reachable, ${SPOT_ASSUMED_ON}; see core/instances.ts)`;
+
 /** ElastiCache for Valkey node-based price relative to Redis OSS (AWS prices Valkey nodes 20% lower). */
 export const valkeyDiscount = 0.8;
+
+/**
+ * The data-tier sizes the seed epic (001, stories 0.4 and 0.5, AC2) names for staging and prod. Prod runs them;
+ * staging runs them only with `qualisys:prodParity` (the seed's $500 dev + staging target cannot hold with them).
+ */
+export const seedDataTierSizes = {
+  databaseInstanceClass: "db.r5.large",
+  cacheNodeType: "cache.r5.large",
+} as const satisfies { databaseInstanceClass: keyof typeof databaseInstances; cacheNodeType: keyof typeof cacheNodes };
 
 const keys = <T extends object>(table: T) => Object.keys(table) as [keyof T & string, ...(keyof T & string)[]];
 
@@ -105,6 +140,19 @@ export const cacheNodeTypes = keys(cacheNodes);
 /** The catalogue entry of a node type, or undefined for one the program does not know. */
 export function nodeInstance(type: string): NodeInstance | undefined {
   return (nodeInstances as Record<string, NodeInstance>)[type];
+}
+
+/**
+ * The catalogue's node types of exactly the same shape (vCPUs and memory) as `type`, `type` first: what a Spot pool
+ * may launch, so an interruption in one capacity pool is refilled from another without changing what fits a node.
+ */
+export function sameShapeTypes(type: string): string[] {
+  const node = nodeInstance(type);
+  if (!node) return [type];
+  const others = Object.entries(nodeInstances as Record<string, NodeInstance>)
+    .filter(([name, n]) => name !== type && n.vcpu === node.vcpu && n.memoryGiB === node.memoryGiB)
+    .map(([name]) => name);
+  return [type, ...others];
 }
 
 /** Parses a Kubernetes CPU quantity ("3", "3500m") to cores. */

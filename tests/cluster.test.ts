@@ -2,6 +2,7 @@
  * The cluster area (SPEC E1–E6, I3, L1, S2), read from the harness record of every stack: pools, control plane,
  * add-ons, IRSA trust, every Kubernetes object validated against the Kubernetes schemas, the warm pool and the edge.
  */
+import { sameShapeTypes } from "../core/instances";
 import { parseStackConfig } from "../config/schema";
 import { engineConfig, readStackFile, runStack, stacks, type RecordedResource, type StackRun } from "../offline/run";
 import { validateManifests, type ValidationResult } from "./kubernetes/validate";
@@ -57,7 +58,12 @@ describe.each(stacks)("stack %s", (stack) => {
     expect(group.remote).toBe(true);
     expect(group.inputs.taints).toEqual([{ key: "dedicated", value: "playwright", effect: "NO_SCHEDULE" }]);
     expect(group.inputs.labels).toMatchObject({ dedicated: "playwright" });
-    expect(group.inputs.instanceTypes).toEqual([playwrightNodes.instanceType]);
+    // Spot (dev, staging): every catalogue type of the configured shape; on demand (prod): exactly the type.
+    const spot = playwrightNodes.capacity === "spot";
+    expect(group.inputs.capacityType).toBe(spot ? "SPOT" : "ON_DEMAND");
+    expect(group.inputs.instanceTypes).toEqual(
+      spot ? sameShapeTypes(playwrightNodes.instanceType) : [playwrightNodes.instanceType],
+    );
     expect(group.inputs.scalingConfig).toMatchObject({
       minSize: playwrightNodes.minSize,
       maxSize: playwrightNodes.maxSize,
@@ -70,6 +76,7 @@ describe.each(stacks)("stack %s", (stack) => {
     const group = pool(runs[stack], "general");
     expect(group.inputs.scalingConfig).toMatchObject({ minSize: 2, maxSize: 10 });
     expect(group.inputs.instanceTypes).toEqual(["t3.medium"]);
+    expect(group.inputs.capacityType).toBe("ON_DEMAND");
     expect(group.inputs.taints ?? []).toEqual([]);
     expect(group.inputs.ignoreScalingChanges).toBe(true);
   });

@@ -32,7 +32,8 @@ describe.each(stacks)("stack %s", (stack) => {
       identifier: `qualisys-${stack}-postgres`,
       engine: "postgres",
       engineVersion: "17",
-      instanceClass: prod || stack === "staging" ? "db.r5.large" : "db.t3.medium",
+      // Issue 16: lean Graviton classes in dev and staging (prodParity restores r5.large); prod has the seed's.
+      instanceClass: prod ? "db.r5.large" : "db.t4g.small",
       multiAz: prod,
       storageEncrypted: true,
       kmsKeyId: key(run, "rds"),
@@ -94,7 +95,7 @@ describe.each(stacks)("stack %s", (stack) => {
       replicationGroupId: `qualisys-${stack}-redis`,
       engine: "redis",
       engineVersion: "7.1",
-      nodeType: stack === "dev" ? "cache.t3.micro" : "cache.r5.large",
+      nodeType: stack === "prod" ? "cache.r5.large" : "cache.t4g.micro",
       clusterMode: "enabled",
       numNodeGroups: 2,
       replicasPerNodeGroup: 1,

@@ -11,7 +11,7 @@ import type { IPriorityClass } from "kubernetes-models/scheduling.k8s.io/v1/Prio
 import { nodeInstance, type NodeInstance } from "../../core/instances";
 import { typed, type Manifest } from "../kubernetes/manifest";
 import { platformNamespaces } from "../naming";
-import { toleration, type NodePoolSpec, type PoolSize, type Taint } from "./pool";
+import { poolCapacity, toleration, type NodePoolSpec, type PoolSize, type Taint } from "./pool";
 
 /** Only pods that tolerate this land on the Playwright pool. */
 export const playwrightTaint: Taint = { key: "dedicated", value: "playwright", effect: "NoSchedule" };
@@ -44,6 +44,7 @@ export function playwrightPool(config: {
   return {
     name: "playwright",
     instanceType,
+    ...poolCapacity(config.playwrightNodes),
     minSize,
     maxSize,
     diskSizeGb,

@@ -1,4 +1,13 @@
-import { eksTaint, generalPool, launchTemplateSpec, nodeTemplateTags, toleration, type Taint } from "./pool";
+import { nodeInstance } from "../../core/instances";
+import {
+  eksTaint,
+  generalPool,
+  launchTemplateSpec,
+  nodeTemplateTags,
+  poolCapacity,
+  toleration,
+  type Taint,
+} from "./pool";
 
 const taint: Taint = { key: "dedicated", value: "playwright", effect: "NoSchedule" };
 
@@ -10,12 +19,24 @@ describe("node pools", () => {
     expect(general).toEqual({
       name: "general",
       instanceType: "t3.medium",
+      instanceTypes: ["t3.medium"],
+      capacityType: "ON_DEMAND",
       minSize: 2,
       maxSize: 10,
       diskSizeGb: 50,
       labels: { pool: "general" },
       taints: [],
     });
+  });
+
+  it("launches exactly the configured type on demand, and every type of its shape on Spot", () => {
+    const size = { instanceType: "c5.xlarge", minSize: 0, maxSize: 5, diskSizeGb: 50 };
+    expect(poolCapacity(size)).toEqual({ instanceTypes: ["c5.xlarge"], capacityType: "ON_DEMAND" });
+    const spot = poolCapacity({ ...size, capacity: "spot" });
+    expect(spot.capacityType).toBe("SPOT");
+    expect(spot.instanceTypes[0]).toBe("c5.xlarge");
+    expect(spot.instanceTypes).toEqual(expect.arrayContaining(["c6i.xlarge", "c5a.xlarge", "c6a.xlarge"]));
+    for (const type of spot.instanceTypes) expect(nodeInstance(type)).toMatchObject({ vcpu: 4, memoryGiB: 8 });
   });
 
   it("spells a taint the EKS way for the node group and the Kubernetes way for pods", () => {

@@ -3,6 +3,8 @@
  * that let cluster-autoscaler scale it from zero. The Playwright pool's own spec extends this (./playwright.ts).
  */
 
+import { sameShapeTypes } from "../../core/instances";
+
 /** A Kubernetes taint effect as the kubelet writes it. */
 export type TaintEffect = "NoSchedule" | "PreferNoSchedule" | "NoExecute";
 
@@ -51,7 +53,12 @@ export function nodeTemplateTags(labels: Record<string, string>, taints: Taint[]
 export interface NodePoolSpec {
   /** `general` or `playwright`: part of the node group and launch template names. */
   name: string;
+  /** The pool's type: what quotas, placeholders and the estimate size from. */
   instanceType: string;
+  /** Every type the node group may launch: `instanceType` alone on demand, all of its shape on Spot. */
+  instanceTypes: string[];
+  /** EKS's capacity type. */
+  capacityType: "ON_DEMAND" | "SPOT";
   minSize: number;
   maxSize: number;
   diskSizeGb: number;
@@ -65,12 +72,33 @@ export interface PoolSize {
   minSize: number;
   maxSize: number;
   diskSizeGb: number;
+  /** Default onDemand. */
+  capacity?: "onDemand" | "spot";
+}
+
+/**
+ * What the node group launches: on demand, exactly the configured type; on Spot, every catalogue type of the same
+ * shape, so EKS's capacity-optimised allocation can pick the pool least likely to be interrupted.
+ */
+export function poolCapacity(size: PoolSize): Pick<NodePoolSpec, "instanceTypes" | "capacityType"> {
+  return size.capacity === "spot"
+    ? { instanceTypes: sameShapeTypes(size.instanceType), capacityType: "SPOT" }
+    : { instanceTypes: [size.instanceType], capacityType: "ON_DEMAND" };
 }
 
 /** The untainted pool every platform and application pod runs on. */
 export function generalPool(config: { generalNodes: PoolSize }): NodePoolSpec {
   const { instanceType, minSize, maxSize, diskSizeGb } = config.generalNodes;
-  return { name: "general", instanceType, minSize, maxSize, diskSizeGb, labels: { pool: "general" }, taints: [] };
+  return {
+    name: "general",
+    instanceType,
+    ...poolCapacity(config.generalNodes),
+    minSize,
+    maxSize,
+    diskSizeGb,
+    labels: { pool: "general" },
+    taints: [],
+  };
 }
 
 /**

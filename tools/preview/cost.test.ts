@@ -1,8 +1,31 @@
 import { cacheNodeTypes, databaseInstanceClasses, nodeInstanceTypes } from "../../core/instances";
-import { runStack, type StackRun } from "../../offline/run";
+import { readStackFile, runStack, type StackRun } from "../../offline/run";
 import { estimateCost, formatCost } from "./cost";
 import { resource } from "./fixtures";
-import { ec2Hourly, elasticacheHourly, rdsPostgresHourly } from "./prices";
+import { SPOT_ASSUMED_ON, ec2Hourly, elasticacheHourly, rdsPostgresHourly, spotPriceFraction } from "./prices";
+
+/** A Deployment of one-per-node pause pods pinned to `selector`, as components/cluster/playwright.ts builds them. */
+const placeholders = (name: string, replicas: number, selector: Record<string, string>, onePerNode = true) =>
+  resource("kubernetes:apps/v1:Deployment", name, {
+    kind: "Deployment",
+    spec: {
+      replicas,
+      template: {
+        spec: {
+          nodeSelector: selector,
+          ...(onePerNode
+            ? {
+                affinity: {
+                  podAntiAffinity: {
+                    requiredDuringSchedulingIgnoredDuringExecution: [{ topologyKey: "kubernetes.io/hostname" }],
+                  },
+                },
+              }
+            : {}),
+        },
+      },
+    },
+  });
 
 /** A dev-sized platform with the cluster and data-tier types, as CONTRACTS.md describes them (not merged yet). */
 function syntheticPlatform() {
@@ -168,10 +191,83 @@ describe("cost estimate", () => {
     expect(vpc({ strategy: "None" }, ["a", "b"])).toBe(0);
   });
 
+  it("prices the nodes warm placeholders keep up, beyond a pool's minimum (SPEC E6)", () => {
+    const pool = (minSize: number) =>
+      resource("eks:index:ManagedNodeGroup", "playwright", {
+        instanceTypes: ["c5.xlarge"],
+        labels: { pool: "playwright", dedicated: "playwright" },
+        scalingConfig: { minSize, maxSize: 5 },
+      });
+    const others = [
+      placeholders("other-pool", 3, { pool: "general" }), // pinned elsewhere
+      placeholders("spread", 4, { dedicated: "playwright" }, false), // not one per node: may share nodes
+    ];
+    const node = 0.17 * 730 + 20 * 0.08; // 124.1 + 1.6 (default 20 GB root volume)
+    const at = (minSize: number, warm: number) =>
+      estimateCost([pool(minSize), placeholders("warm", warm, { dedicated: "playwright" }), ...others], 1e6);
+    expect(at(0, 2).total).toBeCloseTo(2 * node, 6);
+    expect(at(0, 2).lines[0].detail).toMatch(/^2 node\(s\) \(2 warm placeholder\(s\); min size 0\)/);
+    expect(at(3, 2).total).toBeCloseTo(3 * node, 6); // the minimum already holds them
+    expect(at(0, 0).total).toBe(0);
+  });
+
+  it("prices a Spot pool at the dated Spot assumption of its dearest type", () => {
+    const group = (capacityType: string) =>
+      estimateCost(
+        [
+          resource("eks:index:ManagedNodeGroup", "pw", {
+            capacityType,
+            instanceTypes: ["c5.xlarge", "c7i.xlarge"],
+            scalingConfig: { minSize: 1 },
+          }),
+        ],
+        1e6,
+      ).lines[0];
+    expect(spotPriceFraction).toBe(0.5);
+    expect(SPOT_ASSUMED_ON).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    // c7i.xlarge is the dearer ($0.1785/h): 0.5 × 0.1785 × 730 + 20 GB × 0.08 = 65.1525 + 1.6
+    expect(group("SPOT").monthlyUsd).toBeCloseTo(65.1525 + 1.6, 6);
+    expect(group("SPOT").detail).toContain(`Spot c5.xlarge/c7i.xlarge at 0.5 × c7i.xlarge's $0.1785/h on demand`);
+    expect(group("SPOT").detail).toContain(SPOT_ASSUMED_ON);
+    expect(group("ON_DEMAND").monthlyUsd).toBeCloseTo(0.1785 * 730 + 1.6, 6);
+  });
+
   describe("on the real records", () => {
     const runs: Record<string, StackRun> = {};
     beforeAll(async () => {
-      for (const stack of ["dev", "prod"]) runs[stack] = await runStack(stack);
+      for (const stack of ["dev", "staging", "prod"]) runs[stack] = await runStack(stack);
+      const { config } = readStackFile("staging");
+      runs.parity = await runStack("staging", { config: { ...config, "qualisys:prodParity": true } });
+    });
+
+    it("dev: the warm placeholder's Spot node is priced (issue 16)", () => {
+      const line = estimateCost(runs.dev.resources, 400).lines.find((l) => l.name === "qualisys-dev-playwright")!;
+      const dearest = Math.max(
+        ...["c5.xlarge", "c6i.xlarge", "c7i.xlarge", "c5a.xlarge", "c6a.xlarge"].map((t) => ec2Hourly[t]),
+      );
+      expect(line.monthlyUsd).toBeCloseTo(1 * (spotPriceFraction * dearest * 730 + 50 * 0.08), 6);
+      expect(line.detail).toMatch(/^1 node\(s\) \(1 warm placeholder\(s\); min size 0\) × Spot /);
+    });
+
+    it("dev and staging fit their budgets; prod parity puts staging's data tier on the seed's r5.large", () => {
+      for (const stack of ["dev", "staging"]) {
+        const budget = readStackFile(stack).config["qualisys:monthlyBudgetUsd"] as number;
+        expect(estimateCost(runs[stack].resources, budget).overBudget).toBe(false);
+      }
+      const classes = (run: StackRun) => [
+        ...run.resources.filter((r) => r.type === "aws:rds/instance:Instance").map((r) => r.inputs.instanceClass),
+        ...run.resources
+          .filter((r) => r.type === "aws:elasticache/replicationGroup:ReplicationGroup")
+          .map((r) => r.inputs.nodeType),
+      ];
+      expect(runs.parity.error).toBeUndefined();
+      expect(classes(runs.staging)).toEqual(["db.t4g.small", "cache.t4g.micro"]);
+      expect(classes(runs.parity)).toEqual(["db.r5.large", "cache.r5.large"]);
+      // The switch costs what the README's table says: (0.25 − 0.032) × 730 + 4 × (0.216 − 0.016) × 730.
+      const lean = estimateCost(runs.staging.resources, 400);
+      const parity = estimateCost(runs.parity.resources, 400);
+      expect(parity.total - lean.total).toBeCloseTo((0.25 - 0.032) * 730 + 4 * (0.216 - 0.016) * 730, 6);
+      expect(parity.overBudget).toBe(true); // the switch goes with a raised budget, visibly
     });
 
     // Per component, so the expectation survives the merge of the cluster and data areas (their own components

@@ -9,9 +9,11 @@ import {
   HOURS_PER_MONTH,
   PRICES_AS_OF,
   PRICE_SOURCE,
+  SPOT_SOURCE,
   ec2Hourly,
   elasticacheHourly,
   rdsPostgresHourly,
+  spotPriceFraction,
   unitPrices as p,
   valkeyDiscount,
 } from "./prices";
@@ -70,19 +72,22 @@ function lookup(table: Record<string, number>, key: string | undefined, kind: st
 
 class UnknownPrice extends Error {}
 
-/** A managed node group's instance type and root volume: on the group, or on the launch template it uses. */
+/** A managed node group's instance types and root volume: on the group, or on the launch template it uses. */
 function nodeShape(resource: RecordedResource, context: RuleContext) {
   const template = resource.dependencies
     .map((urn) => context.byUrn.get(urn))
     .find((r) => r?.type === "aws:ec2/launchTemplate:LaunchTemplate");
-  const types = resource.inputs.instanceTypes;
-  const instanceType = (Array.isArray(types) ? str(types[0]) : undefined) ?? str(template?.inputs.instanceType);
+  const listed = Array.isArray(resource.inputs.instanceTypes)
+    ? resource.inputs.instanceTypes.map(str).filter((t): t is string => t !== undefined)
+    : [];
+  const fromTemplate = str(template?.inputs.instanceType);
+  const instanceTypes = listed.length > 0 ? listed : fromTemplate ? [fromTemplate] : [undefined];
   const mappings = template?.inputs.blockDeviceMappings;
   const templateDisk = Array.isArray(mappings)
     ? (mappings[0] as { ebs?: { volumeSize?: unknown } } | undefined)?.ebs?.volumeSize
     : undefined;
   const diskGb = num(resource.inputs.diskSize, num(templateDisk, p.defaultNodeDiskGb));
-  return { instanceType, diskGb };
+  return { instanceTypes, diskGb };
 }
 
 const eksControlPlane: Rule = () => ({
@@ -108,17 +113,56 @@ const eksCluster: Rule = (resource, context) => {
   };
 };
 
-/** Priced at the scaling minimum: the floor the group never goes below, i.e. the idle cost of the stack. */
+const isSubset = (selector: Record<string, unknown>, labels: Record<string, unknown>) =>
+  Object.keys(selector).length > 0 && Object.entries(selector).every(([key, value]) => labels[key] === value);
+
+/**
+ * Placeholder pods (SPEC E6) pinned to a node group keep one node each up whatever the group's minimum: a
+ * Deployment whose pods select the group's labels and require one pod per host. Their replicas are nodes that are
+ * always on, so the estimate counts them.
+ */
+function warmNodes(group: RecordedResource, context: RuleContext): number {
+  const labels = (group.inputs.labels ?? {}) as Record<string, unknown>;
+  let nodes = 0;
+  for (const resource of context.byUrn.values()) {
+    if (resource.type !== "kubernetes:apps/v1:Deployment") continue;
+    const spec = (resource.inputs.spec ?? {}) as {
+      replicas?: unknown;
+      template?: { spec?: { nodeSelector?: Record<string, unknown>; affinity?: { podAntiAffinity?: unknown } } };
+    };
+    const pod = spec.template?.spec;
+    const antiAffinity = pod?.affinity?.podAntiAffinity as
+      { requiredDuringSchedulingIgnoredDuringExecution?: { topologyKey?: string }[] } | undefined;
+    const onePerNode = (antiAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? []).some(
+      (term) => term.topologyKey === "kubernetes.io/hostname",
+    );
+    if (onePerNode && pod?.nodeSelector && isSubset(pod.nodeSelector, labels)) nodes += num(spec.replicas, 1);
+  }
+  return nodes;
+}
+
+/**
+ * Priced at the nodes that are always on: the scaling minimum, or more when warm placeholders hold more (the idle
+ * cost of the stack). Spot is priced from the dearest type the group may launch at the documented Spot fraction.
+ */
 const managedNodeGroup: Rule = (resource, context) => {
   const scaling = (resource.inputs.scalingConfig ?? {}) as Record<string, unknown>;
   const min = num(scaling.minSize, 0);
-  const { instanceType, diskGb } = nodeShape(resource, context);
-  const rate = lookup(ec2Hourly, instanceType, "EC2 instance type");
-  const compute = min * hourly(rate);
-  const disk = min * diskGb * p.ebsGp3GbMonth;
+  const warm = warmNodes(resource, context);
+  const nodes = Math.max(min, warm);
+  const { instanceTypes, diskGb } = nodeShape(resource, context);
+  const rates = instanceTypes.map((type) => lookup(ec2Hourly, type, "EC2 instance type"));
+  const spot = str(resource.inputs.capacityType) === "SPOT";
+  const onDemand = Math.max(...rates);
+  const rate = spot ? onDemand * spotPriceFraction : onDemand;
+  const dearest = instanceTypes[rates.indexOf(onDemand)];
+  const why = warm > min ? `${warm} warm placeholder(s); min size ${min}` : "min size";
+  const price = spot
+    ? `Spot ${instanceTypes.join("/")} at ${spotPriceFraction} × ${dearest}'s $${onDemand}/h on demand = $${rate.toFixed(4)}/h [${SPOT_SOURCE}]`
+    : `${dearest} × $${rate}/h`;
   return {
-    usd: compute + disk,
-    detail: `${min} × ${instanceType} (min size) × $${rate}/h × ${HOURS_PER_MONTH} h + ${min} × ${diskGb} GB gp3 × $${p.ebsGp3GbMonth}`,
+    usd: nodes * (hourly(rate) + diskGb * p.ebsGp3GbMonth),
+    detail: `${nodes} node(s) (${why}) × ${price} × ${HOURS_PER_MONTH} h + ${nodes} × ${diskGb} GB gp3 × $${p.ebsGp3GbMonth}`,
   };
 };
 

@@ -23,7 +23,14 @@ const hourlyRates = (table: Record<string, { hourlyUsd: number }>) =>
 export const ec2Hourly = hourlyRates(nodeInstances);
 export const rdsPostgresHourly = hourlyRates(databaseInstances);
 export const elasticacheHourly = hourlyRates(cacheNodes);
-export { PRICE_SOURCE, PRICES_AS_OF, valkeyDiscount } from "../../core/instances";
+export {
+  PRICE_SOURCE,
+  PRICES_AS_OF,
+  SPOT_ASSUMED_ON,
+  SPOT_SOURCE,
+  spotPriceFraction,
+  valkeyDiscount,
+} from "../../core/instances";
 
 /** Everything else the rules use. */
 export const unitPrices = {
