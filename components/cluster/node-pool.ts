@@ -7,7 +7,7 @@ import * as aws from "@pulumi/aws";
 import * as eks from "@pulumi/eks";
 import * as pulumi from "@pulumi/pulumi";
 import { movedChild } from "../moved";
-import { eksTaint, launchTemplateSpec, nodeTemplateTags, type NodePoolSpec } from "./pool";
+import { eksTaint, launchTemplateSpec, nodeGroupName, nodeTemplateTags, type NodePoolSpec } from "./pool";
 
 export interface NodePoolArgs {
   /** The pool: name, instance type, sizes, disk, labels, taints. */
@@ -65,7 +65,7 @@ export class NodePool extends pulumi.ComponentResource {
       name,
       {
         cluster: args.eksCluster,
-        nodeGroupName: physical,
+        nodeGroupName: nodeGroupName(args.prefix, spec),
         nodeRoleArn: args.nodeRoleArn,
         subnetIds: args.subnetIds,
         instanceTypes: spec.instanceTypes,

@@ -3,6 +3,7 @@ import {
   eksTaint,
   generalPool,
   launchTemplateSpec,
+  nodeGroupName,
   nodeTemplateTags,
   poolCapacity,
   toleration,
@@ -69,5 +70,14 @@ describe("node pools", () => {
       encrypted: "true",
       deleteOnTermination: "true",
     });
+  });
+
+  it("names a Spot group apart, so switching a pool to Spot creates the new group before deleting the old one", () => {
+    expect(nodeGroupName("qualisys-prod", { name: "playwright", capacityType: "ON_DEMAND" })).toBe(
+      "qualisys-prod-playwright",
+    );
+    expect(nodeGroupName("qualisys-dev", { name: "playwright", capacityType: "SPOT" })).toBe(
+      "qualisys-dev-playwright-spot",
+    );
   });
 });

@@ -86,6 +86,15 @@ export function poolCapacity(size: PoolSize): Pick<NodePoolSpec, "instanceTypes"
     : { instanceTypes: [size.instanceType], capacityType: "ON_DEMAND" };
 }
 
+/**
+ * The node group's name. EKS cannot change a group's capacity type (or instance types) in place, so switching a
+ * pool to Spot replaces its group; a Spot group carries its own name so the replacement is created before the old
+ * group is deleted (under the same fixed name the create would collide with the group it replaces).
+ */
+export function nodeGroupName(prefix: string, spec: Pick<NodePoolSpec, "name" | "capacityType">): string {
+  return spec.capacityType === "SPOT" ? `${prefix}-${spec.name}-spot` : `${prefix}-${spec.name}`;
+}
+
 /** The untainted pool every platform and application pod runs on. */
 export function generalPool(config: { generalNodes: PoolSize }): NodePoolSpec {
   const { instanceType, minSize, maxSize, diskSizeGb } = config.generalNodes;
