@@ -4,6 +4,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runStack, stacks, type StackRun } from "../../offline/run";
+import { runPolicies } from "../../policy/runner";
 import { preflight, readInput } from "./cli";
 import { bootstrapPlan, BootstrapRefused, describeStep, runnerComponents } from "./plan";
 
@@ -106,6 +107,13 @@ describe("the bootstrap plan", () => {
       expect(targeted.filter((r) => r.type.startsWith("kubernetes:") || r.type.startsWith("eks:"))).toEqual([]);
       // Every top-level component it names exists.
       for (const type of runnerComponents) expect(targeted.some((r) => r.type === type)).toBe(true);
+    });
+
+    it("passes the policy pack on what phase 1 creates (it runs with --policy-pack policy)", async () => {
+      const { targets } = bootstrapPlan(input(stack));
+      const phase1 = run.resources.filter((r) => targets.some((t) => globMatch(t, r.urn)));
+      const { violations } = await runPolicies(phase1, {});
+      expect(violations.filter((v) => v.enforcementLevel === "mandatory")).toEqual([]);
     });
 
     it("leaves the cluster (and so the Kubernetes objects) to the runner", () => {
