@@ -9,6 +9,7 @@ import { Alerting } from "./components/alerting";
 import { Cache } from "./components/cache";
 import { Cluster } from "./components/cluster";
 import { Database } from "./components/database";
+import { DeploymentRunner } from "./components/deployment-runner";
 import { DatabaseBootstrap } from "./components/database/bootstrap";
 import { Identity } from "./components/identity";
 import { EncryptionKeys } from "./components/keys";
@@ -62,6 +63,23 @@ export default async function main() {
     logsKeyArn: keys.arns.logs,
   });
 
+  // Pulumi Deployments run inside the VPC, where the private EKS endpoint is reachable (SPEC P3).
+  const runner = new DeploymentRunner(`${prefix}-runner`, {
+    account,
+    prefix,
+    organization: config.identity.pulumiOrganization,
+    project: config.project,
+    stack: config.stack,
+    repository: config.identity.githubRepository,
+    vpcId: network.vpcId,
+    vpcCidr: config.network.cidr,
+    privateSubnetIds: network.privateSubnetIds,
+    runnerRoleName: identity.runnerRoleName,
+    deployRoleArn: identity.deployRoleArn,
+    secretsKeyArn: keys.arns.secrets,
+    secretRecoveryWindowDays: config.secretsManager.recoveryWindowDays,
+  });
+
   const cluster = new Cluster(prefix, {
     ...config.cluster,
     account,
@@ -81,7 +99,9 @@ export default async function main() {
       devops: identity.devopsRoleArn,
       developer: identity.developerRoleArn,
       cicd: identity.cicdRoleArn,
+      ...(config.cluster.deployRoleAccessEntry ? { deploy: identity.deployRoleArn } : {}),
     },
+    apiClientSecurityGroupIds: { runner: runner.securityGroupId },
     protect: config.protect,
   });
 
@@ -207,7 +227,9 @@ export default async function main() {
       cicd: identity.cicdRoleArn,
       ciPreview: identity.previewRoleArn,
       deploy: identity.deployRoleArn,
+      runner: identity.runnerRoleArn,
     },
+    deploymentRunner: { agentPoolId: runner.agentPoolId, agentPoolToken: runner.agentPoolToken },
     humanGroups: { devops: identity.devopsGroupName, developer: identity.developerGroupName },
     clusterName: cluster.name,
     kubeconfig: cluster.kubeconfig,

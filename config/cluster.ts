@@ -82,6 +82,13 @@ export const clusterSchema = z
      */
     endpointPublicAccessCidrs: z.array(cidrBlock).default([]),
     /**
+     * Give the `deploy` role its own cluster-admin access entry. Default false: on the bootstrap route the deploy
+     * role (Pulumi Deployments on the runner) creates the cluster, so EKS's implicit creator entry already maps it,
+     * and EKS refuses a second entry for that principal (ResourceInUse). Set true for a cluster someone else
+     * created (e.g. a stack first deployed with `pulumi up` from an administrator's machine).
+     */
+    deployRoleAccessEntry: z.boolean().default(false),
+    /**
      * EKS-optimised AMI release for the managed node groups (e.g. 1.35.6-20260714), pinned so a new AWS AMI never
      * replaces nodes unasked (SPEC E2). Its minor must match `version`.
      */

@@ -198,6 +198,23 @@ export const typeOutputs: Record<string, (ctx: Context) => State> = {
     bucket: inputs.bucket ?? name,
     arn: `arn:aws:s3:::${inputs.bucket ?? name}`,
   }),
+  "aws:iam/instanceProfile:InstanceProfile": ({ inputs, name }) => ({
+    arn: `arn:aws:iam::${mockAccountId}:instance-profile/${inputs.name ?? name}`,
+    uniqueId: `AIPA${hex(name, 17).toUpperCase()}`,
+  }),
+  "aws:autoscaling/group:Group": ({ region, inputs, name }) => {
+    const groupName = inputs.name ?? `${inputs.namePrefix ?? `${name}-`}${hex(name, 26)}`;
+    return {
+      name: groupName,
+      arn: `arn:aws:autoscaling:${region}:${mockAccountId}:autoScalingGroup:${uuid(`asg/${name}`)}:autoScalingGroupName/${groupName}`,
+    };
+  },
+  // Pulumi Cloud: a pool id is a UUID, its token a `pul-` access token; the SDK marks `tokenValue` secret (as the
+  // real provider's schema does), so the record and the outputs hold it only as a secret.
+  "pulumiservice:index:AgentPool": ({ name }) => ({
+    agentPoolId: uuid(`agent-pool/${name}`),
+    tokenValue: `pul-${hex(`agent-pool-token/${name}`, 40)}`,
+  }),
   // Deterministic stand-ins for generated values; the SDK marks `result` secret, as the real provider does.
   "random:index/randomPassword:RandomPassword": ({ name, inputs }) => ({
     result: hex(`password/${name}/${JSON.stringify(inputs.keepers ?? {})}`, inputs.length ?? 32),

@@ -40,6 +40,25 @@ const githubRole = (name: string, subjects: string[], stack = "prod") =>
     { stack },
   );
 
+const RUNNER = { purpose: "deployment-runner" };
+const runnerTemplate = () =>
+  res(T.launchTemplate, {
+    networkInterfaces: [{ associatePublicIpAddress: "false", securityGroups: ["sg-1"] }],
+    metadataOptions: { httpTokens: "required", httpEndpoint: "enabled", httpPutResponseHopLimit: 1 },
+    blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { encrypted: "true", volumeSize: 30, volumeType: "gp3" } }],
+    tags: RUNNER,
+  });
+const runnerRole = (
+  principal: unknown = { Service: "ec2.amazonaws.com" },
+  action: string | string[] = "sts:AssumeRole",
+  tags: Record<string, string> = RUNNER,
+) =>
+  res(T.role, {
+    name: "qualisys-prod-runner",
+    assumeRolePolicy: json(stmt({ Effect: "Allow", Principal: principal, Action: action })),
+    tags,
+  });
+
 const cases: Case[] = [
   {
     policy: "rds-storage-encrypted",
@@ -896,6 +915,39 @@ const cases: Case[] = [
     policy: "kms-deletion-window",
     good: [[good.kmsKey()]],
     bad: [[broken(good.kmsKey(), { deletionWindowInDays: 7 })]],
+  },
+  {
+    policy: "deployment-runner-no-public-ip",
+    good: [
+      [runnerTemplate()],
+      [good.launchTemplate()],
+      [res(T.instance, { associatePublicIpAddress: false, tags: RUNNER })],
+    ],
+    bad: [
+      [broken(runnerTemplate(), { networkInterfaces: [{ associatePublicIpAddress: "true" }] })],
+      [broken(runnerTemplate(), { networkInterfaces: undefined })],
+      [res(T.instance, { associatePublicIpAddress: true })],
+      [res(T.instance, { tags: RUNNER })],
+    ],
+  },
+  {
+    policy: "deployment-runner-imdsv2-one-hop",
+    good: [[runnerTemplate()], [good.launchTemplate()]],
+    bad: [
+      [broken(runnerTemplate(), { metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 2 } })],
+      [broken(runnerTemplate(), { metadataOptions: { httpTokens: "optional", httpPutResponseHopLimit: 1 } })],
+      [broken(runnerTemplate(), { metadataOptions: undefined })],
+    ],
+  },
+  {
+    policy: "deployment-runner-role-ec2-only",
+    good: [[runnerRole()], [runnerRole({ Service: "ec2.amazonaws.com" }, "sts:AssumeRole", {})]],
+    bad: [
+      [runnerRole({ Service: ["ec2.amazonaws.com", "ecs-tasks.amazonaws.com"] })],
+      [runnerRole({ AWS: "arn:aws:iam::123456789012:root" })],
+      [runnerRole({ Service: "ec2.amazonaws.com" }, ["sts:AssumeRole", "sts:TagSession"])],
+      [runnerRole("*")],
+    ],
   },
 ];
 

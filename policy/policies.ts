@@ -9,6 +9,7 @@ import { leastPrivilegePolicies } from "./policies/least-privilege";
 import { mfaPolicies } from "./policies/mfa";
 import { networkPolicies } from "./policies/network";
 import { productionPolicies } from "./policies/production";
+import { runnerPolicies } from "./policies/runner";
 
 /** The pack's name (`pulumi preview` prints it beside every violation). */
 export const packName = "qualisys-guardrails";
@@ -19,5 +20,6 @@ export const policies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
   ...leastPrivilegePolicies,
   ...networkPolicies,
   ...productionPolicies,
+  ...runnerPolicies,
   ...advisoryPolicies,
 ];

@@ -10,6 +10,8 @@ beforeAll(async () => {
 /** Which security group (by its short name) a rule belongs to or references. */
 function groupName(run: StackRun, id: unknown): string | undefined {
   const group = byId(run, id);
+  // The cluster security group is created by EKS (an output of the remote eks.Cluster), not declared here.
+  if (!group && ofType(run, "eks:index:Cluster").some((c) => c.outputs.clusterSecurityGroupId === id)) return "cluster";
   return group?.inputs.name ? String(group.inputs.name).replace(`qualisys-${run.stack}-`, "") : undefined;
 }
 

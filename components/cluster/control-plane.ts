@@ -30,8 +30,18 @@ export interface ControlPlaneArgs extends Pick<ClusterSettings, "version" | "end
   logsKeyArn: pulumi.Input<string>;
   /** Retention of the control-plane log group, in days. */
   logRetentionDays: number;
-  /** IAM roles mapped to Kubernetes groups by access entries; `devops` is also cluster admin (break-glass). */
-  accessRoleArns: { devops: pulumi.Input<string>; developer: pulumi.Input<string>; cicd: pulumi.Input<string> };
+  /**
+   * IAM roles mapped to Kubernetes groups by access entries; `devops` is also cluster admin (break-glass), and so
+   * is `deploy` when given (Pulumi Deployments on the runner install every Kubernetes object of the program).
+   */
+  accessRoleArns: {
+    devops: pulumi.Input<string>;
+    developer: pulumi.Input<string>;
+    cicd: pulumi.Input<string>;
+    deploy?: pulumi.Input<string>;
+  };
+  /** Security groups outside the cluster whose members may reach the private API endpoint on 443. Default none. */
+  apiClientSecurityGroupIds?: Record<string, pulumi.Input<string>>;
   /** Deletion protection, in AWS and in Pulumi (prod). Default false. */
   protect?: boolean;
   /** The component these resources were declared under before this one existed (keeps their URNs). */
@@ -95,6 +105,22 @@ export class ControlPlane extends pulumi.ComponentResource {
           },
           developer: { principalArn: args.accessRoleArns.developer, kubernetesGroups: [kubernetesGroups.developer] },
           cicd: { principalArn: args.accessRoleArns.cicd, kubernetesGroups: [kubernetesGroups.cicd] },
+          // The creator's implicit entry belongs to whoever ran the first `pulumi up` (the bootstrap operator);
+          // from the hand-off on, the deploy role needs its own. EKS refuses a second entry for the creator's
+          // principal (ResourceInUse), so a cluster first created by the deploy role itself must not get this one.
+          ...(args.accessRoleArns.deploy
+            ? {
+                deploy: {
+                  principalArn: args.accessRoleArns.deploy,
+                  accessPolicies: {
+                    clusterAdmin: {
+                      policyArn: `arn:${args.account.partition}:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy`,
+                      accessScope: { type: "cluster" },
+                    },
+                  },
+                },
+              }
+            : {}),
         },
         skipDefaultNodeGroup: true,
         // Nodes get the EKS-created cluster security group plus the network's node group; no extra groups.
@@ -112,6 +138,20 @@ export class ControlPlane extends pulumi.ComponentResource {
 
     this.kubeconfig = pulumi.secret(this.eksCluster.kubeconfigJson);
     this.clusterSecurityGroupId = this.eksCluster.clusterSecurityGroupId;
+    for (const [client, groupId] of Object.entries(args.apiClientSecurityGroupIds ?? {})) {
+      new aws.vpc.SecurityGroupIngressRule(
+        `${name}-api-from-${client}`,
+        {
+          securityGroupId: this.clusterSecurityGroupId,
+          referencedSecurityGroupId: groupId,
+          ipProtocol: "tcp",
+          fromPort: 443,
+          toPort: 443,
+          description: `Kubernetes API from ${client}`,
+        },
+        { parent: this },
+      );
+    }
     this.ref = {
       name: cluster,
       prefix: args.prefix,

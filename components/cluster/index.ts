@@ -31,7 +31,15 @@ export interface ClusterArgs extends ClusterSettings {
   /** Public domain for app/api/grafana; default none (no certificate, no DNS records). */
   domain?: string;
   /** IAM roles mapped to Kubernetes groups by access entries. */
-  accessRoleArns: { devops: pulumi.Input<string>; developer: pulumi.Input<string>; cicd: pulumi.Input<string> };
+  accessRoleArns: {
+    devops: pulumi.Input<string>;
+    developer: pulumi.Input<string>;
+    cicd: pulumi.Input<string>;
+    /** The deploy role (Pulumi Deployments on the runner): cluster admin, it installs everything in the cluster. */
+    deploy?: pulumi.Input<string>;
+  };
+  /** Security groups of clients outside the cluster that reach the private API on 443 (the deployment runner). */
+  apiClientSecurityGroupIds?: Record<string, pulumi.Input<string>>;
 
   // ── Network ──────────────────────────────────────────────────────────────────────────────────────────────────
   /** VPC the cluster runs in. */
@@ -120,6 +128,7 @@ export class Cluster extends pulumi.ComponentResource {
         logsKeyArn: args.keyArns.logs,
         logRetentionDays: args.logRetentionDays,
         accessRoleArns: args.accessRoleArns,
+        apiClientSecurityGroupIds: args.apiClientSecurityGroupIds,
         protect: args.protect,
       },
       child,

@@ -20,6 +20,7 @@ import {
   pulumiTrustPolicy,
   type WorkloadScope,
 } from "./policies";
+import { purposeTag, runnerNames, runnerTrustPolicy, runnerTrustStatement } from "../deployment-runner/plan";
 
 /** The validated `identity` settings (GitHub, Pulumi, MFA, account-wide switches), plus what the stack wires in. */
 export interface IdentityArgs extends IdentitySettings {
@@ -61,8 +62,11 @@ export class Identity extends pulumi.ComponentResource {
   public readonly cicdRoleArn: pulumi.Output<string>;
   /** GitHub Actions read-only role for `pulumi preview` on pull requests. */
   public readonly previewRoleArn: pulumi.Output<string>;
-  /** Pulumi Deployments role (Pulumi OIDC, this stack only). */
+  /** Pulumi Deployments role (Pulumi OIDC, this stack only; also the deployment runner's role). */
   public readonly deployRoleArn: pulumi.Output<string>;
+  /** The deployment runner's instance role (EC2 only); its permissions come with the runner (SPEC P3). */
+  public readonly runnerRoleArn: pulumi.Output<string>;
+  public readonly runnerRoleName: pulumi.Output<string>;
   /** IAM groups human users join; each carries the MFA enforcement policy. */
   public readonly devopsGroupName: pulumi.Output<string>;
   public readonly developerGroupName: pulumi.Output<string>;
@@ -147,12 +151,26 @@ export class Identity extends pulumi.ComponentResource {
     );
     // Deploying this program creates IAM roles, KMS keys and an EKS cluster; IAM cannot be scoped below
     // administrator without a permissions-boundary scheme, so this role is on the policy pack's admin allow-list.
+    // The runner's host identity (SPEC P3): assumable by EC2 only. The deploy role trusts it by ARN, which IAM
+    // resolves when the trust is written, so it exists first.
+    const runner = new aws.iam.Role(
+      `${name}-runner`,
+      {
+        name: runnerNames(args.prefix).role,
+        description: `Pulumi deployment runner of ${args.pulumiOrganization}/${args.project}/${args.stack} (EC2)`,
+        assumeRolePolicy: JSON.stringify(runnerTrustPolicy()),
+        maxSessionDuration: 3600,
+        tags: { ...purposeTag },
+      },
+      parent,
+    );
     const deploy = role(
       "deploy",
       `Pulumi Deployments of ${args.pulumiOrganization}/${args.project}/${args.stack}`,
-      pulumiProvider.apply((provider) =>
-        JSON.stringify(pulumiTrustPolicy(provider, args.pulumiOrganization, args.project, args.stack)),
-      ),
+      pulumi.all([pulumiProvider, runner.arn]).apply(([provider, runnerArn]) => {
+        const trust = pulumiTrustPolicy(provider, args.pulumiOrganization, args.project, args.stack);
+        return JSON.stringify({ ...trust, Statement: [...trust.Statement, runnerTrustStatement(runnerArn)] });
+      }),
       ["AdministratorAccess"],
     );
 
@@ -179,6 +197,8 @@ export class Identity extends pulumi.ComponentResource {
     this.cicdRoleArn = cicd.arn;
     this.previewRoleArn = preview.arn;
     this.deployRoleArn = deploy.arn;
+    this.runnerRoleArn = runner.arn;
+    this.runnerRoleName = runner.name;
     this.devopsGroupName = devopsGroup.name;
     this.developerGroupName = developerGroup.name;
     this.registerOutputs({
@@ -187,6 +207,7 @@ export class Identity extends pulumi.ComponentResource {
       cicdRoleArn: this.cicdRoleArn,
       previewRoleArn: this.previewRoleArn,
       deployRoleArn: this.deployRoleArn,
+      runnerRoleArn: this.runnerRoleArn,
     });
   }
 }

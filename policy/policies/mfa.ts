@@ -31,8 +31,8 @@ export const humanRolesRequireMfa = resourcePolicy({
   configSchema: {
     properties: {
       machinePrincipalPatterns: patternList(
-        "AWS principal ARNs (globs) that are machines, exempt from the MFA rule (e.g. another account's CI role).",
-        [],
+        "AWS principal ARNs (globs) that are machines, exempt from the MFA rule (e.g. another account's CI role). Default: the deployment runner's instance role, which the deploy role trusts.",
+        ["arn:*:iam::*:role/*-runner"],
       ),
     },
   },

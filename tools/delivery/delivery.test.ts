@@ -1,36 +1,44 @@
 import { readFileSync } from "node:fs";
-import { parse } from "yaml";
+import { ofType } from "../../offline/record";
 import { runStack } from "../../offline/run";
 import { updateState, type UpdateInfo } from "./history";
-import { accountOf, check, deployPaths, placeholderAccounts, settingsFile, stacks, wouldDeploy } from "./settings";
+import { deployPaths, stacks, triggersOf, wouldDeploy } from "./settings";
 import { smokeCheck } from "./smoke";
 
-describe("Pulumi Deployments settings (Pulumi.<stack>.deploy.yaml)", () => {
-  const settings = Object.fromEntries(stacks.map((s) => [s, parse(readFileSync(settingsFile(s), "utf8")).settings]));
-
-  it.each(stacks)("%s: the committed file is exactly what tools/delivery/settings.ts defines", (stack) => {
-    expect(check(stack, readFileSync(settingsFile(stack), "utf8"))).toEqual([]);
+describe("Pulumi Deployments settings (declared by the program, one DeploymentSettings per stack)", () => {
+  const settings: Record<string, any> = {};
+  beforeAll(async () => {
+    for (const stack of stacks) {
+      const run = await runStack(stack);
+      const [declared] = ofType(run, "pulumiservice:index:DeploymentSettings");
+      settings[stack] = declared.inputs;
+    }
   });
 
   it("deploys on push only staging, from main of this repository; PR previews on dev and staging", () => {
-    const trigger = (s: string) => [settings[s].gitHub.deployCommits, settings[s].gitHub.previewPullRequests];
+    const trigger = (s: string) => [settings[s].github.deployCommits, settings[s].github.previewPullRequests];
     expect(stacks.map(trigger)).toEqual([
       [false, true],
       [true, true],
       [false, false],
     ]);
     for (const stack of stacks) {
+      expect(settings[stack]).toMatchObject({ organization: "qualisys", project: "qualisys", stack });
       expect(settings[stack].sourceContext.git).toEqual({
         repoUrl: "https://github.com/qualisys/platform.git",
         branch: "refs/heads/main",
       });
-      expect(settings[stack].gitHub.repository).toBe("qualisys/platform");
+      expect(settings[stack].github.repository).toBe("qualisys/platform");
     }
+  });
+
+  it("a stack that is not dev, staging or prod (personal, review) deploys only on request", () => {
+    expect(triggersOf("alice-dev")).toEqual({ deployCommits: false, previewPullRequests: false });
   });
 
   it("assumes the stack's own deploy role through Pulumi OIDC", () => {
     for (const stack of stacks)
-      expect(settings[stack].operationContext.oidc.aws.roleArn).toMatch(
+      expect(settings[stack].operationContext.oidc.aws.roleARN).toMatch(
         new RegExp(`^arn:aws:iam::\\d{12}:role/qualisys-${stack}-deploy$`),
       );
     // The trust the identity component gives that role names the same organisation, project and stack.
@@ -39,22 +47,23 @@ describe("Pulumi Deployments settings (Pulumi.<stack>.deploy.yaml)", () => {
   });
 
   it("path filters: doc, test, tool, policy and other-stack changes do not deploy; program and config changes do", () => {
-    expect(settings.staging.gitHub.paths).toEqual(deployPaths("staging"));
+    expect(settings.staging.github.paths).toEqual(deployPaths("staging"));
     for (const files of [
       ["README.md"],
       ["docs/runbook.md"],
       ["components/network/README.md"],
       ["core/subnets.test.ts"],
       ["tools/preview/cost.ts"],
+      ["tools/bootstrap/plan.ts"],
       ["policy/policies.ts"],
       [".github/workflows/pr-checks.yml"],
       ["Pulumi.prod.yaml"],
-      ["Pulumi.staging.deploy.yaml"],
     ])
       expect([files, wouldDeploy("staging", files)]).toEqual([files, false]);
     for (const files of [
       ["index.ts"],
       ["components/network/index.ts"],
+      ["components/deployment-runner/settings.ts"],
       ["components/database/bootstrap.sql"],
       ["config/data.ts"],
       ["core/instances.ts"],
@@ -63,17 +72,6 @@ describe("Pulumi Deployments settings (Pulumi.<stack>.deploy.yaml)", () => {
       ["README.md", "config/cluster.ts"],
     ])
       expect([files, wouldDeploy("staging", files)]).toEqual([files, true]);
-  });
-
-  it("flags a drifted file and, for the push workflow, a placeholder account", () => {
-    const text = readFileSync(settingsFile("staging"), "utf8");
-    expect(check("staging", text.replace("deployCommits: true", "deployCommits: false"))).toEqual([
-      expect.stringMatching(/differs from tools\/delivery\/settings\.ts/),
-    ]);
-    expect(check("staging", text.replace("role/qualisys-staging-deploy", "role/qualisys-prod-deploy"))).toHaveLength(1);
-    expect(accountOf(parse(text))).toBe(placeholderAccounts.staging);
-    expect(check("staging", text, true)).toEqual([expect.stringMatching(/is the placeholder/)]);
-    expect(check("staging", text.replaceAll(placeholderAccounts.staging, "210987654321"), true)).toEqual([]);
   });
 });
 

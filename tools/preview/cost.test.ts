@@ -140,6 +140,19 @@ describe("cost estimate", () => {
     expect(estimate.overBudget).toBe(true);
   });
 
+  it("prices a plain Auto Scaling group (the deployment runner) at its minimum, from its launch template", () => {
+    const template = resource("aws:ec2/launchTemplate:LaunchTemplate", "runner", {
+      instanceType: "t3.small",
+      blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { volumeSize: 30, encrypted: "true" } }],
+    });
+    const estimate = estimateCost(
+      [template, resource("aws:autoscaling/group:Group", "runner", { minSize: 1 }, { dependencies: [template.urn] })],
+      100,
+    );
+    // 0.0208 × 730 + 30 × 0.08 = 15.184 + 2.4
+    expect(estimate.total).toBeCloseTo(15.184 + 2.4, 3);
+  });
+
   it("prices the default node group pulumi-eks adds unless skipDefaultNodeGroup is set", () => {
     const cluster = (inputs: Record<string, unknown>) =>
       estimateCost([resource("eks:index:Cluster", "eks", inputs)], 1e6);

@@ -166,6 +166,17 @@ const managedNodeGroup: Rule = (resource, context) => {
   };
 };
 
+/** A plain Auto Scaling group (the deployment runner), priced like a node group at its minimum. */
+const autoScalingGroup: Rule = (resource, context) => {
+  const min = num(resource.inputs.minSize, 0);
+  const { instanceType, diskGb } = nodeShape(resource, context);
+  const rate = lookup(ec2Hourly, instanceType, "EC2 instance type");
+  return {
+    usd: min * (hourly(rate) + diskGb * p.ebsGp3GbMonth),
+    detail: `${min} × ${instanceType} (min size) × $${rate}/h × ${HOURS_PER_MONTH} h + ${min} × ${diskGb} GB gp3 × $${p.ebsGp3GbMonth}`,
+  };
+};
+
 /** awsx decides the NAT count: one, or one per AZ (its default when no strategy is given). */
 const vpcNatGateways: Rule = (resource) => {
   const strategy = str((resource.inputs.natGateways as Record<string, unknown> | undefined)?.strategy) ?? "OnePerAz";
@@ -239,6 +250,7 @@ export const priceRules: Record<string, Rule> = {
   "eks:index:Cluster": eksCluster,
   "aws:eks/cluster:Cluster": eksControlPlane,
   "eks:index:ManagedNodeGroup": managedNodeGroup,
+  "aws:autoscaling/group:Group": autoScalingGroup,
   "aws:eks/nodeGroup:NodeGroup": managedNodeGroup,
   "awsx:ec2:Vpc": vpcNatGateways,
   "aws:rds/instance:Instance": rdsInstance,

@@ -1,0 +1,166 @@
+/** The scripted first deploy (SPEC P3): its plan, proven against the record, and the CLI's fail-fast. */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { runStack, stacks, type StackRun } from "../../offline/run";
+import { runPolicies } from "../../policy/runner";
+import { preflight, readInput } from "./cli";
+import { bootstrapPlan, BootstrapRefused, describeStep, runnerComponents } from "./plan";
+
+const globMatch = (glob: string, urn: string) => {
+  // The engine's target globbing: `**` spans anything, `*` stays within one `:`-separated segment.
+  const source = glob
+    .split("**")
+    .map((part) =>
+      part
+        .split("*")
+        .map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))
+        .join("[^:]*"),
+    )
+    .join(".*");
+  return new RegExp(`^${source}$`).test(urn);
+};
+
+const input = (stack: string, extra: Partial<Parameters<typeof bootstrapPlan>[0]> = {}) => ({
+  organization: "qualisys",
+  project: "qualisys",
+  stack,
+  isProduction: stack === "prod",
+  endpointPublicAccessCidrs: [],
+  ...extra,
+});
+
+describe("the bootstrap plan", () => {
+  it("runs phase 1 from the operator's machine with the runner's closure as targets, then hands off", () => {
+    const plan = bootstrapPlan(input("staging"));
+    expect(plan.qualifiedStack).toBe("qualisys/qualisys/staging");
+    expect(plan.targets).toEqual([
+      "urn:pulumi:staging::qualisys::qualisys:identity:Identity**",
+      "urn:pulumi:staging::qualisys::qualisys:keys:EncryptionKeys**",
+      "urn:pulumi:staging::qualisys::qualisys:network:Network**",
+      "urn:pulumi:staging::qualisys::qualisys:deployment:DeploymentRunner**",
+    ]);
+    expect(plan.temporarySettings).toEqual([]);
+    expect(plan.steps.map((s) => s.command?.slice(0, 3))).toEqual([
+      ["pulumi", "whoami", "--verbose"],
+      ["pulumi", "stack", "select"],
+      ["pulumi", "up", "--stack"],
+      ["pulumi", "deployment", "run"],
+    ]);
+    const up = plan.steps[2].command!;
+    expect(up).toEqual(expect.arrayContaining(["--yes", "--policy-pack", "policy"]));
+    expect(up.filter((_, i) => up[i - 1] === "--target")).toEqual(plan.targets);
+    expect(plan.steps[3].command).toEqual([
+      "pulumi",
+      "deployment",
+      "run",
+      "update",
+      "--stack",
+      "qualisys/qualisys/staging",
+    ]);
+    expect(describeStep(plan.steps[2])).toContain("'urn:pulumi:staging::qualisys::qualisys:identity:Identity**'");
+  });
+
+  it("hands prod off to the approved production workflow, never a direct deployment run", () => {
+    const plan = bootstrapPlan(input("prod"));
+    expect(plan.steps.at(-1)).toEqual({ title: expect.any(String), manual: expect.stringMatching(/production/) });
+    expect(plan.steps.flatMap((s) => s.command ?? []).join(" ")).not.toContain("deployment run");
+  });
+
+  it("refuses a stack whose API endpoint is widened (nothing is opened, so nothing can be left open)", () => {
+    expect(() => bootstrapPlan(input("dev", { endpointPublicAccessCidrs: ["203.0.113.7/32"] }))).toThrow(
+      BootstrapRefused,
+    );
+    expect(() => bootstrapPlan(input("dev", { endpointPublicAccessCidrs: ["203.0.113.7/32"] }))).toThrow(
+      /endpointPublicAccessCidrs \(203\.0\.113\.7\/32\)/,
+    );
+  });
+
+  it("reads organisation, project and environment from the stack files", () => {
+    expect(stacks.map((s) => readInput(s))).toEqual(stacks.map((s) => input(s)));
+    expect(() => readInput("nope")).toThrow(/no stack file Pulumi\.nope\.yaml/);
+  });
+
+  describe.each(stacks)("against the record of %s", (stack) => {
+    let run: StackRun;
+    beforeAll(async () => {
+      run = await runStack(stack);
+    });
+
+    it("targets the runner and everything it depends on, and nothing that talks to Kubernetes", () => {
+      const { targets } = bootstrapPlan(input(stack));
+      const byUrn = new Map(run.resources.map((r) => [r.urn, r]));
+      const targeted = run.resources.filter((r) => targets.some((t) => globMatch(t, r.urn)));
+      const runner = targeted.filter((r) => r.type.startsWith("pulumiservice:") || r.name.includes("-runner-"));
+      expect(runner.map((r) => r.type)).toEqual(
+        expect.arrayContaining([
+          "pulumiservice:index:AgentPool",
+          "pulumiservice:index:DeploymentSettings",
+          "aws:autoscaling/group:Group",
+        ]),
+      );
+      // Closed under dependencies and parents: the engine never has to create an untargeted resource first.
+      for (const r of targeted)
+        for (const dep of [...r.dependencies, ...(r.parent && byUrn.has(r.parent) ? [r.parent] : [])])
+          expect([r.name, dep, targets.some((t) => globMatch(t, dep))]).toEqual([r.name, dep, true]);
+      expect(targeted.filter((r) => r.type.startsWith("kubernetes:") || r.type.startsWith("eks:"))).toEqual([]);
+      // Every top-level component it names exists.
+      for (const type of runnerComponents) expect(targeted.some((r) => r.type === type)).toBe(true);
+    });
+
+    it("passes the policy pack on what phase 1 creates (it runs with --policy-pack policy)", async () => {
+      const { targets } = bootstrapPlan(input(stack));
+      const phase1 = run.resources.filter((r) => targets.some((t) => globMatch(t, r.urn)));
+      const { violations } = await runPolicies(phase1, {});
+      expect(violations.filter((v) => v.enforcementLevel === "mandatory")).toEqual([]);
+    });
+
+    it("leaves the cluster (and so the Kubernetes objects) to the runner", () => {
+      const { targets } = bootstrapPlan(input(stack));
+      const cluster = run.resources.find((r) => r.type === "qualisys:cluster:Cluster")!;
+      expect(targets.some((t) => globMatch(t, cluster.urn))).toBe(false);
+    });
+  });
+});
+
+describe("the bootstrap CLI", () => {
+  it("finds neither the Pulumi CLI nor AWS credentials here, and says what to do", () => {
+    const problems = preflight({ PATH: "/nonexistent" }, mkdtempSync(join(tmpdir(), "no-aws-")));
+    expect(problems).toEqual([
+      expect.stringMatching(/the Pulumi CLI is not on PATH/),
+      expect.stringMatching(/no AWS credentials/),
+    ]);
+  });
+
+  it("fails fast with a clear message and a non-zero exit, after printing the plan", () => {
+    const home = mkdtempSync(join(tmpdir(), "no-aws-"));
+    const env = {
+      PATH: process.env
+        .PATH!.split(":")
+        .filter((p) => !/pulumi/i.test(p))
+        .join(":"),
+      HOME: home,
+    };
+    const started = Date.now();
+    const result = spawnSync(process.execPath, ["--import", "tsx", "tools/bootstrap/cli.ts", "dev"], {
+      env,
+      encoding: "utf8",
+    });
+    expect(Date.now() - started).toBeLessThan(20_000);
+    expect(result.status).toBe(1);
+    expect(result.stdout).toContain("Phase 1: identity, keys, network and the deployment runner");
+    expect(result.stderr).toMatch(/cannot run here:[\s\S]*Pulumi CLI is not on PATH[\s\S]*no AWS credentials/);
+  });
+
+  it("prints the plan without running anything on --dry-run, and refuses an unknown stack", () => {
+    const run = (args: string[]) =>
+      spawnSync(process.execPath, ["--import", "tsx", "tools/bootstrap/cli.ts", ...args], { encoding: "utf8" });
+    const dry = run(["prod", "--dry-run"]);
+    expect(dry.status).toBe(0);
+    expect(dry.stdout).toContain("(by hand) Run the `production` workflow");
+    const unknown = run(["nope"]);
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toContain("bootstrap: no stack file Pulumi.nope.yaml");
+  });
+});
