@@ -169,7 +169,8 @@ const managedNodeGroup: Rule = (resource, context) => {
 /** A plain Auto Scaling group (the deployment runner), priced like a node group at its minimum. */
 const autoScalingGroup: Rule = (resource, context) => {
   const min = num(resource.inputs.minSize, 0);
-  const { instanceType, diskGb } = nodeShape(resource, context);
+  const { instanceTypes, diskGb } = nodeShape(resource, context);
+  const [instanceType] = instanceTypes;
   const rate = lookup(ec2Hourly, instanceType, "EC2 instance type");
   return {
     usd: min * (hourly(rate) + diskGb * p.ebsGp3GbMonth),
