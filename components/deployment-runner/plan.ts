@@ -15,7 +15,11 @@ import { policyDocument, type AwsAccount, type PolicyDocument } from "../iam";
  */
 export const agentVersion = "1.4.1";
 
-/** Amazon Linux 2023, resolved by EC2 at launch from AWS's public SSM parameter (no AMI id to keep current). */
+/**
+ * Amazon Linux 2023, resolved by EC2 at launch from AWS's public SSM parameter (no AMI id to keep current). The
+ * parameter name is the one the Amazon Linux 2023 User Guide ("Launching AL2023 using the SSM parameter") documents,
+ * checked against its use in public infrastructure code on 2026-11-29. A replaced runner boots the current AL2023.
+ */
 export const amiParameter = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64";
 
 /** Two vCPUs and 2 GiB: the agent plus one deployment container (`pulumi up` of this program, Node and plugins). */
