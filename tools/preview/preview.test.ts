@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { readStackFile, type RecordedResource } from "../../offline/run";
 import { loadCatalogue } from "../../upstream/catalogue";
 import { inventory } from "./inventory";
-import { preview } from "./preview";
+import { outputProblem, preview } from "./preview";
 
 function capture() {
   const lines: string[] = [];
@@ -105,6 +105,16 @@ describe("preview", () => {
     expect(err.lines.join("\n")).toMatch(/qualisys:network\.cidr: .*prefix length above 32/);
     expect(err.lines.join("\n")).toMatch(/qualisys:cache\.engineVersion: Redis 6\.2/);
     expect(() => readFileSync(join(emptyDir, "dev", "resources.json"))).toThrow();
+  });
+
+  it("turns an unwritable or malformed out/ into one line naming the path (the CLI prints it, not a stack trace)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "preview-malformed-"));
+    writeFileSync(join(dir, "out"), "a file where the out/ folder belongs");
+    const failure = await preview("dev", { outDir: join(dir, "out"), log: () => {}, error: () => {} }).catch((e) => e);
+    expect(outputProblem(failure)).toBe(
+      `Cannot write the report: ${join(dir, "out", "dev")} has a file where a folder belongs (ENOTDIR). Fix or remove out/ and run again.`,
+    );
+    expect(outputProblem(new Error("a bug"))).toBeUndefined();
   });
 
   it("removes the stack's previous report when a run fails, so no stale `passed: true` survives", async () => {
