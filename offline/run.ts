@@ -4,11 +4,11 @@
  * inputs, outputs, options, and which inputs and outputs are secret (their values are replaced by "[secret]").
  * Every test of the program, the offline preview and the policy self-check read this record. No cloud, no CLI.
  */
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { parseStackFile } from "../config/stack-file";
-import { environments } from "../core/environments";
+import { stackNames } from "./stacks";
 import { createMocks } from "./mocks";
 import { aliasUrns, childUrn, SECRET, UNKNOWN, type RecordedResource, type StackRun, type WireAlias } from "./record";
 import { recordCacheVariable } from "./record-cache";
@@ -17,23 +17,7 @@ export type { RecordedResource, StackRun } from "./record";
 export { SECRET, UNKNOWN } from "./record";
 
 export const projectRoot = join(__dirname, "..");
-/** The stacks this repository ships a Pulumi.<stack>.yaml for: one per environment, named for it. */
-export const shippedStacks = environments;
-
-/**
- * The stack names with a `Pulumi.<stack>.yaml` in `root` (personal and review stacks too): the shipped ones in
- * environment order, then the others sorted.
- */
-export function stackNames(root = projectRoot): string[] {
-  const names = readdirSync(root)
-    .map((file) => /^Pulumi\.([A-Za-z0-9_.-]+)\.yaml$/.exec(file)?.[1])
-    .filter((stack): stack is string => stack !== undefined && !stack.endsWith(".deploy"));
-  const shipped: readonly string[] = shippedStacks;
-  return [...shipped.filter((s) => names.includes(s)), ...names.filter((s) => !shipped.includes(s)).sort()];
-}
-
-/** Every stack of the project (the shipped three and any other stack file): what the tests and the preview accept. */
-export const stacks: readonly string[] = stackNames();
+export { shippedStacks, stackNames, stacks } from "./stacks";
 
 export interface StackConfigFile {
   /** The `config:` map of Pulumi.<stack>.yaml, as YAML values. */
