@@ -5,32 +5,44 @@ import { broadestPublicPrefix, publicAddressCount, reachesBeyond } from "../core
 import { kubernetesVersions } from "./catalog";
 import { chartVersion, cidrBlock, count, oneOf } from "./zod";
 
-const nodePool = (minFloor: number) =>
-  z
-    .strictObject({
-      /** EC2 instance type (must be in core/instances.ts). */
-      instanceType: oneOf(nodeInstanceTypes, "instance type"),
-      /** Fewest nodes the autoscaler keeps. */
-      minSize: count(minFloor, 100),
-      /** Most nodes the autoscaler may add. */
-      maxSize: count(1, 100),
-      /** Encrypted gp3 root volume size in GiB. Default 50. */
-      diskSizeGb: count(20, 1000).default(50),
-      /**
-       * `onDemand`, or `spot`: Spot capacity across every catalogue type of `instanceType`'s shape (same vCPUs and
-       * memory, core/instances.ts), for interruption-tolerant work such as CI browsers. Default onDemand.
-       */
-      capacity: z.enum(["onDemand", "spot"]).default("onDemand"),
-    })
-    .superRefine((pool, ctx) => {
-      if (pool.minSize > pool.maxSize) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["minSize"],
-          message: `minSize (${pool.minSize}) is greater than maxSize (${pool.maxSize})`,
-        });
-      }
+/** The fields every node pool has. */
+const poolShape = (minFloor: number) => ({
+  /** EC2 instance type (must be in core/instances.ts). */
+  instanceType: oneOf(nodeInstanceTypes, "instance type"),
+  /** Fewest nodes the autoscaler keeps. */
+  minSize: count(minFloor, 100),
+  /** Most nodes the autoscaler may add. */
+  maxSize: count(1, 100),
+  /** Encrypted gp3 root volume size in GiB. Default 50. */
+  diskSizeGb: count(20, 1000).default(50),
+  /**
+   * `onDemand`, or `spot`: Spot capacity across every catalogue type of `instanceType`'s shape (same vCPUs and
+   * memory, core/instances.ts), for interruption-tolerant work such as CI browsers. Default onDemand.
+   */
+  capacity: z.enum(["onDemand", "spot"]).default("onDemand"),
+});
+
+const minNotAboveMax = (pool: { minSize: number; maxSize: number }, ctx: z.RefinementCtx) => {
+  if (pool.minSize > pool.maxSize) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["minSize"],
+      message: `minSize (${pool.minSize}) is greater than maxSize (${pool.maxSize})`,
     });
+  }
+};
+
+/** The general pool. Strict, as every object here is, so a misspelt key is an error rather than ignored. */
+const generalPool = z.strictObject(poolShape(1)).superRefine(minNotAboveMax);
+
+/** The Playwright pool: the same fields plus its warm placeholders, in one strict object. */
+const playwrightPool = z
+  .strictObject({
+    ...poolShape(0),
+    /** Low-priority placeholder pods that keep warm capacity on the pool (SPEC E6). Default 0. */
+    warmPlaceholders: count(0, 100).default(0),
+  })
+  .superRefine(minNotAboveMax);
 
 /** An EKS managed add-on version as `aws eks describe-addon-versions` lists it. */
 const addonVersion = z.string().regex(/^v\d+\.\d+\.\d+-eksbuild\.\d+$/, { error: "must look like v1.20.4-eksbuild.1" });
@@ -94,14 +106,9 @@ export const clusterSchema = z
      */
     nodeAmiReleaseVersion: z.string().regex(/^\d+\.\d+\.\d+-\d{8}$/, { error: "must look like 1.35.6-20260714" }),
     /** The general-purpose pool (SPEC E2: t3.medium, 2–10). */
-    generalNodes: nodePool(1),
+    generalNodes: generalPool,
     /** The tainted Playwright pool (SPEC E2: c5.xlarge, 5–20 in prod). It may scale from zero. */
-    playwrightNodes: nodePool(0).and(
-      z.object({
-        /** Low-priority placeholder pods that keep warm capacity on the pool (SPEC E6). Default 0. */
-        warmPlaceholders: count(0, 100).default(0),
-      }),
-    ),
+    playwrightNodes: playwrightPool,
     /** Size of each placeholder pod on the Playwright pool (SPEC E6). */
     placeholder: placeholderSchema.default(placeholderSchema.parse({})),
     /** EKS managed add-on versions (SPEC E1). Check with `aws eks describe-addon-versions --kubernetes-version`. */

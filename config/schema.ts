@@ -10,6 +10,7 @@ import { cacheSchema, databaseSchema, registrySchema, secretsManagerSchema } fro
 import { identitySchema, type IdentityConfig } from "./identity";
 import { networkSchema, type NetworkConfig } from "./network";
 import { alertingSchema, monitoringSchema } from "./observability";
+import { foreignKeyProblems, suggest } from "./namespaces";
 import { dnsLabel, fromConfig } from "./zod";
 import { seedDataTierSizes } from "../core/instances";
 import { defaultSubnetLayout, type SubnetLayout } from "../core/subnets";
@@ -181,9 +182,14 @@ export function parseStackConfig(raw: RawConfig): StackConfig {
   const own: Record<string, string> = {};
   for (const [fullKey, value] of Object.entries(raw.values)) {
     const [namespace, key] = fullKey.split(/:(.*)/s);
-    if (namespace !== ns) continue;
-    if (key in keys) own[key] = value;
-    else problems.push({ key: fullKey, message: `unknown key (known keys: ${Object.keys(keys).join(", ")})` });
+    if (namespace === ns) {
+      if (key in keys) own[key] = value;
+      else
+        problems.push({
+          key: fullKey,
+          message: `unknown key${suggest(key, Object.keys(keys))} (known keys: ${Object.keys(keys).join(", ")})`,
+        });
+    } else problems.push(...foreignKeyProblems(ns, fullKey, namespace, key ?? ""));
   }
 
   const parsed: Partial<Parsed> = {};

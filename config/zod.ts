@@ -30,7 +30,13 @@ export const cidrBlock = z.string().check((ctx) => {
 /** One of a fixed list, with an error that names the bad value and lists the known ones. */
 export function oneOf<const T extends readonly [string, ...string[]]>(values: T, what: string) {
   return z.enum(values, {
-    error: (issue) => `unknown ${what} ${JSON.stringify(issue.input)}; known: ${values.join(", ")}`,
+    error: (issue) =>
+      `unknown ${what} ${JSON.stringify(issue.input)}; known: ${values.join(", ")}${
+        // An unquoted 1.30 in YAML is the number 1.3: say so, since the stack file shows 1.30.
+        typeof issue.input === "number"
+          ? ` (a number: YAML reads an unquoted 1.30 as 1.3, so quote versions: "1.30")`
+          : ""
+      }`,
   });
 }
 

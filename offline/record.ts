@@ -53,6 +53,8 @@ export interface StackRun {
   /** Stack outputs, secrets masked. */
   outputs: Record<string, unknown>;
   secretOutputs: string[];
+  /** Likely mistakes in the stack file that did not stop the run, naming the file and key. */
+  warnings?: string[];
   /** Set when the program failed (e.g. invalid config); `resources` then holds whatever was registered first. */
   error?: Error;
 }

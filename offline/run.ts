@@ -7,8 +7,8 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { parse as parseYaml } from "yaml";
-import { environments } from "../core/environments";
+import { parseStackFile } from "../config/stack-file";
+import { stackNames } from "./stacks";
 import { createMocks } from "./mocks";
 import { aliasUrns, childUrn, SECRET, UNKNOWN, type RecordedResource, type StackRun, type WireAlias } from "./record";
 import { recordCacheVariable } from "./record-cache";
@@ -17,19 +17,43 @@ export type { RecordedResource, StackRun } from "./record";
 export { SECRET, UNKNOWN } from "./record";
 
 export const projectRoot = join(__dirname, "..");
-/** The stacks this repository ships a Pulumi.<stack>.yaml for: one per environment, named for it. */
-export const stacks = environments;
+export { shippedStacks, stackNames, stacks } from "./stacks";
 
 export interface StackConfigFile {
   /** The `config:` map of Pulumi.<stack>.yaml, as YAML values. */
   config: Record<string, unknown>;
+  /** Likely mistakes that do not stop the run (e.g. an unquoted 1.30 read as 1.3), naming the file and key. */
+  warnings: string[];
 }
 
-/** Reads Pulumi.<stack>.yaml. */
-export function readStackFile(stack: string): StackConfigFile {
-  const text = readFileSync(join(projectRoot, `Pulumi.${stack}.yaml`), "utf8");
-  const parsed = (parseYaml(text) ?? {}) as { config?: Record<string, unknown> };
-  return { config: parsed.config ?? {} };
+/** Why a stack file cannot be used: missing, not YAML, or holding values no config can (names file and key). */
+export class StackFileError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "StackFileError";
+  }
+}
+
+/** What to say for a stack without a stack file: the ones there are, and how to make one. */
+export function unknownStackMessage(stack: string, root = projectRoot): string {
+  const known = stackNames(root);
+  return [
+    `No stack file Pulumi.${stack}.yaml. Stack files here: ${known.map((s) => `Pulumi.${s}.yaml`).join(", ") || "none"}.`,
+    `To make one: pulumi stack init ${stack} && cp Pulumi.dev.yaml Pulumi.${stack}.yaml (then set qualisys:environment).`,
+  ].join("\n");
+}
+
+/** Reads Pulumi.<stack>.yaml; throws a {@link StackFileError} naming the file (and key) when it cannot be used. */
+export function readStackFile(stack: string, root = projectRoot): StackConfigFile {
+  const file = `Pulumi.${stack}.yaml`;
+  if (!existsSync(join(root, file))) throw new StackFileError(unknownStackMessage(stack, root));
+  const { config, errors, warnings } = parseStackFile(readFileSync(join(root, file), "utf8"), file);
+  if (errors.length > 0) {
+    throw new StackFileError(
+      `Invalid stack file ${file}, ${errors.length} problem${errors.length === 1 ? "" : "s"}; nothing was created:\n${errors.map((e) => `  - ${e}`).join("\n")}`,
+    );
+  }
+  return { config, warnings };
 }
 
 /** Placeholder values for secret keys the stack file holds encrypted (`secure:`), which only the CLI can decrypt. */
@@ -143,7 +167,14 @@ export function cacheRun(dir: string, run: StackRun): void {
 export async function runStack(stack: string, options: RunOptions = {}): Promise<StackRun> {
   const cached = cachedRun(stack, options);
   if (cached) return cached;
-  const { config } = options.config ? { config: options.config } : readStackFile(stack);
+  let file: StackConfigFile;
+  try {
+    file = options.config ? { config: options.config, warnings: [] } : readStackFile(stack);
+  } catch (e) {
+    if (!(e instanceof StackFileError)) throw e;
+    return { stack, resources: [], outputs: {}, secretOutputs: [], warnings: [], error: e };
+  }
+  const { config, warnings } = file;
   const { values, secretKeys } = engineConfig(config, options.secrets);
   const region = values["aws:region"] ?? "us-east-1";
 
@@ -243,6 +274,7 @@ export async function runStack(stack: string, options: RunOptions = {}): Promise
     resources: [...resources.values()].sort((a, b) => a.urn.localeCompare(b.urn)),
     outputs: stackOutputs,
     secretOutputs,
+    warnings,
     error,
   };
 }

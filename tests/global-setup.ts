@@ -1,20 +1,38 @@
 /**
- * Jest global setup: runs the program once per stack, in a child process, and leaves the records where
+ * Jest global setup: runs the program once per stack, in child processes, and leaves the records where
  * `runStack` finds them (see ./record-cache); worker processes inherit the variable. Runs
  * with options (a broken config, a secret, another program) and `cached: false` still run the program afresh.
+ * The stacks are split over two children, one per core, since most of a run is loading and running the program.
  */
-import { execFileSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { recordCacheVariable } from "../offline/record-cache";
+import { stacks } from "../offline/stacks";
 
-export default function globalSetup(): void {
+export default async function globalSetup(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "qualisys-records-"));
   const root = join(__dirname, "..");
-  execFileSync(join(root, "node_modules", ".bin", "tsx"), [join(root, "tests", "write-records.ts"), dir], {
-    cwd: root,
-    stdio: "inherit",
-  });
+  const groups = [stacks.filter((_, i) => i % 2 === 0), stacks.filter((_, i) => i % 2 === 1)].filter((g) => g.length);
+  await Promise.all(
+    groups.map(
+      (group) =>
+        new Promise<void>((resolve, reject) => {
+          const child = spawn(
+            join(root, "node_modules", ".bin", "tsx"),
+            [join(root, "tests", "write-records.ts"), dir, ...group],
+            {
+              cwd: root,
+              stdio: "inherit",
+            },
+          );
+          child.once("error", reject);
+          child.once("exit", (code) =>
+            code === 0 ? resolve() : reject(new Error(`recording ${group.join(", ")} exited ${code}`)),
+          );
+        }),
+    ),
+  );
   process.env[recordCacheVariable] = dir;
 }

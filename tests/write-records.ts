@@ -1,15 +1,16 @@
 /**
- * `tsx tests/write-records.ts <dir>`: runs the program once per stack and writes each record into <dir>, where
+ * `tsx tests/write-records.ts <dir> [stack…]`: runs the program once per stack (default every stack) and writes each
+ * record into <dir>, where
  * `runStack` finds it (tests/global-setup.ts runs this in a child process so that jest's own process never holds
  * Pulumi runtime state a test might then share).
  */
 import { cacheRun, runStack, stacks } from "../offline/run";
 
-async function main(dir: string) {
-  for (const stack of stacks) cacheRun(dir, await runStack(stack, { cached: false }));
+async function main(dir: string, only: string[]) {
+  for (const stack of only.length ? only : stacks) cacheRun(dir, await runStack(stack, { cached: false }));
 }
 
-main(process.argv[2]).catch((error: unknown) => {
+main(process.argv[2], process.argv.slice(3)).catch((error: unknown) => {
   console.error(error);
   process.exit(1);
 });

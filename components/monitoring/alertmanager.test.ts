@@ -1,6 +1,6 @@
 /**
  * The Alertmanager configuration the kube-prometheus-stack values carry, checked with amtool (Debian package
- * `prometheus-alertmanager`, installed by .ci/run): it loads, and alerts reach Slack by severity.
+ * `prometheus-alertmanager`, installed by tools/setup/setup, which `npm test` runs first): it loads, and alerts reach Slack by severity.
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";

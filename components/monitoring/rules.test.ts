@@ -1,7 +1,7 @@
 /**
  * SPEC O2: the rules the program ships pass `promtool check rules`, and `promtool test rules` proves each alert
  * fires on one series set (with its exact labels) and stays quiet on another. promtool comes from the Debian
- * `prometheus` package (.ci/run installs it); without it these tests fail, they never skip.
+ * `prometheus` package (`npm test` installs it through tools/setup/setup); without it these tests fail, they never skip.
  */
 import { spawnSync } from "node:child_process";
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";

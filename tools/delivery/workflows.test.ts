@@ -5,7 +5,7 @@
  * older than two things these workflows rightly use, so exactly two of its findings are waived, each by an exact
  * message: the `vars` context (GitHub configuration variables, GA in January 2023) and the `ubuntu-24.04` runner
  * label. A test below proves the waiver hides nothing else. The WebAssembly build cannot run shellcheck, so the
- * `run:` scripts are checked with Debian's shellcheck (installed by .ci/run) directly.
+ * `run:` scripts are checked with Debian's shellcheck (installed by tools/setup/setup, which `npm test` runs first) directly.
  */
 import { spawnSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";

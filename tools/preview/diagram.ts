@@ -1,9 +1,9 @@
 /**
  * The component diagram of a record: one node per component (its outermost `qualisys:*` ancestor), an edge
  * wherever a resource of one component depends on a resource of another. Written as Mermaid (renders on GitHub)
- * and Graphviz DOT, plus an SVG when Graphviz `dot` is installed (optional: the preview says so when it is not).
+ * and Graphviz DOT, plus an SVG rendered by Graphviz's WebAssembly build.
  */
-import { spawnSync } from "node:child_process";
+import { instance } from "@viz-js/viz";
 import type { RecordedResource } from "../../offline/run";
 import { componentOf } from "./inventory";
 
@@ -88,17 +88,15 @@ export function toDot(stack: string, graph: ComponentGraph): string {
   ].join("\n");
 }
 
-/** Renders DOT to SVG with Graphviz; returns undefined (and why) when `dot` is not installed or fails. */
-export function renderSvg(dot: string, command = "dot"): { svg?: string; problem?: string } {
-  const result = spawnSync(command, ["-Tsvg"], { input: dot, encoding: "utf8", timeout: 5000 });
-  if (result.error) {
-    const missing = (result.error as NodeJS.ErrnoException).code === "ENOENT";
-    return {
-      problem: missing
-        ? `Graphviz \`${command}\` is not installed, so no SVG was written (apt-get install graphviz; the .mmd and .dot files are there)`
-        : `Graphviz failed: ${result.error.message}`,
-    };
+/**
+ * Renders DOT to SVG with Graphviz compiled to WebAssembly (@viz-js/viz), so `npm start` writes the SVG on any
+ * machine with no system package; returns the problem instead when Graphviz rejects the input.
+ */
+export async function renderSvg(dot: string): Promise<{ svg?: string; problem?: string }> {
+  const viz = await instance();
+  const result = viz.render(dot, { format: "svg" });
+  if (result.status !== "success") {
+    return { problem: `Graphviz could not render the diagram: ${result.errors.map((e) => e.message).join("; ")}` };
   }
-  if (result.status !== 0) return { problem: `Graphviz exited ${result.status}: ${result.stderr.trim()}` };
-  return { svg: result.stdout };
+  return { svg: result.output };
 }

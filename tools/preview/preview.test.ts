@@ -1,10 +1,10 @@
-import { mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { readStackFile, type RecordedResource } from "../../offline/run";
 import { loadCatalogue } from "../../upstream/catalogue";
 import { inventory } from "./inventory";
-import { preview } from "./preview";
+import { outputProblem, preview } from "./preview";
 
 function capture() {
   const lines: string[] = [];
@@ -41,6 +41,7 @@ describe("preview", () => {
     expect(report.cost.byComponent.map(([name]: [string]) => name)).toContain("Network");
     expect(readFileSync(join(outDir, "dev", "diagram.mmd"), "utf8")).toMatch(/^flowchart LR$/m);
     expect(readFileSync(join(outDir, "dev", "diagram.dot"), "utf8")).toContain("digraph");
+    expect(readFileSync(join(outDir, "dev", "diagram.svg"), "utf8")).toContain("<svg");
   });
 
   it("exits 1 when the estimate exceeds the stack's monthlyBudgetUsd, after writing the report", async () => {
@@ -74,18 +75,16 @@ describe("preview", () => {
     );
   });
 
-  it("exits 1 on a mandatory violation from the injected policy runner, and explains a missing Graphviz", async () => {
+  it("exits 1 on a mandatory violation from the injected policy runner", async () => {
     const violation = (enforcementLevel: "mandatory" | "advisory") => (resources: RecordedResource[]) => [
       { policy: "test-policy", enforcementLevel, urn: resources[0].urn, name: resources[0].name, message: "broken" },
     ];
     const err = capture();
     const out = capture();
-    const dotCommand = "qualisys-no-such-dot";
     expect(
       await preview("dev", {
         outDir,
         policyRunner: violation("mandatory"),
-        dotCommand,
         log: out.sink,
         error: err.sink,
       }),
@@ -93,7 +92,6 @@ describe("preview", () => {
     expect(out.lines.join("\n")).toMatch(
       /Policy verdict: FAIL — 1 mandatory, 0 advisory violation\(s\)\n {2}\[mandatory\] test-policy: /,
     );
-    expect(out.lines.join("\n")).toMatch(/Note: Graphviz `qualisys-no-such-dot` is not installed/);
     expect(err.lines.join("\n")).toContain("FAILED: 1 mandatory policy violation(s)");
   });
 
@@ -107,6 +105,26 @@ describe("preview", () => {
     expect(err.lines.join("\n")).toMatch(/qualisys:network\.cidr: .*prefix length above 32/);
     expect(err.lines.join("\n")).toMatch(/qualisys:cache\.engineVersion: Redis 6\.2/);
     expect(() => readFileSync(join(emptyDir, "dev", "resources.json"))).toThrow();
+  });
+
+  it("turns an unwritable or malformed out/ into one line naming the path (the CLI prints it, not a stack trace)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "preview-malformed-"));
+    writeFileSync(join(dir, "out"), "a file where the out/ folder belongs");
+    const failure = await preview("dev", { outDir: join(dir, "out"), log: () => {}, error: () => {} }).catch((e) => e);
+    expect(outputProblem(failure)).toBe(
+      `Cannot write the report: ${join(dir, "out", "dev")} has a file where a folder belongs (ENOTDIR). Fix or remove out/ and run again.`,
+    );
+    expect(outputProblem(new Error("a bug"))).toBeUndefined();
+  });
+
+  it("removes the stack's previous report when a run fails, so no stale `passed: true` survives", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "preview-stale-"));
+    mkdirSync(join(dir, "dev"));
+    writeFileSync(join(dir, "dev", "report.json"), JSON.stringify({ verdict: { passed: true } }));
+    const config = structuredClone(readStackFile("dev").config) as Record<string, any>;
+    config["qualisys:logRetentionDays"] = -1;
+    expect(await preview("dev", { outDir: dir, run: { config }, error: () => {}, log: () => {} })).toBe(1);
+    expect(existsSync(join(dir, "dev"))).toBe(false);
   });
 });
 

@@ -1,7 +1,8 @@
 /**
  * The offline preview: run the program for a stack under Pulumi's mock runtime with the stack's real config,
  * print the report (inventory, policy verdict, deploy readiness, monthly cost, deploy critical path) and write it under
- * out/<stack>/: resources.json (the record), outputs.json, report.json, diagram.mmd / .dot (/ .svg).
+ * out/<stack>/: resources.json (the record), outputs.json, report.json, diagram.mmd / .dot / .svg. The folder is
+ * emptied first, so a failed run leaves no stale report behind.
  * Returns the process exit code: 0 ok; 1 when the program fails, a mandatory policy fails, a deploy-readiness check
  * finds something blocking (upstream/readiness.ts), or the estimate is over the stack's `monthlyBudgetUsd`.
  */
@@ -29,8 +30,6 @@ export interface PreviewOptions {
   policyCount?: number;
   /** The upstream catalogue the readiness checks use. Default: the checked-in upstream/catalogue.json. */
   catalogue?: Catalogue;
-  /** Graphviz command for the SVG (tests point it at a missing binary). Default `dot`. */
-  dotCommand?: string;
   log?: (line: string) => void;
   error?: (line: string) => void;
 }
@@ -39,12 +38,15 @@ export async function preview(stack: string, options: PreviewOptions): Promise<n
   const log = options.log ?? console.log;
   const error = options.error ?? console.error;
   const started = Date.now();
+  const dir = join(options.outDir, stack);
+  // A failed run must not leave the previous run's report (and its `passed: true`) behind.
+  rmSync(dir, { recursive: true, force: true });
   const run = await runStack(stack, options.run);
+  for (const warning of run.warnings ?? []) error(`Warning: ${warning}`);
   if (run.error) {
     error(run.error.message);
     return 1;
   }
-  const dir = join(options.outDir, stack);
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, "resources.json"), `${JSON.stringify(run.resources, null, 2)}\n`);
   writeFileSync(
@@ -79,15 +81,12 @@ export async function preview(stack: string, options: PreviewOptions): Promise<n
   const dot = toDot(stack, graph);
   writeFileSync(join(dir, "diagram.mmd"), toMermaid(stack, graph));
   writeFileSync(join(dir, "diagram.dot"), dot);
-  const svg = renderSvg(dot, options.dotCommand);
+  const svg = await renderSvg(dot);
   const written = ["resources.json", "outputs.json", "report.json", "diagram.mmd", "diagram.dot"];
   if (svg.svg) {
     writeFileSync(join(dir, "diagram.svg"), svg.svg);
     written.push("diagram.svg");
-  } else {
-    rmSync(join(dir, "diagram.svg"), { force: true }); // never leave a stale picture behind
-    log(`\nNote: ${svg.problem}.`);
-  }
+  } else log(`\nNote: ${svg.problem}.`);
 
   writeFileSync(
     join(dir, "report.json"),
@@ -109,4 +108,20 @@ export async function preview(stack: string, options: PreviewOptions): Promise<n
     return 1;
   }
   return 0;
+}
+
+/** A file-system error while writing out/: one line naming the path and what to do, not a stack trace. */
+export function outputProblem(error: unknown): string | undefined {
+  const e = error as NodeJS.ErrnoException;
+  const causes: Record<string, string> = {
+    EACCES: "is not writable",
+    EPERM: "is not writable",
+    EROFS: "is on a read-only file system",
+    ENOTDIR: "has a file where a folder belongs",
+    EEXIST: "has a file where a folder belongs",
+    EISDIR: "has a folder where a file belongs",
+    ENOSPC: "is on a full disk",
+  };
+  if (!e || typeof e.code !== "string" || !(e.code in causes)) return undefined;
+  return `Cannot write the report: ${e.path ?? "out/"} ${causes[e.code]} (${e.code}). Fix or remove out/ and run again.`;
 }
