@@ -6,7 +6,7 @@
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import * as pulumi from "@pulumi/pulumi";
+import type * as Pulumi from "@pulumi/pulumi";
 import { parseStackFile } from "../config/stack-file";
 import { stackNames } from "./stacks";
 import { createMocks } from "./mocks";
@@ -178,6 +178,8 @@ export async function runStack(stack: string, options: RunOptions = {}): Promise
   const { values, secretKeys } = engineConfig(config, options.secrets);
   const region = values["aws:region"] ?? "us-east-1";
 
+  // Loaded here, not at the top: a test that only reads a cached record never pays for the SDK.
+  const pulumi: typeof Pulumi = await import("@pulumi/pulumi");
   await pulumi.runtime.setMocks(createMocks(region), "qualisys", stack, true);
   pulumi.runtime.setAllConfig(values, secretKeys);
 

@@ -17,12 +17,6 @@ describe.each(stacks)("stack %s", (stack) => {
     expect(atRoot.every((r) => r.type.startsWith("qualisys:"))).toBe(true);
   });
 
-  it("is deterministic: a second run, in another process, records the same thing", async () => {
-    // runs[stack] comes from jest's global setup (another process); this one runs the program afresh.
-    const again = await runStack(stack, { cached: false });
-    expect(JSON.stringify(again)).toEqual(JSON.stringify(runs[stack]));
-  });
-
   it("lays out three subnet tiers across two pinned AZs with explicit CIDRs and a non-legacy strategy", () => {
     const vpc = ofType(runs[stack], "awsx:ec2:Vpc")[0];
     expect(vpc.remote).toBe(true);
@@ -59,6 +53,13 @@ describe.each(stacks)("stack %s", (stack) => {
       expect(JSON.stringify(principals)).not.toMatch(/"\*"/);
     }
   });
+});
+
+// Determinism is the program's, not a stack's: one stack (prod, the largest) is enough to run twice.
+it("is deterministic: a second run, in another process, records the same thing", async () => {
+  // runs.prod comes from jest's global setup (another process); this one runs the program afresh.
+  const again = await runStack("prod", { cached: false });
+  expect(JSON.stringify(again)).toEqual(JSON.stringify(runs.prod));
 });
 
 describe("differences between stacks", () => {
