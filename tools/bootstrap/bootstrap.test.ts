@@ -143,7 +143,7 @@ describe("the bootstrap CLI", () => {
       HOME: home,
     };
     const started = Date.now();
-    const result = spawnSync(process.execPath, ["--import", "tsx", "tools/bootstrap/cli.ts", "dev"], {
+    const result = spawnSync(process.execPath, ["tools/run-ts.js", "tools/bootstrap/cli.ts", "dev"], {
       env,
       encoding: "utf8",
     });
@@ -155,7 +155,7 @@ describe("the bootstrap CLI", () => {
 
   it("prints the plan without running anything on --dry-run, and refuses an unknown stack", () => {
     const run = (args: string[]) =>
-      spawnSync(process.execPath, ["--import", "tsx", "tools/bootstrap/cli.ts", ...args], { encoding: "utf8" });
+      spawnSync(process.execPath, ["tools/run-ts.js", "tools/bootstrap/cli.ts", ...args], { encoding: "utf8" });
     const dry = run(["prod", "--dry-run"]);
     expect(dry.status).toBe(0);
     expect(dry.stdout).toContain("(by hand) Run the `production` workflow");

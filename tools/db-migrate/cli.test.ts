@@ -46,7 +46,7 @@ describe("npm run db:migrate against a real PostgreSQL", () => {
     new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
       execFile(
         process.execPath,
-        [join(projectRoot, "node_modules/tsx/dist/cli.mjs"), "tools/db-migrate/cli.ts", ...args],
+        [join(projectRoot, "tools/run-ts.js"), "tools/db-migrate/cli.ts", ...args],
         { cwd: projectRoot },
         (error, stdout, stderr) => resolve({ code: error ? (error.code as number) : 0, stdout, stderr }),
       );

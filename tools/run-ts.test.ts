@@ -1,0 +1,28 @@
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const runner = join(__dirname, "run-ts.js");
+
+describe("tools/run-ts.js", () => {
+  it("runs a TypeScript entry with its arguments, preferring x.ts over a sibling x.json", () => {
+    const dir = mkdtempSync(join(tmpdir(), "run-ts-"));
+    writeFileSync(join(dir, "facts.json"), JSON.stringify({ from: "json" }));
+    writeFileSync(join(dir, "facts.ts"), 'export const from: string = "ts";\n');
+    writeFileSync(
+      join(dir, "main.ts"),
+      'import { from } from "./facts";\nconst args: string[] = process.argv.slice(2);\nconsole.log(JSON.stringify({ from, args }));\n',
+    );
+    const out = execFileSync(process.execPath, [runner, join(dir, "main.ts"), "prod", "--x"], { encoding: "utf8" });
+    expect(JSON.parse(out)).toEqual({ from: "ts", args: ["prod", "--x"] });
+  });
+
+  it("keeps the entry's exit code and refuses to run without an entry", () => {
+    const dir = mkdtempSync(join(tmpdir(), "run-ts-"));
+    writeFileSync(join(dir, "fail.ts"), "process.exitCode = 3;\n");
+    expect(spawnSync(process.execPath, [runner, join(dir, "fail.ts")]).status).toBe(3);
+    const bare = spawnSync(process.execPath, [runner], { encoding: "utf8" });
+    expect([bare.status, bare.stderr]).toEqual([2, expect.stringContaining("usage: node tools/run-ts.js")]);
+  });
+});
