@@ -8,6 +8,7 @@ import {
   subBlock,
   type Cidr,
 } from "./cidr";
+import { exposure } from "../policy/lib/cidr";
 
 const cidr = (text: string) => parseCidr(text) as Cidr;
 
@@ -60,5 +61,19 @@ describe("publicAddressCount / reachesBeyond", () => {
     expect(publicAddressCount(["10.0.0.0/8", "192.168.0.0/16", "172.16.0.0/12"])).toBe(0);
     expect(publicAddressCount(["203.0.113.0/24", "203.0.113.0/25"])).toBe(256);
     expect(reachesBeyond(["203.0.113.0/24", "198.51.100.0/24", "10.0.0.0/8"])).toBe(false);
+  });
+});
+
+// The policy pack keeps its own copy of this judgement (it loads standalone and cannot import from here); the two
+// must agree on every IPv4 list, or config and pack would disagree on what "the internet" is.
+describe("the same IPv4 judgement as the policy pack (policy/lib/cidr.ts)", () => {
+  it.each([
+    [["0.0.0.0/0"]],
+    [["0.0.0.0/1", "128.0.0.0/1"]],
+    [["10.0.0.0/8", "100.64.0.0/10", "169.254.0.0/16", "224.0.0.0/4"]],
+    [["203.0.113.0/24", "203.0.113.0/25", "198.51.100.7/32"]],
+    [["8.0.0.0/7", "11.0.0.0/8", "172.0.0.0/8", "192.0.0.0/8"]],
+  ])("%j", (list) => {
+    expect(publicAddressCount(list)).toBe(Number(exposure(list).publicAddresses[4]));
   });
 });
