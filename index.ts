@@ -1,15 +1,14 @@
 /**
  * The qualisys platform foundation, one stack per environment. Reads like the architecture: configuration
  * first (validated before anything is declared), then the components in dependency order, then the outputs.
- * Nothing here declares a resource itself.
+ * Nothing here declares a resource itself. The platform (network, runner, cluster) is the stack's own, or, with
+ * `qualisys:platform`, another stack's (components/platform/).
  */
 import { loadConfig } from "./config";
 import { currentAccount } from "./components/account";
 import { Alerting } from "./components/alerting";
 import { Cache } from "./components/cache";
-import { Cluster } from "./components/cluster";
 import { Database } from "./components/database";
-import { DeploymentRunner } from "./components/deployment-runner";
 import { DatabaseBootstrap } from "./components/database/bootstrap";
 import { Identity } from "./components/identity";
 import { EncryptionKeys } from "./components/keys";
@@ -19,12 +18,11 @@ import {
   clusterLogGroupName,
   clusterName,
   databaseIdentifier,
-  loadBalancerName,
   logGroupPrefix,
   platformNamespaces,
   secretName,
 } from "./components/naming";
-import { Network } from "./components/network";
+import { ownPlatform, readHost, sharedPlatform } from "./components/platform";
 import { Registry } from "./components/registry";
 import { Secrets } from "./components/secrets";
 
@@ -33,6 +31,8 @@ export default async function main() {
   const { prefix } = config;
   const account = currentAccount(config.region);
   const logs = logGroupPrefix(config.appName, config.stack);
+  // A stack on another's platform reads it first: a missing or mismatched host stops it before anything is declared.
+  const host = config.platform ? await readHost(config) : undefined;
 
   // Identity and keys first: key policies name the devops role, and everything after encrypts with the keys.
   const identity = new Identity(prefix, {
@@ -42,9 +42,10 @@ export default async function main() {
     stack: config.stack,
     isProduction: config.isProduction,
     ...config.identity,
-    clusterName: clusterName(prefix),
+    deploymentRunner: !host,
+    clusterName: host?.ref.clusterName ?? clusterName(prefix),
     repositories: config.registry.repositories,
-    logGroupPrefixes: [`${logs}/`, clusterLogGroupName(prefix)],
+    logGroupPrefixes: host ? [`${logs}/`] : [`${logs}/`, clusterLogGroupName(prefix)],
   });
 
   const keys = new EncryptionKeys(prefix, {
@@ -52,65 +53,19 @@ export default async function main() {
     prefix,
     adminRoleArns: [identity.devopsRoleArn],
     protect: config.protect,
+    cluster: !host,
   });
 
-  const network = new Network(prefix, {
-    account,
-    prefix,
-    ...config.network,
-    flowLogGroupName: `${logs}/vpc-flow-logs`,
-    logRetentionDays: config.logRetentionDays,
-    logsKeyArn: keys.arns.logs,
-  });
-
-  // Pulumi Deployments run inside the VPC, where the private EKS endpoint is reachable (SPEC P3).
-  const runner = new DeploymentRunner(`${prefix}-runner`, {
-    account,
-    prefix,
-    organization: config.identity.pulumiOrganization,
-    project: config.project,
-    stack: config.stack,
-    repository: config.identity.githubRepository,
-    vpcId: network.vpcId,
-    vpcCidr: config.network.cidr,
-    privateSubnetIds: network.privateSubnetIds,
-    runnerRoleName: identity.runnerRoleName,
-    deployRoleArn: identity.deployRoleArn,
-    secretsKeyArn: keys.arns.secrets,
-    secretRecoveryWindowDays: config.secretsManager.recoveryWindowDays,
-  });
-
-  const cluster = new Cluster(prefix, {
-    ...config.cluster,
-    account,
-    prefix,
-    domain: config.domain,
-    vpcId: network.vpcId,
-    vpcCidr: config.network.cidr,
-    privateSubnetIds: network.privateSubnetIds,
-    publicSubnetIds: network.publicSubnetIds,
-    publicSubnetCidrs: config.network.subnets.public,
-    nodeSecurityGroupId: network.securityGroupIds.nodes,
-    loadBalancerSecurityGroupId: network.securityGroupIds.loadBalancer,
-    keyArns: { eks: keys.arns.eks, logs: keys.arns.logs, secrets: keys.arns.secrets },
-    logRetentionDays: config.logRetentionDays,
-    containerLogGroupName: `${logs}/containers`,
-    accessRoleArns: {
-      devops: identity.devopsRoleArn,
-      developer: identity.developerRoleArn,
-      cicd: identity.cicdRoleArn,
-      ...(config.cluster.deployRoleAccessEntry ? { deploy: identity.deployRoleArn } : {}),
-    },
-    apiClientSecurityGroupIds: { runner: runner.securityGroupId },
-    protect: config.protect,
-  });
+  // Network, deployment runner and cluster (SPEC N1–N3, P3, E1–E6): the stack's own, or its share of the host's.
+  const wiring = { account, identity, keys, logs };
+  const platform = host ? sharedPlatform(config, host, wiring) : ownPlatform(config, wiring);
 
   // Data tier (SPEC D1, R1, G1, S1).
   const database = new Database(`${prefix}-db`, {
     identifier: databaseIdentifier(prefix),
     ...config.database,
-    subnetIds: network.databaseSubnetIds,
-    securityGroupId: network.securityGroupIds.database,
+    subnetIds: platform.databaseSubnetIds,
+    securityGroupId: platform.securityGroupIds.database,
     rdsKeyArn: keys.arns.rds,
     secretsKeyArn: keys.arns.secrets,
     logsKeyArn: keys.arns.logs,
@@ -121,8 +76,8 @@ export default async function main() {
   const cache = new Cache(`${prefix}-cache`, {
     replicationGroupId: cacheReplicationGroupId(prefix),
     ...config.cache,
-    subnetIds: network.databaseSubnetIds,
-    securityGroupId: network.securityGroupIds.cache,
+    subnetIds: platform.databaseSubnetIds,
+    securityGroupId: platform.securityGroupIds.cache,
     cacheKeyArn: keys.arns.elasticache,
     secretsKeyArn: keys.arns.secrets,
     authSecretName: secretName(prefix, "redis-auth"),
@@ -137,7 +92,7 @@ export default async function main() {
     ...config.registry,
     ecrKeyArn: keys.arns.ecr,
     pushPrincipalArns: [identity.cicdRoleArn],
-    pullPrincipalArns: [cluster.nodeRoleArn],
+    pullPrincipalArns: [platform.nodeRoleArn],
     protect: config.protect,
   });
 
@@ -160,12 +115,13 @@ export default async function main() {
   const bootstrap = new DatabaseBootstrap(
     `${prefix}-db-bootstrap`,
     {
-      provider: cluster.provider,
-      secretsSyncReady: cluster.secretsSyncReady,
-      oidcProviderArn: cluster.oidcProviderArn,
-      oidcIssuer: cluster.oidcIssuer,
+      provider: platform.provider,
+      secretsSyncReady: platform.secretsSyncReady,
+      oidcProviderArn: platform.oidcProviderArn,
+      oidcIssuer: platform.oidcIssuer,
       account,
       prefix,
+      namespaceName: platform.bootstrapNamespace,
       address: database.address,
       port: database.port,
       engineMajor: config.database.engineMajor,
@@ -175,7 +131,7 @@ export default async function main() {
       secretsKeyArn: keys.arns.secrets,
       rolePasswordsVersion: secrets.rolePasswordsVersion,
     },
-    { dependsOn: [cluster, database, secrets] },
+    { dependsOn: [platform.secretsSyncReady, database, secrets] },
   );
 
   // Observability (SPEC O1–O3). Alarms and the budget name the data tier and the ALB by their fixed names.
@@ -188,38 +144,38 @@ export default async function main() {
     cacheReplicationGroupId: cacheReplicationGroupId(prefix),
     cacheShards: config.cache.shards,
     cacheReplicasPerShard: config.cache.replicasPerShard,
-    loadBalancerName: loadBalancerName(prefix),
-    monthlyBudgetUsd: config.monthlyBudgetUsd,
+    loadBalancerName: platform.loadBalancerName,
+    budget: config.budget,
     budgetAlertEmails: config.budgetAlertEmails,
   });
 
-  const monitoring = new Monitoring(
-    prefix,
-    {
-      provider: cluster.provider,
-      namespace: cluster.namespaces[platformNamespaces.monitoring],
-      clusterSecretStoreName: cluster.clusterSecretStoreName,
-      secretsSyncReady: cluster.secretsSyncReady,
+  // In-cluster monitoring belongs to the cluster's owner; a hosted stack is watched by its CloudWatch alarms.
+  const cluster = platform.own?.cluster;
+  const monitoring =
+    cluster &&
+    new Monitoring(
       prefix,
-      domain: config.domain,
-      databaseAddress: database.address,
-      databasePort: database.port,
-      cacheAddress: cache.configurationEndpointAddress,
-      cachePort: cache.port,
-      slackWebhookUrl: config.secrets.slackWebhookUrl,
-      secretsKeyArn: keys.arns.secrets,
-      protect: config.protect,
-      ...config.monitoring,
-    },
-    { dependsOn: [cluster, database, cache] },
-  );
+      {
+        provider: cluster.provider,
+        namespace: cluster.namespaces[platformNamespaces.monitoring],
+        clusterSecretStoreName: cluster.clusterSecretStoreName,
+        secretsSyncReady: cluster.secretsSyncReady,
+        prefix,
+        domain: config.domain,
+        databaseAddress: database.address,
+        databasePort: database.port,
+        cacheAddress: cache.configurationEndpointAddress,
+        cachePort: cache.port,
+        slackWebhookUrl: config.secrets.slackWebhookUrl,
+        secretsKeyArn: keys.arns.secrets,
+        protect: config.protect,
+        ...config.monitoring,
+      },
+      { dependsOn: [cluster, database, cache] },
+    );
 
   return {
-    vpcId: network.vpcId,
-    publicSubnetIds: network.publicSubnetIds,
-    privateSubnetIds: network.privateSubnetIds,
-    databaseSubnetIds: network.databaseSubnetIds,
-    securityGroupIds: network.securityGroupIds,
+    ...platform.outputs,
     keyArns: keys.arns,
     roleArns: {
       devops: identity.devopsRoleArn,
@@ -227,20 +183,9 @@ export default async function main() {
       cicd: identity.cicdRoleArn,
       ciPreview: identity.previewRoleArn,
       deploy: identity.deployRoleArn,
-      runner: identity.runnerRoleArn,
+      ...(identity.runnerRole ? { runner: identity.runnerRole.arn } : {}),
     },
-    deploymentRunner: { agentPoolId: runner.agentPoolId, agentPoolToken: runner.agentPoolToken },
     humanGroups: { devops: identity.devopsGroupName, developer: identity.developerGroupName },
-    clusterName: cluster.name,
-    kubeconfig: cluster.kubeconfig,
-    oidcProviderArn: cluster.oidcProviderArn,
-    nodeRoleArn: cluster.nodeRoleArn,
-    clusterSecretStoreName: cluster.clusterSecretStoreName,
-    ingressClassName: cluster.ingressClassName,
-    ingressAnnotations: cluster.ingressAnnotations,
-    webAclArn: cluster.webAclArn,
-    ...(config.domain ? { certificateArn: cluster.certificateArn } : {}),
-    containerLogGroupName: cluster.containerLogGroupName,
     database: {
       address: database.address,
       port: database.port,
@@ -257,7 +202,11 @@ export default async function main() {
       redisAuth: cache.authSecretArn,
     },
     alarmTopicArn: alerting.topicArn,
-    grafanaAdminSecretArn: monitoring.grafanaAdminSecretArn,
-    ...(config.domain ? { grafanaUrl: monitoring.grafanaUrl } : {}),
+    ...(monitoring
+      ? {
+          grafanaAdminSecretArn: monitoring.grafanaAdminSecretArn,
+          ...(config.domain ? { grafanaUrl: monitoring.grafanaUrl } : {}),
+        }
+      : {}),
   };
 }

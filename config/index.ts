@@ -9,20 +9,23 @@ import { parseStackConfig, secretKeys, type SecretKey, type StackConfig } from "
 export {
   ConfigError,
   type AlertingSettings,
+  type BudgetSettings,
   type CacheSettings,
   type ClusterSettings,
   type DatabaseSettings,
   type IdentitySettings,
   type MonitoringSettings,
   type NetworkSettings,
+  type OwnPlatform,
+  type SharedPlatform,
   type RegistrySettings,
   type StackConfig,
 } from "./schema";
 
-export interface PlatformConfig extends StackConfig {
+export type PlatformConfig = StackConfig & {
   /** Secret config values, as Pulumi secrets (never plain strings). */
   secrets: Partial<Record<SecretKey, pulumi.Output<string>>>;
-}
+};
 
 /** Whether the runtime holds a config key as a secret (exported by the SDK at runtime, though not typed). */
 const isConfigSecret = (pulumi.runtime as unknown as { isConfigSecret: (key: string) => boolean }).isConfigSecret;

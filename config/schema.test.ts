@@ -34,7 +34,10 @@ describe("the stack files", () => {
 
   it("differ where the environments should (SPEC C2)", () => {
     const { dev, staging, prod } = configs;
-    expect([dev, staging, prod].map((c) => c.network.natGateways)).toEqual(["single", "single", "onePerAz"]);
+    // Staging runs on dev's platform (README "Shared non-production platform"); dev and prod have their own.
+    if (!dev.network || !prod.network || staging.platform === undefined) throw new Error("unexpected platform shape");
+    expect(staging.platform).toEqual({ stack: "dev", namespace: "staging" });
+    expect([dev.network.natGateways, prod.network.natGateways]).toEqual(["single", "onePerAz"]);
     expect([dev, staging, prod].map((c) => c.logRetentionDays)).toEqual([14, 30, 90]);
     // Issue 16: dev and staging run lean Graviton classes by default; prod keeps the seed's r5.large.
     expect([dev, staging, prod].map((c) => c.database.instanceClass)).toEqual([
@@ -48,22 +51,28 @@ describe("the stack files", () => {
       "cache.t4g.micro",
       "cache.r5.large",
     ]);
-    expect([dev, staging, prod].map((c) => c.cluster.playwrightNodes.capacity)).toEqual(["spot", "spot", "onDemand"]);
+    expect([dev, prod].map((c) => c.cluster?.playwrightNodes.capacity)).toEqual(["spot", "onDemand"]);
     expect([dev, staging, prod].map((c) => c.prodParity)).toEqual([false, false, false]);
     expect([dev, staging, prod].map((c) => c.protect)).toEqual([false, false, true]);
+    for (const c of [dev, prod]) {
+      expect(c.cluster?.generalNodes).toMatchObject({ instanceType: "t3.medium", minSize: 2, maxSize: 10 });
+      expect(c.cluster?.playwrightNodes.instanceType).toBe("c5.xlarge");
+    }
     for (const c of [dev, staging, prod]) {
-      expect(c.cluster.generalNodes).toMatchObject({ instanceType: "t3.medium", minSize: 2, maxSize: 10 });
-      expect(c.cluster.playwrightNodes.instanceType).toBe("c5.xlarge");
       expect(c.database.backupRetentionDays).toBe(7);
       expect(c.database.backupWindow).toBe("03:00-03:30");
     }
-    expect(prod.cluster.playwrightNodes).toMatchObject({ minSize: 5, maxSize: 20 });
-    expect(dev.cluster.playwrightNodes.maxSize).toBeLessThan(prod.cluster.playwrightNodes.maxSize);
-    expect(staging.cluster.playwrightNodes.maxSize).toBeLessThan(prod.cluster.playwrightNodes.maxSize);
-    // Tight non-production budgets (issue 16): the preview fails as soon as a change grows either stack.
-    expect(dev.monthlyBudgetUsd).toBeLessThanOrEqual(420);
-    expect(staging.monthlyBudgetUsd).toBeLessThanOrEqual(420);
-    expect(staging.monthlyBudgetUsd).toBeLessThan(prod.monthlyBudgetUsd);
+    expect(prod.cluster?.playwrightNodes).toMatchObject({ minSize: 5, maxSize: 20 });
+    expect(dev.cluster?.playwrightNodes.maxSize).toBeLessThan(prod.cluster?.playwrightNodes.maxSize ?? 0);
+    // Budgets that mean something (issue 16): dev's and staging's shares add up to the seed's $500, so the preview
+    // fails as soon as a change grows either; dev's AWS Budget counts the whole shared account against the $500.
+    expect(dev.monthlyBudgetUsd + staging.monthlyBudgetUsd).toBeLessThanOrEqual(500);
+    expect(dev.budget).toEqual({ limitUsd: 500 });
+    expect(staging.budget).toEqual({
+      limitUsd: staging.monthlyBudgetUsd,
+      costTag: { key: "environment", value: "staging" },
+    });
+    expect(prod.budget).toEqual({ limitUsd: prod.monthlyBudgetUsd });
   });
 
   it("prodParity gives staging the seed's r5.large data tier and nothing else; prod refuses it", () => {
@@ -75,7 +84,7 @@ describe("the stack files", () => {
     expect(parity.cache.nodeType).toBe("cache.r5.large");
     expect({ ...parity.database, instanceClass: lean.database.instanceClass }).toEqual(lean.database);
     expect({ ...parity.cache, nodeType: lean.cache.nodeType }).toEqual(lean.cache);
-    expect(parity.cluster).toEqual(lean.cluster);
+    expect(parity.platform).toEqual(lean.platform);
 
     const prod = yamlOf("prod");
     prod["qualisys:prodParity"] = true;
@@ -87,6 +96,7 @@ describe("the stack files", () => {
 
   it("apply the documented defaults", () => {
     const { dev } = configs;
+    if (!dev.network || !dev.cluster || !configs.prod.cluster) throw new Error("dev and prod have their own platform");
     expect(dev.appName).toBe("qualisys");
     expect(dev.network.subnets.private).toEqual(["10.10.0.0/19", "10.10.32.0/19"]);
     expect(dev.cache).toMatchObject({ shards: 2, replicasPerShard: 1 });
@@ -508,6 +518,69 @@ const badConfigs: { name: string; stack: string; breakIt: (c: YamlConfig) => voi
     key: "qualisys:slackWebhookUrl",
     problem: /is a secret; set it with `pulumi config set --secret/,
   },
+  {
+    name: "prod on another stack's platform",
+    stack: "prod",
+    breakIt: (c) => (c["qualisys:platform"] = { stack: "dev" }),
+    key: "qualisys:platform",
+    problem: /prod runs on its own platform/,
+  },
+  {
+    name: "a hosted stack that also declares a network",
+    stack: "staging",
+    breakIt: (c) => (c["qualisys:network"] = { cidr: "10.20.0.0/16" }),
+    key: "qualisys:network",
+    problem: /is the host's: this stack runs on dev's platform/,
+  },
+  {
+    name: "a hosted stack that also declares a cluster",
+    stack: "staging",
+    breakIt: (c) => (c["qualisys:cluster"] = yamlOf("dev")["qualisys:cluster"]),
+    key: "qualisys:cluster",
+    problem: /set it in Pulumi\.dev\.yaml, or remove qualisys:platform/,
+  },
+  {
+    name: "a stack hosted on itself",
+    stack: "staging",
+    breakIt: (c) => (c["qualisys:platform"] = { stack: "staging" }),
+    key: "qualisys:platform.stack",
+    problem: /is this stack itself/,
+  },
+  {
+    name: "a hosted stack in one of the host's platform namespaces",
+    stack: "staging",
+    breakIt: (c) => (c["qualisys:platform"] = { stack: "dev", namespace: "monitoring" }),
+    key: "qualisys:platform.namespace",
+    problem: /one of the host platform's own namespaces/,
+  },
+  {
+    name: "a hosted stack whose budget cannot tell its costs apart",
+    stack: "staging",
+    breakIt: (c) => delete c["aws:defaultTags"],
+    key: "aws:defaultTags",
+    problem: /must give tags\.environment/,
+  },
+  {
+    name: "no cluster and no platform to share",
+    stack: "dev",
+    breakIt: (c) => delete c["qualisys:cluster"],
+    key: "qualisys:cluster",
+    problem: /is required \(the EKS cluster\), unless qualisys:platform/,
+  },
+  {
+    name: "an account budget below the stack's own",
+    stack: "dev",
+    breakIt: (c) => (c["qualisys:accountBudgetUsd"] = 100),
+    key: "qualisys:accountBudgetUsd",
+    problem: /is below monthlyBudgetUsd/,
+  },
+  {
+    name: "an account budget on a hosted stack",
+    stack: "staging",
+    breakIt: (c) => (c["qualisys:accountBudgetUsd"] = 600),
+    key: "qualisys:accountBudgetUsd",
+    problem: /is for the stack that owns the account's platform \(dev\)/,
+  },
 ];
 
 describe("a bad config", () => {
@@ -560,7 +633,9 @@ describe("a stack named for production", () => {
   });
 
   it.each(["preprod", "products", "dev"])("%s is not taken for production", (stack) => {
-    const config = { ...yamlOf("staging"), "qualisys:environment": "staging" };
+    const dev = yamlOf("dev");
+    const config: YamlConfig = { ...yamlOf("prod"), "qualisys:environment": "staging" };
+    for (const key of ["qualisys:network", "qualisys:database"]) config[key] = { ...dev[key] };
     expect(parse(stack, config).environment).toBe("staging");
   });
 });

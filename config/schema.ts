@@ -10,6 +10,7 @@ import { cacheSchema, databaseSchema, registrySchema, secretsManagerSchema } fro
 import { identitySchema, type IdentityConfig } from "./identity";
 import { networkSchema, type NetworkConfig } from "./network";
 import { alertingSchema, monitoringSchema } from "./observability";
+import { platformSchema } from "./platform";
 import { foreignKeyProblems, suggest } from "./namespaces";
 import { dnsLabel, fromConfig } from "./zod";
 import { seedDataTierSizes } from "../core/instances";
@@ -38,6 +39,12 @@ const keys = {
   /** Monthly AWS budget in USD; alerts fire at 50/80/100% and the offline preview fails above it. */
   monthlyBudgetUsd: fromConfig(z.number().positive({ error: "must be a positive amount of USD" })),
   /**
+   * The AWS Budget's limit when this stack's account also holds stacks hosted on its platform (`qualisys:platform`):
+   * the whole account's target, since the budget counts the whole account. Default `monthlyBudgetUsd`. The
+   * offline preview still holds this stack's own estimate to `monthlyBudgetUsd`.
+   */
+  accountBudgetUsd: fromConfig(z.number().positive({ error: "must be a positive amount of USD" })).optional(),
+  /**
    * Prod parity for load tests before launch: the data tier takes the seed's staging/prod sizes
    * ({@link seedDataTierSizes}) instead of the stack file's lean classes. Not in prod (prod always has them).
    * Default false.
@@ -55,9 +62,12 @@ const keys = {
     .string()
     .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, { error: "is not a DNS domain name" })
     .optional(),
+  /** Share another stack's network, cluster and runner (config/platform.ts). Default none: the stack has its own. */
+  platform: fromConfig(platformSchema).optional(),
   network: fromConfig(networkSchema).default(networkSchema.parse({})),
   identity: fromConfig(identitySchema),
-  cluster: fromConfig(clusterSchema),
+  /** Required unless `platform` is set. */
+  cluster: fromConfig(clusterSchema).optional(),
   database: fromConfig(databaseSchema),
   cache: fromConfig(cacheSchema),
   registry: fromConfig(registrySchema).default(registrySchema.parse({})),
@@ -79,7 +89,28 @@ export type SecretKey = (typeof secretKeys)[number];
 type Keys = typeof keys;
 type Parsed = { [K in keyof Keys]: z.infer<Keys[K]> };
 
-export interface StackConfig {
+/** A stack with its own platform: it creates the network, the cluster and the deployment runner. */
+export interface OwnPlatform {
+  platform?: undefined;
+  network: NetworkConfig & { subnets: SubnetLayout };
+  cluster: ClusterConfig & { namespaces: ("dev" | "staging" | "production")[] };
+}
+
+/** A stack hosted on another stack's platform (`qualisys:platform`): it creates only its environment. */
+export interface SharedPlatform {
+  platform: {
+    /** The host stack's name (`dev`). */
+    stack: string;
+    /** The application namespace this stack owns on the host's cluster. */
+    namespace: string;
+  };
+  network?: undefined;
+  cluster?: undefined;
+}
+
+export type StackConfig = CommonConfig & (OwnPlatform | SharedPlatform);
+
+interface CommonConfig {
   project: string;
   stack: string;
   environment: Environment;
@@ -91,13 +122,16 @@ export interface StackConfig {
   protect: boolean;
   logRetentionDays: number;
   monthlyBudgetUsd: number;
+  /**
+   * What the stack's AWS Budget counts: the whole account (a stack with its own platform) up to `limitUsd`, or
+   * only the costs carrying its `environment` tag (a hosted stack, whose host's budget counts the account).
+   */
+  budget: { limitUsd: number; costTag?: { key: string; value: string } };
   /** Whether the data tier runs the seed's prod sizes (`qualisys:prodParity`); already applied to database/cache. */
   prodParity: boolean;
   budgetAlertEmails: string[];
   domain?: string;
-  network: NetworkConfig & { subnets: SubnetLayout };
   identity: IdentityConfig & { githubSubjects: string[] };
-  cluster: ClusterConfig & { namespaces: ("dev" | "staging" | "production")[] };
   database: Parsed["database"];
   cache: Parsed["cache"];
   registry: Parsed["registry"];
@@ -109,14 +143,15 @@ export interface StackConfig {
 }
 
 /** The validated section each component takes (spread into its args, beside the wiring from other components). */
-export type NetworkSettings = StackConfig["network"];
+export type NetworkSettings = OwnPlatform["network"];
 export type IdentitySettings = StackConfig["identity"];
-export type ClusterSettings = StackConfig["cluster"];
+export type ClusterSettings = OwnPlatform["cluster"];
 export type DatabaseSettings = StackConfig["database"];
 export type CacheSettings = StackConfig["cache"];
 export type RegistrySettings = StackConfig["registry"];
 export type AlertingSettings = StackConfig["alerting"];
 export type MonitoringSettings = StackConfig["monitoring"];
+export type BudgetSettings = StackConfig["budget"];
 
 export interface ConfigProblem {
   /** The key as written in Pulumi.<stack>.yaml, with a path into structured values: `qualisys:network.cidr`. */
@@ -174,6 +209,16 @@ function distinct(problems: ConfigProblem[]): ConfigProblem[] {
 
 /** Stack names that mean production (`prod`, `production`, `prod-eu`, `eu.production`; not `preprod`). */
 export const productionStackName = /(^|[-_.])(prod|production)($|[-_.])/i;
+
+/** The `environment` tag of `aws:defaultTags` (JSON, as the engine passes it), if it has one. */
+function environmentTag(defaultTags: string | undefined): { key: string; value: string } | undefined {
+  try {
+    const value = (JSON.parse(defaultTags ?? "{}") as { tags?: Record<string, unknown> }).tags?.environment;
+    return typeof value === "string" && value ? { key: "environment", value } : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 /** Validates a stack's raw configuration and applies defaults; throws a {@link ConfigError} listing every problem. */
 export function parseStackConfig(raw: RawConfig): StackConfig {
@@ -251,6 +296,42 @@ export function parseStackConfig(raw: RawConfig): StackConfig {
       );
     }
   }
+  // The platform is either the stack's own (network + cluster) or another stack's, never half of each.
+  const host = parsed.platform?.stack;
+  const hostedCostTag = environmentTag(raw.values["aws:defaultTags"]);
+  if (host !== undefined) {
+    rule(!isProduction, "platform", "prod runs on its own platform (SPEC N1, E1): remove the key");
+    rule(host !== raw.stack, "platform.stack", `is this stack itself (${raw.stack}); name the stack that hosts it`);
+    for (const key of ["network", "cluster", "domain"] as const) {
+      if (own[key] !== undefined)
+        problems.push({
+          key: `${ns}:${key}`,
+          message: `is the host's: this stack runs on ${host}'s platform (${ns}:platform); set it in Pulumi.${host}.yaml, or remove ${ns}:platform to give this stack its own`,
+        });
+    }
+    rule(
+      own.accountBudgetUsd === undefined,
+      "accountBudgetUsd",
+      `is for the stack that owns the account's platform (${host}); this stack's budget counts its own environment tag`,
+    );
+    if (!hostedCostTag)
+      problems.push({
+        key: "aws:defaultTags",
+        message: `must give tags.environment: the budget of a stack on ${host}'s platform counts the costs tagged with it`,
+      });
+  } else if (own.cluster === undefined) {
+    problems.push({
+      key: `${ns}:cluster`,
+      message: `is required (the EKS cluster), unless ${ns}:platform names the stack whose cluster this one shares`,
+    });
+  }
+  if (parsed.accountBudgetUsd !== undefined && parsed.monthlyBudgetUsd !== undefined) {
+    rule(
+      parsed.accountBudgetUsd >= parsed.monthlyBudgetUsd,
+      "accountBudgetUsd",
+      `(${parsed.accountBudgetUsd}) is below monthlyBudgetUsd (${parsed.monthlyBudgetUsd}); the account includes this stack`,
+    );
+  }
   if (parsed.domain && parsed.cluster) {
     rule(
       parsed.cluster.hostedZoneId !== undefined,
@@ -267,6 +348,13 @@ export function parseStackConfig(raw: RawConfig): StackConfig {
   if (problems.length > 0 || !environment) throw new ConfigError(raw.stack, distinct(problems));
   const p = parsed as Parsed;
   const namespace = environmentNamespace[environment as Environment];
+  // The rules above guarantee one of the two: a host to share, or a cluster of its own.
+  const platform: OwnPlatform | SharedPlatform = p.platform
+    ? { platform: { stack: p.platform.stack, namespace: p.platform.namespace ?? namespace } }
+    : {
+        network: { ...p.network, subnets: p.network.subnets ?? defaultSubnetLayout(p.network.cidr, p.network.azCount) },
+        cluster: { ...(p.cluster as ClusterConfig), namespaces: p.cluster?.namespaces ?? [namespace] },
+      };
   return {
     project: raw.project,
     stack: raw.stack,
@@ -278,12 +366,14 @@ export function parseStackConfig(raw: RawConfig): StackConfig {
     protect,
     logRetentionDays: p.logRetentionDays,
     monthlyBudgetUsd: p.monthlyBudgetUsd,
+    budget: p.platform
+      ? { limitUsd: p.monthlyBudgetUsd, costTag: hostedCostTag }
+      : { limitUsd: p.accountBudgetUsd ?? p.monthlyBudgetUsd },
     prodParity: p.prodParity,
     budgetAlertEmails: p.budgetAlertEmails,
     domain: p.domain,
-    network: { ...p.network, subnets: p.network.subnets ?? defaultSubnetLayout(p.network.cidr, p.network.azCount) },
+    ...platform,
     identity: { ...p.identity, githubSubjects: p.identity.githubSubjects ?? [`environment:${namespace}`] },
-    cluster: { ...p.cluster, namespaces: p.cluster.namespaces ?? [namespace] },
     // The switch overrides the classes only; everything else (Multi-AZ, storage, shards) stays the stack's.
     database: p.prodParity ? { ...p.database, instanceClass: seedDataTierSizes.databaseInstanceClass } : p.database,
     cache: p.prodParity ? { ...p.cache, nodeType: seedDataTierSizes.cacheNodeType } : p.cache,

@@ -237,9 +237,26 @@ export const callResults: Record<string, (inputs: Inputs, region: string) => Sta
   },
 };
 
-export function createMocks(region: string): pulumi.runtime.Mocks {
+/** Another stack's outputs, as a `pulumi.StackReference` to it reads them (the offline run of that stack). */
+export interface StackOutputs {
+  outputs: Record<string, unknown>;
+  /** Top-level output names that are secrets. */
+  secretOutputNames: string[];
+}
+
+/**
+ * @param stacks Outputs of the stacks this one may reference, by stack name (a reference's
+ *   `organization/project/stack` name is matched on its last part).
+ */
+export function createMocks(region: string, stacks: Record<string, StackOutputs> = {}): pulumi.runtime.Mocks {
   return {
     newResource({ type, name, inputs }) {
+      if (type === "pulumi:pulumi:StackReference") {
+        // A stack the offline runtime has no run of (no stack file, or its program failed) reads as one never
+        // deployed: no outputs, which the program reports as "deploy the host first".
+        const referenced = stacks[String(inputs.name).split("/").pop() ?? ""] ?? { outputs: {}, secretOutputNames: [] };
+        return { id: inputs.name, state: { name: inputs.name, ...referenced } };
+      }
       const [service, kind] = awsKind(type);
       const id = `${idPrefixes[kind] ?? ""}${idPrefixes[kind] ? hex(`${type}/${name}`, 17) : `${name}-id`}`;
       const state: State = {

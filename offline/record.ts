@@ -44,7 +44,20 @@ export interface RecordedResource {
     replaceOnChanges: string[];
     additionalSecretOutputs: string[];
   };
+  /** Read, not managed: an existing resource the program looks up (a StackReference); a deploy never changes it. */
+  read?: boolean;
 }
+
+/** The options of a resource declared with none (and of a read). */
+export const noOptions: RecordedResource["options"] = {
+  protect: false,
+  ignoreChanges: [],
+  aliases: [],
+  deleteBeforeReplace: false,
+  retainOnDelete: false,
+  replaceOnChanges: [],
+  additionalSecretOutputs: [],
+};
 
 export interface StackRun {
   stack: string;
@@ -57,6 +70,11 @@ export interface StackRun {
   warnings?: string[];
   /** Set when the program failed (e.g. invalid config); `resources` then holds whatever was registered first. */
   error?: Error;
+  /**
+   * The record of the stack whose platform this one runs on (`qualisys:platform`), which answered its
+   * StackReference: what is already deployed when this stack deploys (its cluster, its releases and their CRDs).
+   */
+  host?: { stack: string; resources: RecordedResource[] };
 }
 
 /** An alias as the SDK sends it to the engine: a URN, or a spec whose empty fields mean "as today". */
@@ -144,4 +162,12 @@ export function within(run: StackRun, componentType: string): RecordedResource[]
     return parent !== undefined && (parent.type === componentType || inside(parent));
   };
   return run.resources.filter(inside);
+}
+
+/**
+ * The record that holds a run's platform (network, cluster, runner): its own, or, for a stack on another's platform
+ * (`qualisys:platform`), its host's, as a run of the host stack.
+ */
+export function platformOf(run: StackRun): StackRun {
+  return run.host ? { ...run, stack: run.host.stack, resources: run.host.resources, host: undefined } : run;
 }

@@ -8,16 +8,25 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type * as Pulumi from "@pulumi/pulumi";
 import { parseStackFile } from "../config/stack-file";
-import { stackNames } from "./stacks";
-import { createMocks } from "./mocks";
-import { aliasUrns, childUrn, SECRET, UNKNOWN, type RecordedResource, type StackRun, type WireAlias } from "./record";
+import { platformHost, stackNames } from "./stacks";
+import { createMocks, type StackOutputs } from "./mocks";
+import {
+  aliasUrns,
+  childUrn,
+  noOptions,
+  SECRET,
+  UNKNOWN,
+  type RecordedResource,
+  type StackRun,
+  type WireAlias,
+} from "./record";
 import { recordCacheVariable } from "./record-cache";
 
 export type { RecordedResource, StackRun } from "./record";
 export { SECRET, UNKNOWN } from "./record";
 
 export const projectRoot = join(__dirname, "..");
-export { shippedStacks, stackNames, stacks } from "./stacks";
+export { hostedStacks, hostOf, platformStacks, shippedStacks, stackNames, stacks } from "./stacks";
 
 export interface StackConfigFile {
   /** The `config:` map of Pulumi.<stack>.yaml, as YAML values. */
@@ -163,6 +172,11 @@ export function cacheRun(dir: string, run: StackRun): void {
   writeFileSync(join(dir, `${run.stack}.json`), JSON.stringify({ ...run, error: run.error?.message }));
 }
 
+/** A run's outputs as a StackReference reads them; secret ones keep their "[secret]" stand-in and stay secret. */
+function referencedOutputs(run: StackRun): StackOutputs {
+  return { outputs: run.outputs, secretOutputNames: run.secretOutputs.filter((path) => !/[.[]/.test(path)) };
+}
+
 /** Runs the program for `stack` under mocks and returns the record. Never throws for program errors. */
 export async function runStack(stack: string, options: RunOptions = {}): Promise<StackRun> {
   const cached = cachedRun(stack, options);
@@ -178,9 +192,15 @@ export async function runStack(stack: string, options: RunOptions = {}): Promise
   const { values, secretKeys } = engineConfig(config, options.secrets);
   const region = values["aws:region"] ?? "us-east-1";
 
+  // A stack on another's platform reads that stack's outputs: its offline run answers the StackReference.
+  const references: Record<string, StackOutputs> = {};
+  const host = platformHost(config);
+  const hostRun = host !== undefined && host !== stack ? await runStack(host) : undefined;
+  if (host && hostRun && !hostRun.error) references[host] = referencedOutputs(hostRun);
+
   // Loaded here, not at the top: a test that only reads a cached record never pays for the SDK.
   const pulumi: typeof Pulumi = await import("@pulumi/pulumi");
-  await pulumi.runtime.setMocks(createMocks(region), "qualisys", stack, true);
+  await pulumi.runtime.setMocks(createMocks(region, references), "qualisys", stack, true);
   pulumi.runtime.setAllConfig(values, secretKeys);
 
   const resources = new Map<string, RecordedResource>();
@@ -189,46 +209,73 @@ export async function runStack(stack: string, options: RunOptions = {}): Promise
   const monitor = pulumi.runtime.getMonitor() as any;
   monitor.newUrn = (parent: string, type: string, name: string) =>
     parent ? childUrn(parent, type, name) : `urn:pulumi:${stack}::${pulumi.getProject()}::${type}::${name}`;
+  /** Records a registration or a read from its request, its response's URN and id, and both sides' properties. */
+  const record = (
+    req: any,
+    urn: string,
+    wire: { inputs: unknown; outputs: unknown },
+    entry: Pick<RecordedResource, "id" | "custom" | "remote"> & {
+      options?: Partial<RecordedResource["options"]>;
+      read?: true;
+    },
+  ) => {
+    const additionalSecretOutputs: string[] = req.getAdditionalsecretoutputsList();
+    const inputs = clean(wire.inputs);
+    const outputs = clean(wire.outputs, new Set([...additionalSecretOutputs, ...inputs.secrets]));
+    const { options, ...rest } = entry;
+    resources.set(urn, {
+      urn,
+      type: req.getType(),
+      name: req.getName(),
+      ...rest,
+      parent: req.getParent() || null,
+      provider: req.getProvider() || null,
+      dependencies: [...new Set<string>(req.getDependenciesList())].sort(),
+      inputs: inputs.value,
+      secretInputs: inputs.secrets,
+      outputs: outputs.value,
+      secretOutputs: outputs.secrets,
+      options: { ...noOptions, additionalSecretOutputs, ...options },
+    });
+  };
   const register = monitor.registerResource.bind(monitor);
   monitor.registerResource = (req: any, callback: (err: unknown, res: any) => void) =>
     register(req, (err: unknown, res: any) => {
       if (!err && req.getType() !== "pulumi:pulumi:Stack") {
         const parent: string | null = req.getParent() || null;
         const identity = { type: req.getType(), name: req.getName(), parent };
-        const additionalSecretOutputs: string[] = req.getAdditionalsecretoutputsList();
-        const inputs = clean(req.getObject()?.toJavaScript());
-        const outputs = clean(
-          res.getObject()?.toJavaScript(),
-          new Set([...additionalSecretOutputs, ...inputs.secrets]),
-        );
-        resources.set(res.getUrn(), {
-          urn: res.getUrn(),
-          type: req.getType(),
-          name: req.getName(),
-          id: res.getId(),
-          custom: req.getCustom(),
-          remote: req.getRemote(),
-          parent,
-          provider: req.getProvider() || null,
-          dependencies: [...new Set<string>(req.getDependenciesList())].sort(),
-          inputs: inputs.value,
-          secretInputs: inputs.secrets,
-          outputs: outputs.value,
-          secretOutputs: outputs.secrets,
-          options: {
-            protect: req.getProtect() ?? false,
-            ignoreChanges: req.getIgnorechangesList(),
-            aliases: aliasUrns(
-              identity,
-              req.getAliasesList().map((alias: any) => alias.toObject() as WireAlias),
-              (parent && resources.get(parent)?.options.aliases) || [],
-            ),
-            deleteBeforeReplace: req.getDeletebeforereplace(),
-            retainOnDelete: req.getRetainondelete() ?? false,
-            replaceOnChanges: req.getReplaceonchangesList(),
-            additionalSecretOutputs,
+        record(
+          req,
+          res.getUrn(),
+          { inputs: req.getObject()?.toJavaScript(), outputs: res.getObject()?.toJavaScript() },
+          {
+            id: res.getId(),
+            custom: req.getCustom(),
+            remote: req.getRemote(),
+            options: {
+              protect: req.getProtect() ?? false,
+              ignoreChanges: req.getIgnorechangesList(),
+              aliases: aliasUrns(
+                identity,
+                req.getAliasesList().map((alias: any) => alias.toObject() as WireAlias),
+                (parent && resources.get(parent)?.options.aliases) || [],
+              ),
+              deleteBeforeReplace: req.getDeletebeforereplace(),
+              retainOnDelete: req.getRetainondelete() ?? false,
+              replaceOnChanges: req.getReplaceonchangesList(),
+            },
           },
-        });
+        );
+      }
+      callback(err, res);
+    });
+  // Reads (a StackReference to the host's outputs) are recorded too: they are what the program wires to.
+  const read = monitor.readResource.bind(monitor);
+  monitor.readResource = (req: any, callback: (err: unknown, res: any) => void) =>
+    read(req, (err: unknown, res: any) => {
+      if (!err) {
+        const wire = { inputs: req.getProperties()?.toJavaScript(), outputs: res.getProperties()?.toJavaScript() };
+        record(req, res.getUrn(), wire, { id: req.getId(), custom: true, remote: false, read: true });
       }
       callback(err, res);
     });
@@ -278,5 +325,6 @@ export async function runStack(stack: string, options: RunOptions = {}): Promise
     secretOutputs,
     warnings,
     error,
+    ...(host && hostRun && !hostRun.error ? { host: { stack: host, resources: hostRun.resources } } : {}),
   };
 }

@@ -2,9 +2,10 @@
  * Which stacks the project has: any Pulumi.<stack>.yaml (personal and review stacks too). Kept apart from run.ts so
  * jest's global setup can list them without loading the Pulumi SDK.
  */
-import { readdirSync } from "node:fs";
+import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { environments } from "../core/environments";
+import { parseStackFile } from "../config/stack-file";
 
 /** The stacks this repository ships a Pulumi.<stack>.yaml for: one per environment, named for it. */
 export const shippedStacks = environments;
@@ -23,3 +24,26 @@ export function stackNames(root = join(__dirname, "..")): string[] {
 
 /** Every stack of the project (the shipped three and any other stack file): what the tests and the preview accept. */
 export const stacks: readonly string[] = stackNames();
+
+/** The stack a stack file's config names as its platform's host (`qualisys:platform.stack`), if any. */
+export function platformHost(config: Record<string, unknown>): string | undefined {
+  const platform = config["qualisys:platform"];
+  const host = typeof platform === "object" && platform !== null ? (platform as { stack?: unknown }).stack : undefined;
+  return typeof host === "string" ? host : undefined;
+}
+
+/** The host of `stack` as its stack file says (undefined: the stack has its own platform, or no readable file). */
+export function hostOf(stack: string, root = join(__dirname, "..")): string | undefined {
+  const file = `Pulumi.${stack}.yaml`;
+  try {
+    return platformHost(parseStackFile(readFileSync(join(root, file), "utf8"), file).config);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Stacks with a platform of their own (network, cluster, deployment runner): what the platform tests cover. */
+export const platformStacks: readonly string[] = stacks.filter((stack) => hostOf(stack) === undefined);
+
+/** Stacks that run on another stack's platform (`qualisys:platform`). */
+export const hostedStacks: readonly string[] = stacks.filter((stack) => hostOf(stack) !== undefined);

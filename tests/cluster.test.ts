@@ -4,7 +4,14 @@
  */
 import { sameShapeTypes } from "../core/instances";
 import { parseStackConfig } from "../config/schema";
-import { engineConfig, readStackFile, runStack, stacks, type RecordedResource, type StackRun } from "../offline/run";
+import {
+  engineConfig,
+  platformStacks,
+  readStackFile,
+  runStack,
+  type RecordedResource,
+  type StackRun,
+} from "../offline/run";
 import { validateManifests, type ValidationResult } from "./kubernetes/validate";
 import { byId, jsonInput, named, ofType, within } from "../offline/record";
 import { appSecrets } from "../components/naming";
@@ -13,9 +20,12 @@ const runs: Record<string, StackRun> = {};
 const validations: Record<string, ValidationResult[]> = {};
 let withDomain: StackRun;
 
+/** The config of a stack with its own cluster (the stacks this file covers; tests/hosted.test.ts covers the rest). */
 const configOf = (stack: string) => {
   const { values, secretKeys } = engineConfig(readStackFile(stack).config);
-  return parseStackConfig({ project: "qualisys", stack, values, secretKeys });
+  const config = parseStackConfig({ project: "qualisys", stack, values, secretKeys });
+  if (config.platform) throw new Error(`${stack} runs on ${config.platform.stack}'s platform`);
+  return config;
 };
 
 /** The Kubernetes objects a run declares (Helm releases are charts, not objects; validated by their tests). */
@@ -23,12 +33,12 @@ const kubernetesObjects = (run: StackRun) =>
   run.resources.filter((r) => r.type.startsWith("kubernetes:") && r.type !== "kubernetes:helm.sh/v3:Release");
 
 beforeAll(async () => {
-  for (const stack of stacks) runs[stack] = await runStack(stack);
+  for (const stack of platformStacks) runs[stack] = await runStack(stack);
   // One child process for all stacks: loading the models dominates the cost of validating.
-  const objects = stacks.map((stack) => kubernetesObjects(runs[stack]).map((r) => r.inputs));
+  const objects = platformStacks.map((stack) => kubernetesObjects(runs[stack]).map((r) => r.inputs));
   const results = validateManifests(objects.flat());
   let offset = 0;
-  for (const [i, stack] of stacks.entries()) {
+  for (const [i, stack] of platformStacks.entries()) {
     validations[stack] = results.slice(offset, offset + objects[i].length);
     offset += objects[i].length;
   }
@@ -44,7 +54,7 @@ beforeAll(async () => {
 
 const pool = (run: StackRun, name: string) => named(run, "eks:index:ManagedNodeGroup", `qualisys-${run.stack}-${name}`);
 
-describe.each(stacks)("stack %s", (stack) => {
+describe.each(platformStacks)("stack %s", (stack) => {
   const cfg = () => configOf(stack);
   const k8sOf = (kind: string) => kubernetesObjects(runs[stack]).filter((r) => r.inputs.kind === kind);
 
@@ -310,6 +320,10 @@ describe.each(stacks)("stack %s", (stack) => {
     const [store] = k8sOf("ClusterSecretStore");
     expect((store.inputs.metadata as any).name).toBe("aws-secrets-manager");
     expect((store.inputs.spec as any).provider.aws).toMatchObject({ service: "SecretsManager", region: "us-east-1" });
+    // It serves this stack's namespaces only: a namespace another stack owns on this cluster cannot read through it.
+    expect((store.inputs.spec as any).conditions).toEqual([
+      { namespaces: [...cfg().cluster.namespaces, "monitoring"] },
+    ]);
     for (const ns of cfg().cluster.namespaces) {
       const synced = k8sOf("ExternalSecret").filter((e) => (e.inputs.metadata as any).namespace === ns);
       expect(synced.map((e) => (e.inputs.spec as any).data[0].remoteRef.key).sort()).toEqual(

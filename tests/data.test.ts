@@ -1,6 +1,6 @@
 /** The data tier in the whole program, per stack, under the mock runtime (SPEC D1, D4, R1, G1, S1, S2). */
 import { readStackFile, runStack, SECRET, stacks, type RecordedResource, type StackRun } from "../offline/run";
-import { jsonInput, named, ofType } from "../offline/record";
+import { jsonInput, named, ofType, platformOf } from "../offline/record";
 import { appSecrets } from "../components/naming";
 import { outsideSecrets } from "../components/secrets/values";
 
@@ -16,9 +16,12 @@ const only = (run: StackRun, type: string): RecordedResource => {
   expect(found).toHaveLength(1);
   return found[0];
 };
-const group = (run: StackRun, name: string) =>
-  ofType(run, "aws:ec2/securityGroup:SecurityGroup").find((g) => g.inputs.name === `qualisys-${run.stack}-${name}`)!.id;
-const isolatedSubnets = (run: StackRun) => ofType(run, "awsx:ec2:Vpc")[0].outputs.isolatedSubnetIds;
+/** A security group and the isolated subnets of the network the stack's data tier lives in (its own, or its host's). */
+const group = (run: StackRun, name: string) => {
+  const platform = platformOf(run);
+  return named(platform, "aws:ec2/securityGroup:SecurityGroup", `qualisys-${platform.stack}-${name}`).id;
+};
+const isolatedSubnets = (run: StackRun) => ofType(platformOf(run), "awsx:ec2:Vpc")[0].outputs.isolatedSubnetIds;
 
 describe.each(stacks)("stack %s", (stack) => {
   const prod = stack === "prod";
@@ -157,7 +160,8 @@ describe.each(stacks)("stack %s", (stack) => {
       ]);
     }
     const cicd = named(run, "aws:iam/role:Role", `qualisys-${stack}-cicd`).outputs.arn;
-    const nodes = named(run, "aws:iam/role:Role", `qualisys-${stack}-nodes`).outputs.arn;
+    const platform = platformOf(run);
+    const nodes = named(platform, "aws:iam/role:Role", `qualisys-${platform.stack}-nodes`).outputs.arn;
     const policies = ofType(run, "aws:ecr/repositoryPolicy:RepositoryPolicy");
     expect(policies).toHaveLength(3);
     for (const policy of policies) {

@@ -1,14 +1,17 @@
-/** The deployment runner from the record of every stack (SPEC P3): pool, host, role, settings, token. */
+/**
+ * The deployment runner from the record of every stack with its own platform (SPEC P3): pool, host, role, settings,
+ * token. A stack on another's platform deploys on the host's runner: tests/hosted.test.ts.
+ */
 import { jsonInput, named, ofType } from "../offline/record";
-import { readStackFile, runStack, SECRET, stacks, type StackRun } from "../offline/run";
+import { platformStacks, readStackFile, runStack, SECRET, type StackRun } from "../offline/run";
 import { runPolicies } from "../policy/runner";
 
 const runs: Record<string, StackRun> = {};
 beforeAll(async () => {
-  for (const stack of stacks) runs[stack] = await runStack(stack);
+  for (const stack of platformStacks) runs[stack] = await runStack(stack);
 });
 
-describe.each(stacks)("stack %s", (stack) => {
+describe.each(platformStacks)("stack %s", (stack) => {
   const prefix = `qualisys-${stack}`;
   const get = (type: string, name: string) => named(runs[stack], type, name);
 
@@ -131,19 +134,19 @@ describe.each(stacks)("stack %s", (stack) => {
 
 describe("a cluster someone else created (cluster.deployRoleAccessEntry: true)", () => {
   it("maps the deploy role as cluster admin with its own access entry", async () => {
-    const file = readStackFile("staging");
+    const file = readStackFile("dev");
     const cluster = { ...(file.config["qualisys:cluster"] as object), deployRoleAccessEntry: true };
-    const run = await runStack("staging", { config: { ...file.config, "qualisys:cluster": cluster } });
+    const run = await runStack("dev", { config: { ...file.config, "qualisys:cluster": cluster } });
     expect(run.error).toBeUndefined();
     const entries = ofType(run, "eks:index:Cluster")[0].inputs.accessEntries as Record<string, any>;
-    expect(entries.deploy.principalArn).toMatch(/:role\/qualisys-staging-deploy$/);
+    expect(entries.deploy.principalArn).toMatch(/:role\/qualisys-dev-deploy$/);
     expect(JSON.stringify(entries.deploy.accessPolicies)).toContain("AmazonEKSClusterAdminPolicy");
   });
 });
 
 describe("the pack on a widened runner", () => {
   it("catches a runner with a public IP and an API endpoint left open to 0.0.0.0/0", async () => {
-    const widened = structuredClone(runs.staging.resources).map((r) => {
+    const widened = structuredClone(runs.dev.resources).map((r) => {
       if (r.type === "aws:ec2/launchTemplate:LaunchTemplate" && r.name.endsWith("-runner-template"))
         r.inputs.networkInterfaces = [{ associatePublicIpAddress: "true", securityGroups: ["sg-1"] }];
       if (r.type === "eks:index:Cluster")

@@ -1,5 +1,5 @@
 /** Network exposure and trust, read from the harness record of every stack (SPEC N2, I1, I2). */
-import { runStack, stacks, type RecordedResource, type StackRun } from "../offline/run";
+import { hostOf, platformStacks, runStack, stacks, type RecordedResource, type StackRun } from "../offline/run";
 import { byId, jsonInput, named, ofType } from "../offline/record";
 
 const runs: Record<string, StackRun> = {};
@@ -25,7 +25,7 @@ function ingress(run: StackRun) {
   }));
 }
 
-describe.each(stacks)("stack %s", (stack) => {
+describe.each(platformStacks)("the network of stack %s", (stack) => {
   it("resolves every rule to a group of this stack", () => {
     for (const rule of ingress(runs[stack])) {
       expect(rule.group).toBeDefined();
@@ -66,7 +66,19 @@ describe.each(stacks)("stack %s", (stack) => {
       expect(allowed.has(rule.cidrBlock)).toBe(true);
     }
   });
+});
 
+// A stack on another's platform (staging) declares no network: its data tier joins the host's groups (data.test.ts).
+it.each(stacks.filter((stack) => hostOf(stack) !== undefined))(
+  "stack %s declares no security group or rule",
+  (stack) => {
+    expect(ofType(runs[stack], "aws:ec2/securityGroup:SecurityGroup")).toEqual([]);
+    expect(ingress(runs[stack])).toEqual([]);
+    expect(ofType(runs[stack], "aws:ec2/networkAcl:NetworkAcl")).toEqual([]);
+  },
+);
+
+describe.each(stacks)("stack %s", (stack) => {
   const role = (name: string): RecordedResource => named(runs[stack], "aws:iam/role:Role", `qualisys-${stack}-${name}`);
 
   it.each(["devops", "developer"])("lets humans assume %s only with recent MFA", (name) => {
@@ -126,8 +138,12 @@ describe.each(stacks)("stack %s", (stack) => {
     expect(ofType(run, "aws:iam/accessKey:AccessKey")).toEqual([]);
   });
 
-  it("sets a strong account password policy", () => {
-    const policy = ofType(runs[stack], "aws:iam/accountPasswordPolicy:AccountPasswordPolicy")[0];
+  it("sets a strong account password policy, unless it shares the account of the stack that does", () => {
+    const policies = ofType(runs[stack], "aws:iam/accountPasswordPolicy:AccountPasswordPolicy");
+    // The policy is account-wide: in the shared non-production account dev's stack sets it (Pulumi.staging.yaml).
+    expect(policies).toHaveLength(hostOf(stack) === undefined ? 1 : 0);
+    if (!policies.length) return;
+    const [policy] = policies;
     expect(policy.inputs).toMatchObject({
       minimumPasswordLength: 14,
       requireSymbols: true,

@@ -1,5 +1,5 @@
 /** The whole program, per stack, under the mock runtime with the real stack files. */
-import { runStack, shippedStacks, stacks, type StackRun } from "../offline/run";
+import { hostOf, platformStacks, runStack, shippedStacks, stacks, type StackRun } from "../offline/run";
 import { jsonInput, named, ofType } from "../offline/record";
 
 const runs: Record<string, StackRun> = {};
@@ -14,9 +14,26 @@ describe.each(stacks)("stack %s", (stack) => {
     expect(run.resources.length).toBeGreaterThan(40);
     const root = `urn:pulumi:${stack}::qualisys::pulumi:pulumi:Stack::qualisys-${stack}`;
     const atRoot = run.resources.filter((r) => r.parent === root);
-    expect(atRoot.every((r) => r.type.startsWith("qualisys:"))).toBe(true);
+    // Besides components, only reads (a StackReference to the host, for a stack on another's platform).
+    expect(atRoot.filter((r) => !r.type.startsWith("qualisys:") && !r.read).map((r) => r.type)).toEqual([]);
   });
 
+  it("creates a rotating customer-managed key per data domain (EKS secrets only with a cluster of its own)", () => {
+    const keys = ofType(runs[stack], "aws:kms/key:Key");
+    const domains = ["ecr", "eks", "elasticache", "logs", "rds", "secrets", "sns"];
+    expect(keys.map((k) => k.name.replace(`qualisys-${stack}-`, "")).sort()).toEqual(
+      hostOf(stack) === undefined ? domains : domains.filter((d) => d !== "eks"),
+    );
+    for (const key of keys) {
+      expect(key.inputs).toMatchObject({ enableKeyRotation: true, deletionWindowInDays: 30 });
+      const principals = jsonInput(key, "policy").Statement.map((s: { Principal: unknown }) => s.Principal);
+      expect(JSON.stringify(principals)).not.toMatch(/"\*"/);
+    }
+  });
+});
+
+// A stack on another's platform has no network of its own (tests/hosted.test.ts).
+describe.each(platformStacks)("the network of stack %s", (stack) => {
   it("lays out three subnet tiers across two pinned AZs with explicit CIDRs and a non-legacy strategy", () => {
     const vpc = ofType(runs[stack], "awsx:ec2:Vpc")[0];
     expect(vpc.remote).toBe(true);
@@ -35,24 +52,6 @@ describe.each(stacks)("stack %s", (stack) => {
     expect(flowLog.inputs).toMatchObject({ logDestinationType: "cloud-watch-logs", trafficType: "ALL" });
     expect(flowLog.inputs.logDestination).toEqual(group.outputs.arn);
   });
-
-  it("creates a rotating customer-managed key per data domain", () => {
-    const keys = ofType(runs[stack], "aws:kms/key:Key");
-    expect(keys.map((k) => k.name.replace(`qualisys-${stack}-`, "")).sort()).toEqual([
-      "ecr",
-      "eks",
-      "elasticache",
-      "logs",
-      "rds",
-      "secrets",
-      "sns",
-    ]);
-    for (const key of keys) {
-      expect(key.inputs).toMatchObject({ enableKeyRotation: true, deletionWindowInDays: 30 });
-      const principals = jsonInput(key, "policy").Statement.map((s: { Principal: unknown }) => s.Principal);
-      expect(JSON.stringify(principals)).not.toMatch(/"\*"/);
-    }
-  });
 });
 
 // Determinism is the program's, not a stack's: one stack (prod, the largest) is enough to run twice.
@@ -65,9 +64,14 @@ it("is deterministic: a second run, in another process, records the same thing",
 describe("differences between stacks", () => {
   const vpcInput = (stack: string) => ofType(runs[stack], "awsx:ec2:Vpc")[0].inputs;
 
+  it('gives prod a platform of its own and runs staging on dev\'s (README "Shared non-production platform")', () => {
+    expect(shippedStacks.map((s) => hostOf(s))).toEqual([undefined, "dev", undefined]);
+    expect(ofType(runs.staging, "awsx:ec2:Vpc")).toEqual([]);
+    expect(ofType(runs.staging, "eks:index:Cluster")).toEqual([]);
+  });
+
   it("has a NAT gateway per AZ only in prod", () => {
-    expect(shippedStacks.map((s) => (vpcInput(s).natGateways as { strategy: string }).strategy)).toEqual([
-      "Single",
+    expect(["dev", "prod"].map((s) => (vpcInput(s).natGateways as { strategy: string }).strategy)).toEqual([
       "Single",
       "OnePerAz",
     ]);
@@ -75,7 +79,8 @@ describe("differences between stacks", () => {
 
   it("keeps logs 14 / 30 / 90 days", () => {
     const retention = (stack: string) =>
-      named(runs[stack], "aws:cloudwatch/logGroup:LogGroup", `qualisys-${stack}-flow-logs`).inputs.retentionInDays;
+      named(runs[stack], "aws:cloudwatch/logGroup:LogGroup", `qualisys-${stack}-db-postgresql-logs`).inputs
+        .retentionInDays;
     expect(shippedStacks.map(retention)).toEqual([14, 30, 90]);
   });
 
@@ -86,8 +91,8 @@ describe("differences between stacks", () => {
     }
   });
 
-  it("gives each stack its own address space", () => {
-    expect(shippedStacks.map((s) => vpcInput(s).cidrBlock)).toEqual(["10.10.0.0/16", "10.20.0.0/16", "10.0.0.0/16"]);
+  it("gives each platform its own address space", () => {
+    expect(["dev", "prod"].map((s) => vpcInput(s).cidrBlock)).toEqual(["10.10.0.0/16", "10.0.0.0/16"]);
   });
 
   it("lets developers push images outside prod only", () => {

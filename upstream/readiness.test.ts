@@ -31,6 +31,35 @@ const planted = (resources: RecordedResource[]): Finding[] => {
 };
 
 describe("deploy readiness catches planted faults", () => {
+  it("on a stack hosted on another's platform: its objects need the host's CRDs, at versions the host serves", async () => {
+    const staging = await runStack("staging");
+    const host = staging.host!.resources;
+    expect(checkReadiness(staging.resources, catalogue, host).findings).toEqual([]);
+    // Without the host's external-secrets release, nothing serves SecretStore or ExternalSecret.
+    const withoutEso = host.filter(
+      (r) => !(r.type === "kubernetes:helm.sh/v3:Release" && r.inputs.chart === "external-secrets"),
+    );
+    const missing = checkReadiness(staging.resources, catalogue, withoutEso).findings;
+    expect(missing.length).toBeGreaterThan(0);
+    expect(
+      missing.every(
+        (f) =>
+          f.severity === "blocking" &&
+          /no release installs a CRD for (SecretStore|ExternalSecret)\.external-secrets\.io/.test(f.message),
+      ),
+    ).toBe(true);
+    // An object at a version the host's CRD does not serve.
+    const older = JSON.parse(JSON.stringify(staging.resources)) as RecordedResource[];
+    const store = older.find((r) => r.type === "kubernetes:external-secrets.io/v1:SecretStore")!;
+    store.type = "kubernetes:external-secrets.io/v0alpha9:SecretStore";
+    expect(checkReadiness(older, catalogue, host).findings).toEqual([
+      expect.objectContaining({
+        severity: "blocking",
+        message: expect.stringMatching(/SecretStore\.external-secrets\.io is served as .*, not v0alpha9/),
+      }),
+    ]);
+  });
+
   it("an unpublished chart version, named with its chart", () => {
     const resources = copy();
     const published = catalogue.charts["cluster-autoscaler"].published;

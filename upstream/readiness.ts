@@ -6,7 +6,7 @@
  * newer than it, or a fact it does not hold) and names the refresh command.
  */
 import type { RecordedResource } from "../offline/run";
-import { REFRESH_COMMAND, type Catalogue } from "./catalogue";
+import { REFRESH_COMMAND, type Catalogue, type CrdFact } from "./catalogue";
 import { CreationGraph } from "./creation-graph";
 import { compareVersions, satisfies, versionParts } from "./semver";
 import { closest, isMap, unknownValuesKeys } from "./values-keys";
@@ -52,16 +52,32 @@ function valueAt(values: unknown, path: string): unknown {
 }
 
 /** The Kubernetes version of the record's EKS cluster. */
+/** The CRDs a release installs with its values (a CRD behind a values switch that is off is not installed). */
+function crdsOf(release: RecordedResource, facts: { crds: CrdFact[] }) {
+  return facts.crds
+    .filter((crd) => !(crd.installedWhen && valueAt(release.inputs.values, crd.installedWhen) === false))
+    .map((crd) => ({ urn: release.urn, group: crd.group, kind: crd.kind, versions: crd.versions }));
+}
+
 function clusterVersion(resources: RecordedResource[]): string | undefined {
   const cluster = resources.find((r) => r.type === "eks:index:Cluster" || r.type === "aws:eks/cluster:Cluster");
   return cluster ? String(cluster.inputs.version ?? "") || undefined : undefined;
 }
 
-export function checkReadiness(resources: RecordedResource[], catalogue: Catalogue): Readiness {
+/**
+ * @param platform For a stack on another's platform (`qualisys:platform`): the host's record. Its cluster version
+ *   and the CRDs its releases install are what this stack's objects meet; they are deployed before it, so they
+ *   give context and are not themselves checked here (the host's own preview checks them).
+ */
+export function checkReadiness(
+  resources: RecordedResource[],
+  catalogue: Catalogue,
+  platform: RecordedResource[] = [],
+): Readiness {
   const findings: Finding[] = [];
   const add = (f: Finding) => findings.push(f);
   const graph = new CreationGraph(resources);
-  const kube = clusterVersion(resources) ?? "";
+  const kube = clusterVersion(resources) ?? clusterVersion(platform) ?? "";
   const minor = minorOf(kube);
   const refresh = `run \`${REFRESH_COMMAND}\` where the sources are reachable`;
   const counts = { releases: 0, valuesKeys: 0, customResources: 0, addons: 0, nodeGroups: 0 };
@@ -124,12 +140,15 @@ export function checkReadiness(resources: RecordedResource[], catalogue: Catalog
         message: `values key ${path} does not exist in chart ${chart} ${version}${hint ? ` (did you mean ${hint}?)` : ""}`,
       });
     }
-    for (const crd of facts.crds) {
-      const gate = crd.installedWhen;
-      if (gate && valueAt(release.inputs.values, gate) === false) continue;
-      installedCrds.push({ urn: release.urn, ...crd });
-    }
+    installedCrds.push(...crdsOf(release, facts));
   }
+  // The host's releases are deployed already: their CRDs serve this stack's objects from the start.
+  const deployedCrds = platform
+    .filter((r) => r.type === RELEASE)
+    .flatMap((r) => {
+      const facts = catalogue.charts[String(r.inputs.chart)]?.versions[String(r.inputs.version)];
+      return facts ? crdsOf(r, facts) : [];
+    });
 
   // 3. Kinds: every custom resource's kind/version is served by an installed CRD; built-ins by the cluster.
   const builtins = new Set(catalogue.builtinApis[minor]?.versions ?? []);
@@ -153,7 +172,10 @@ export function checkReadiness(resources: RecordedResource[], catalogue: Catalog
       continue;
     }
     counts.customResources++;
-    const serving = installedCrds.filter((c) => c.group === kind.group && c.kind === kind.kind);
+    const served = (c: { group: string; kind: string }) => c.group === kind.group && c.kind === kind.kind;
+    const deployed = deployedCrds.filter(served);
+    if (deployed.some((c) => c.versions.includes(kind.version))) continue;
+    const serving = [...installedCrds.filter(served), ...deployed];
     if (!serving.length) {
       add({
         check: "custom-resources",

@@ -5,7 +5,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { AlertingSettings } from "../../config";
+import type { AlertingSettings, BudgetSettings } from "../../config";
 import { policyJson, type AccountRef } from "../iam";
 import { alarmPlans, budgetNotifications, periodSeconds, topicPolicy } from "./plan";
 
@@ -24,10 +24,13 @@ export interface AlertingArgs extends AlertingSettings {
   cacheShards: number;
   /** Replicas per shard (config.cache.replicasPerShard, default 1). */
   cacheReplicasPerShard: number;
-  /** The ALB's fixed name (`loadBalancerName(prefix)`), named in the ALB alarm's description. */
-  loadBalancerName: string;
-  /** Monthly budget in USD (config.monthlyBudgetUsd); no default. */
-  monthlyBudgetUsd: number;
+  /**
+   * The ALB's fixed name (`loadBalancerName(prefix)`), named in the ALB alarm's description. None for a stack on
+   * another's platform: its traffic goes through the host's ALB, which the host alarms on.
+   */
+  loadBalancerName?: string;
+  /** The monthly AWS Budget: its limit in USD, and the cost tag it counts when not the whole account (config.budget). */
+  budget: BudgetSettings;
   /** E-mail recipients of budget notifications besides the topic (config.budgetAlertEmails, default none). */
   budgetAlertEmails: string[];
 }
@@ -86,8 +89,17 @@ export class Alerting extends pulumi.ComponentResource {
         name: `${args.prefix}-monthly`,
         budgetType: "COST",
         timeUnit: "MONTHLY",
-        limitAmount: args.monthlyBudgetUsd.toFixed(2),
+        limitAmount: args.budget.limitUsd.toFixed(2),
         limitUnit: "USD",
+        // `user:<key>$<value>` is how Budgets names a cost allocation tag's value; the tag must be activated as a
+        // cost allocation tag in Billing once per account (README "Shared non-production platform").
+        ...(args.budget.costTag
+          ? {
+              costFilters: [
+                { name: "TagKeyValue", values: [`user:${args.budget.costTag.key}$${args.budget.costTag.value}`] },
+              ],
+            }
+          : {}),
         notifications: budgetNotifications().map((n) => ({
           ...n,
           subscriberSnsTopicArns: [topic.arn],

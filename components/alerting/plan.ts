@@ -52,8 +52,8 @@ export interface AlarmPlanArgs extends AlertingSettings {
   /** Shards and replicas of the cache (config.cache). */
   cacheShards: number;
   cacheReplicasPerShard: number;
-  /** The ALB's fixed name (`loadBalancerName(prefix)`). */
-  loadBalancerName: string;
+  /** The ALB's fixed name (`loadBalancerName(prefix)`); none when the stack has no ALB of its own (no alarm). */
+  loadBalancerName?: string;
 }
 
 export function alarmPlans(args: AlarmPlanArgs): AlarmPlan[] {
@@ -91,6 +91,7 @@ export function alarmPlans(args: AlarmPlanArgs): AlarmPlan[] {
   // and a plain metric alarm cannot name it. A Metrics Insights query over the load-balancer-level schema needs no
   // id: it sums every ALB of this account and region, which under the one-account-per-stack layout is this stack's
   // shared ALB (`loadBalancerName`). No 5xx at all is the healthy case, hence notBreaching for missing data.
+  if (args.loadBalancerName === undefined) return [rds, ...redis];
   const alb: AlarmPlan = {
     key: "alb-5xx",
     description: `ALB ${args.loadBalancerName}: more than ${t.alb5xxPerFiveMinutes} load-balancer 5xx responses per 5 minutes for ${minutes(t.alb5xxPeriods)} minutes`,

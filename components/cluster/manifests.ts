@@ -5,6 +5,7 @@
  */
 import type { IClusterSecretStore } from "@kubernetes-models/external-secrets/external-secrets.io/v1/ClusterSecretStore";
 import type { IExternalSecret } from "@kubernetes-models/external-secrets/external-secrets.io/v1/ExternalSecret";
+import type { ISecretStore } from "@kubernetes-models/external-secrets/external-secrets.io/v1/SecretStore";
 import type { INamespace } from "kubernetes-models/v1/Namespace";
 import type { INetworkPolicySpec } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicySpec";
 import type { INetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicy";
@@ -21,6 +22,14 @@ export const kubernetesGroups = {
   developer: "qualisys:developers",
   cicd: "qualisys:ci-cd",
 } as const;
+
+/**
+ * The groups of a stack hosted on another's cluster (`qualisys:platform`): named for its namespace, so its roles
+ * are bound only there and never pick up the host's bindings.
+ */
+export function hostedKubernetesGroups(namespace: string) {
+  return { developer: `qualisys:${namespace}:developers`, cicd: `qualisys:${namespace}:ci-cd` } as const;
+}
 
 /** Pod Security Standards per namespace (SPEC E3). */
 export type PodSecurityLevel = "privileged" | "baseline" | "restricted";
@@ -249,15 +258,55 @@ export function rbac(appNamespaces: string[], productionNamespace = "production"
   ];
 }
 
+/**
+ * The RBAC of a stack hosted on another's cluster, in its one namespace: its developers and CI get the host's
+ * `qualisys:developer` / `qualisys:deployer` roles there (and developers `view` on the shared Playwright pool), and
+ * both may list namespaces and nodes. Nothing binds them anywhere else.
+ */
+export function hostedRbac(namespace: string): Manifest[] {
+  const apiVersion = "rbac.authorization.k8s.io/v1";
+  const groups = hostedKubernetesGroups(namespace);
+  const roleBinding = (ns: string, name: string, role: string, group: string) =>
+    typed<IRoleBinding>({
+      apiVersion,
+      kind: "RoleBinding",
+      metadata: { name, namespace: ns },
+      roleRef: roleRef(role),
+      subjects: [subject(group)],
+    });
+  return [
+    typed<IClusterRoleBinding>({
+      apiVersion,
+      kind: "ClusterRoleBinding",
+      metadata: { name: `qualisys:${namespace}:cluster-reader` },
+      roleRef: roleRef("qualisys:cluster-reader"),
+      subjects: [subject(groups.developer), subject(groups.cicd)],
+    }),
+    roleBinding(namespace, "developers", "qualisys:developer", groups.developer),
+    roleBinding(namespace, "ci-cd", "qualisys:deployer", groups.cicd),
+    roleBinding(platformNamespaces.playwright, `${namespace}-developers`, "view", groups.developer),
+  ];
+}
+
 /** The ClusterSecretStore every namespace syncs from (CONTRACTS: `aws-secrets-manager`). */
 export const clusterSecretStoreName = "aws-secrets-manager";
 
-export function clusterSecretStore(args: { region: string; namespace: string; serviceAccount: string }): Manifest {
+/**
+ * The store reads `<prefix>/*` only, and serves only the namespaces listed: a namespace another stack owns on the
+ * same cluster (`qualisys:platform`) cannot read this stack's secrets through it.
+ */
+export function clusterSecretStore(args: {
+  region: string;
+  namespace: string;
+  serviceAccount: string;
+  servedNamespaces: string[];
+}): Manifest {
   return typed<IClusterSecretStore>({
     apiVersion: "external-secrets.io/v1",
     kind: "ClusterSecretStore",
     metadata: { name: clusterSecretStoreName },
     spec: {
+      conditions: [{ namespaces: args.servedNamespaces }],
       provider: {
         aws: {
           service: "SecretsManager",
@@ -271,10 +320,36 @@ export function clusterSecretStore(args: { region: string; namespace: string; se
 }
 
 /**
- * One ExternalSecret per application secret per app namespace (SPEC S2): a Kubernetes Secret of the same name with
- * the value under `value`. One each, so a secret still empty (filled out of band) does not block the others.
+ * The store of a stack hosted on another's cluster: in its own namespace only, authenticating as its own service
+ * account (IRSA, a role that reads only this stack's `<prefix>/*`). Same name as the cluster store.
  */
-export function externalSecrets(prefix: string, namespace: string): Manifest[] {
+export function namespacedSecretStore(args: { region: string; namespace: string; serviceAccount: string }): Manifest {
+  return typed<ISecretStore>({
+    apiVersion: "external-secrets.io/v1",
+    kind: "SecretStore",
+    metadata: { name: clusterSecretStoreName, namespace: args.namespace },
+    spec: {
+      provider: {
+        aws: {
+          service: "SecretsManager",
+          region: args.region,
+          auth: { jwt: { serviceAccountRef: { name: args.serviceAccount } } },
+        },
+      },
+    },
+  });
+}
+
+/**
+ * One ExternalSecret per application secret per app namespace (SPEC S2): a Kubernetes Secret of the same name with
+ * the value under `value`. One each, so a secret still empty (filled out of band) does not block the others. They
+ * read through the cluster's store, or through the namespace's own when the stack is hosted on another's cluster.
+ */
+export function externalSecrets(
+  prefix: string,
+  namespace: string,
+  storeKind: "ClusterSecretStore" | "SecretStore" = "ClusterSecretStore",
+): Manifest[] {
   return appSecrets.map((secret) =>
     typed<IExternalSecret>({
       apiVersion: "external-secrets.io/v1",
@@ -282,7 +357,7 @@ export function externalSecrets(prefix: string, namespace: string): Manifest[] {
       metadata: { name: secret, namespace },
       spec: {
         refreshInterval: "1h",
-        secretStoreRef: { kind: "ClusterSecretStore", name: clusterSecretStoreName },
+        secretStoreRef: { kind: storeKind, name: clusterSecretStoreName },
         target: { name: secret, creationPolicy: "Owner" },
         data: [{ secretKey: "value", remoteRef: { key: secretName(prefix, secret) } }],
       },

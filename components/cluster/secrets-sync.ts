@@ -10,6 +10,7 @@ import type { ClusterSettings } from "../../config";
 import { policyJson, type AccountRef } from "../iam";
 import { declareManifest, manifestResourceName, type Manifest } from "../kubernetes/manifest";
 import { movedChild } from "../moved";
+import { platformNamespaces } from "../naming";
 import { addonRelease, addonRole, roleAnnotation, type ClusterRef } from "./addon-install";
 import { charts, externalSecretsPolicy } from "./addons";
 import { clusterSecretStore, clusterSecretStoreName, externalSecrets, namespaceManifest } from "./manifests";
@@ -76,6 +77,8 @@ export class SecretsSync extends pulumi.ComponentResource {
         region: args.account.region,
         namespace: identity.namespace,
         serviceAccount: identity.serviceAccount,
+        // The stack's own namespaces: its applications, and monitoring (Slack webhook, exporter credentials).
+        servedNamespaces: [...Object.keys(args.applicationNamespaces), platformNamespaces.monitoring],
       }),
       [release],
     );

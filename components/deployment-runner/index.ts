@@ -19,7 +19,7 @@ import {
   runnerPermissions,
   userData,
 } from "./plan";
-import { deploymentSettings } from "./settings";
+import { declareDeploymentSettings } from "./deployment-settings";
 
 export interface DeploymentRunnerArgs {
   /** Account id, partition and region, for ARNs. */
@@ -184,27 +184,16 @@ export class DeploymentRunner extends pulumi.ComponentResource {
     );
     this.autoScalingGroupName = asg.name;
 
-    const settings = pulumi.all([args.deployRoleArn, pool.agentPoolId]).apply(([deployRoleArn, agentPoolId]) =>
-      deploymentSettings({
-        organization: args.organization,
-        project: args.project,
-        stack: args.stack,
-        repository: args.repository,
-        region: args.account.region,
-        deployRoleArn,
-        agentPoolId,
-      }),
-    );
-    new pulumiservice.DeploymentSettings(
+    declareDeploymentSettings(
       `${name}-settings`,
       {
         organization: args.organization,
         project: args.project,
         stack: args.stack,
-        agentPoolId: settings.agentPoolId,
-        sourceContext: settings.sourceContext,
-        github: settings.github,
-        operationContext: settings.operationContext,
+        repository: args.repository,
+        region: args.account.region,
+        deployRoleArn: args.deployRoleArn,
+        agentPoolId: pool.agentPoolId,
       },
       parent,
     );

@@ -35,6 +35,11 @@ export interface IdentityArgs extends IdentitySettings {
   previewSubjects?: string[];
   /** Prod: developers get no image push rights and the CI role trusts only a reviewed GitHub Environment. */
   isProduction: boolean;
+  /**
+   * Whether the stack runs its own deployment runner (SPEC P3). False for a stack hosted on another's platform:
+   * its deployments run on the host's runner through Pulumi OIDC, so it gets no runner role. Default true.
+   */
+  deploymentRunner?: boolean;
   /** What the workload roles are scoped to. */
   clusterName: string;
   repositories: string[];
@@ -64,9 +69,11 @@ export class Identity extends pulumi.ComponentResource {
   public readonly previewRoleArn: pulumi.Output<string>;
   /** Pulumi Deployments role (Pulumi OIDC, this stack only; also the deployment runner's role). */
   public readonly deployRoleArn: pulumi.Output<string>;
-  /** The deployment runner's instance role (EC2 only); its permissions come with the runner (SPEC P3). */
-  public readonly runnerRoleArn: pulumi.Output<string>;
-  public readonly runnerRoleName: pulumi.Output<string>;
+  /**
+   * The deployment runner's instance role (EC2 only); its permissions come with the runner (SPEC P3). None when
+   * the stack has no runner of its own (`deploymentRunner: false`).
+   */
+  public readonly runnerRole?: { arn: pulumi.Output<string>; name: pulumi.Output<string> };
   /** IAM groups human users join; each carries the MFA enforcement policy. */
   public readonly devopsGroupName: pulumi.Output<string>;
   public readonly developerGroupName: pulumi.Output<string>;
@@ -153,22 +160,26 @@ export class Identity extends pulumi.ComponentResource {
     // administrator without a permissions-boundary scheme, so this role is on the policy pack's admin allow-list.
     // The runner's host identity (SPEC P3): assumable by EC2 only. The deploy role trusts it by ARN, which IAM
     // resolves when the trust is written, so it exists first.
-    const runner = new aws.iam.Role(
-      `${name}-runner`,
-      {
-        name: runnerNames(args.prefix).role,
-        description: `Pulumi deployment runner of ${args.pulumiOrganization}/${args.project}/${args.stack} (EC2)`,
-        assumeRolePolicy: JSON.stringify(runnerTrustPolicy()),
-        maxSessionDuration: 3600,
-        tags: { ...purposeTag },
-      },
-      parent,
-    );
+    const runner =
+      args.deploymentRunner === false
+        ? undefined
+        : new aws.iam.Role(
+            `${name}-runner`,
+            {
+              name: runnerNames(args.prefix).role,
+              description: `Pulumi deployment runner of ${args.pulumiOrganization}/${args.project}/${args.stack} (EC2)`,
+              assumeRolePolicy: JSON.stringify(runnerTrustPolicy()),
+              maxSessionDuration: 3600,
+              tags: { ...purposeTag },
+            },
+            parent,
+          );
     const deploy = role(
       "deploy",
       `Pulumi Deployments of ${args.pulumiOrganization}/${args.project}/${args.stack}`,
-      pulumi.all([pulumiProvider, runner.arn]).apply(([provider, runnerArn]) => {
+      pulumi.all([pulumiProvider, runner?.arn]).apply(([provider, runnerArn]) => {
         const trust = pulumiTrustPolicy(provider, args.pulumiOrganization, args.project, args.stack);
+        if (!runnerArn) return JSON.stringify(trust);
         return JSON.stringify({ ...trust, Statement: [...trust.Statement, runnerTrustStatement(runnerArn)] });
       }),
       ["AdministratorAccess"],
@@ -197,8 +208,7 @@ export class Identity extends pulumi.ComponentResource {
     this.cicdRoleArn = cicd.arn;
     this.previewRoleArn = preview.arn;
     this.deployRoleArn = deploy.arn;
-    this.runnerRoleArn = runner.arn;
-    this.runnerRoleName = runner.name;
+    this.runnerRole = runner && { arn: runner.arn, name: runner.name };
     this.devopsGroupName = devopsGroup.name;
     this.developerGroupName = developerGroup.name;
     this.registerOutputs({
@@ -207,7 +217,7 @@ export class Identity extends pulumi.ComponentResource {
       cicdRoleArn: this.cicdRoleArn,
       previewRoleArn: this.previewRoleArn,
       deployRoleArn: this.deployRoleArn,
-      runnerRoleArn: this.runnerRoleArn,
+      runnerRoleArn: runner?.arn,
     });
   }
 }

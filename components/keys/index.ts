@@ -16,16 +16,25 @@ export interface EncryptionKeysArgs {
   adminRoleArns: pulumi.Input<string>[];
   /** Protect keys from deletion (prod). */
   protect: boolean;
+  /**
+   * Whether the stack has a cluster of its own whose Kubernetes secrets need the `eks` key. False for a stack on
+   * another's platform (`qualisys:platform`). Default true.
+   */
+  cluster?: boolean;
 }
+
+/** The key ARN per domain; `eks` only when the stack has its own cluster. */
+export type KeyArns = Record<Exclude<KeyDomain, "eks">, pulumi.Output<string>> & { eks?: pulumi.Output<string> };
 
 export class EncryptionKeys extends pulumi.ComponentResource {
   /** Key ARN per domain. */
-  public readonly arns: Record<KeyDomain, pulumi.Output<string>>;
+  public readonly arns: KeyArns;
 
   constructor(name: string, args: EncryptionKeysArgs, opts?: pulumi.ComponentResourceOptions) {
     super("qualisys:keys:EncryptionKeys", name, {}, opts);
     const admins = pulumi.all(args.adminRoleArns);
-    const entries = keyDomains.map((domain) => {
+    const domains = keyDomains.filter((domain) => domain !== "eks" || args.cluster !== false);
+    const entries = domains.map((domain) => {
       const key = new aws.kms.Key(
         `${name}-${domain}`,
         {
@@ -46,7 +55,7 @@ export class EncryptionKeys extends pulumi.ComponentResource {
       );
       return [domain, key.arn] as const;
     });
-    this.arns = Object.fromEntries(entries) as Record<KeyDomain, pulumi.Output<string>>;
+    this.arns = Object.fromEntries(entries) as KeyArns;
     this.registerOutputs({ arns: this.arns });
   }
 }

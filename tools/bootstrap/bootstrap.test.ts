@@ -3,10 +3,10 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { runStack, stacks, type StackRun } from "../../offline/run";
+import { hostOf, runStack, stacks, type StackRun } from "../../offline/run";
 import { runPolicies } from "../../policy/runner";
 import { preflight, readInput } from "./cli";
-import { bootstrapPlan, BootstrapRefused, describeStep, runnerComponents } from "./plan";
+import { bootstrapPlan, BootstrapRefused, describeStep, hostedComponents, runnerComponents } from "./plan";
 
 const globMatch = (glob: string, urn: string) => {
   // The engine's target globbing: `**` spans anything, `*` stays within one `:`-separated segment.
@@ -28,18 +28,19 @@ const input = (stack: string, extra: Partial<Parameters<typeof bootstrapPlan>[0]
   stack,
   isProduction: stack === "prod",
   endpointPublicAccessCidrs: [],
+  ...(hostOf(stack) ? { host: hostOf(stack) } : {}),
   ...extra,
 });
 
 describe("the bootstrap plan", () => {
   it("runs phase 1 from the operator's machine with the runner's closure as targets, then hands off", () => {
-    const plan = bootstrapPlan(input("staging"));
-    expect(plan.qualifiedStack).toBe("qualisys/qualisys/staging");
+    const plan = bootstrapPlan(input("dev"));
+    expect(plan.qualifiedStack).toBe("qualisys/qualisys/dev");
     expect(plan.targets).toEqual([
-      "urn:pulumi:staging::qualisys::qualisys:identity:Identity**",
-      "urn:pulumi:staging::qualisys::qualisys:keys:EncryptionKeys**",
-      "urn:pulumi:staging::qualisys::qualisys:network:Network**",
-      "urn:pulumi:staging::qualisys::qualisys:deployment:DeploymentRunner**",
+      "urn:pulumi:dev::qualisys::qualisys:identity:Identity**",
+      "urn:pulumi:dev::qualisys::qualisys:keys:EncryptionKeys**",
+      "urn:pulumi:dev::qualisys::qualisys:network:Network**",
+      "urn:pulumi:dev::qualisys::qualisys:deployment:DeploymentRunner**",
     ]);
     expect(plan.temporarySettings).toEqual([]);
     expect(plan.steps.map((s) => s.command?.slice(0, 3))).toEqual([
@@ -57,9 +58,34 @@ describe("the bootstrap plan", () => {
       "run",
       "update",
       "--stack",
+      "qualisys/qualisys/dev",
+    ]);
+    expect(describeStep(plan.steps[2])).toContain("'urn:pulumi:dev::qualisys::qualisys:identity:Identity**'");
+  });
+
+  it("runs a stack on another's platform after its host: access and settings first, the rest on the host's runner", () => {
+    const plan = bootstrapPlan(input("staging"));
+    expect(plan.steps[1]).toEqual({
+      title: expect.stringMatching(/host qualisys\/qualisys\/dev is deployed/),
+      command: ["pulumi", "stack", "output", "platform", "--stack", "qualisys/qualisys/dev"],
+    });
+    expect(plan.targets).toEqual([
+      "urn:pulumi:staging::qualisys::qualisys:identity:Identity**",
+      "urn:pulumi:staging::qualisys::qualisys:keys:EncryptionKeys**",
+      "urn:pulumi:staging::qualisys::pulumi:pulumi:StackReference::*",
+      "urn:pulumi:staging::qualisys::qualisys:platform:HostedEnvironment::*",
+      "urn:pulumi:staging::qualisys::qualisys:platform:HostedEnvironment$aws:eks/accessEntry:AccessEntry::*",
+      "urn:pulumi:staging::qualisys::qualisys:platform:HostedEnvironment$aws:eks/accessPolicyAssociation:AccessPolicyAssociation::*",
+      "urn:pulumi:staging::qualisys::qualisys:platform:HostedEnvironment$pulumiservice:index:DeploymentSettings::*",
+    ]);
+    expect(plan.steps.at(-1)?.command).toEqual([
+      "pulumi",
+      "deployment",
+      "run",
+      "update",
+      "--stack",
       "qualisys/qualisys/staging",
     ]);
-    expect(describeStep(plan.steps[2])).toContain("'urn:pulumi:staging::qualisys::qualisys:identity:Identity**'");
   });
 
   it("hands prod off to the approved production workflow, never a direct deployment run", () => {
@@ -88,25 +114,37 @@ describe("the bootstrap plan", () => {
       run = await runStack(stack);
     });
 
-    it("targets the runner and everything it depends on, and nothing that talks to Kubernetes", () => {
+    it("targets the runner (or, on another's platform, the access and settings) and everything it depends on, and nothing that talks to Kubernetes", () => {
       const { targets } = bootstrapPlan(input(stack));
       const byUrn = new Map(run.resources.map((r) => [r.urn, r]));
       const targeted = run.resources.filter((r) => targets.some((t) => globMatch(t, r.urn)));
-      const runner = targeted.filter((r) => r.type.startsWith("pulumiservice:") || r.name.includes("-runner-"));
-      expect(runner.map((r) => r.type)).toEqual(
-        expect.arrayContaining([
-          "pulumiservice:index:AgentPool",
-          "pulumiservice:index:DeploymentSettings",
-          "aws:autoscaling/group:Group",
-        ]),
+      const hosted = hostOf(stack) !== undefined;
+      expect(targeted.map((r) => r.type)).toEqual(
+        expect.arrayContaining(
+          hosted
+            ? ["aws:eks/accessEntry:AccessEntry", "pulumiservice:index:DeploymentSettings"]
+            : [
+                "pulumiservice:index:AgentPool",
+                "pulumiservice:index:DeploymentSettings",
+                "aws:autoscaling/group:Group",
+              ],
+        ),
       );
       // Closed under dependencies and parents: the engine never has to create an untargeted resource first.
       for (const r of targeted)
         for (const dep of [...r.dependencies, ...(r.parent && byUrn.has(r.parent) ? [r.parent] : [])])
           expect([r.name, dep, targets.some((t) => globMatch(t, dep))]).toEqual([r.name, dep, true]);
-      expect(targeted.filter((r) => r.type.startsWith("kubernetes:") || r.type.startsWith("eks:"))).toEqual([]);
+      expect(
+        targeted.filter(
+          (r) =>
+            r.type.startsWith("kubernetes:") ||
+            r.type.startsWith("eks:") ||
+            r.type.startsWith("pulumi:providers:kubernetes"),
+        ),
+      ).toEqual([]);
       // Every top-level component it names exists.
-      for (const type of runnerComponents) expect(targeted.some((r) => r.type === type)).toBe(true);
+      for (const type of hosted ? hostedComponents : runnerComponents)
+        expect(targeted.some((r) => r.type === type)).toBe(true);
     });
 
     it("passes the policy pack on what phase 1 creates (it runs with --policy-pack policy)", async () => {
@@ -116,10 +154,13 @@ describe("the bootstrap plan", () => {
       expect(violations.filter((v) => v.enforcementLevel === "mandatory")).toEqual([]);
     });
 
-    it("leaves the cluster (and so the Kubernetes objects) to the runner", () => {
+    it("leaves the cluster and every Kubernetes object to the runner", () => {
       const { targets } = bootstrapPlan(input(stack));
-      const cluster = run.resources.find((r) => r.type === "qualisys:cluster:Cluster")!;
-      expect(targets.some((t) => globMatch(t, cluster.urn))).toBe(false);
+      const inCluster = run.resources.filter(
+        (r) => r.type === "qualisys:cluster:Cluster" || r.type.startsWith("kubernetes:"),
+      );
+      expect(inCluster.length).toBeGreaterThan(0);
+      expect(inCluster.filter((r) => targets.some((t) => globMatch(t, r.urn)))).toEqual([]);
     });
   });
 });

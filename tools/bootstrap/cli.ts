@@ -21,6 +21,7 @@ export function readInput(stack: string): BootstrapInput {
       "qualisys:environment"?: string;
       "qualisys:identity"?: { pulumiOrganization?: unknown };
       "qualisys:cluster"?: { endpointPublicAccessCidrs?: string[] };
+      "qualisys:platform"?: { stack?: unknown };
     };
   }
   const config = (parse(readFileSync(file, "utf8")) as StackFile).config ?? {};
@@ -34,6 +35,7 @@ export function readInput(stack: string): BootstrapInput {
     stack,
     isProduction: environment === "prod",
     endpointPublicAccessCidrs: config["qualisys:cluster"]?.endpointPublicAccessCidrs ?? [],
+    ...(typeof config["qualisys:platform"]?.stack === "string" ? { host: config["qualisys:platform"].stack } : {}),
   };
 }
 

@@ -8,6 +8,11 @@
  * Phase 2 hands the whole program to the runner inside the VPC through Pulumi Deployments, where the private EKS
  * endpoint is reachable. Nothing is widened: the API endpoint stays private throughout, so there is nothing to
  * close afterwards (the pack fails any stack that leaves it open to the internet).
+ *
+ * A stack on another's platform (`qualisys:platform`) has no network, cluster or runner to create: its host must be
+ * deployed first (the plan checks its `platform` output), phase 1 creates its identity, keys, its access entries on
+ * the host's cluster and its Deployments settings (naming the host's pool), and phase 2 hands the rest to the
+ * host's runner the same way.
  */
 
 /** Top-level components phase 1 creates: the runner's dependency closure (tests/bootstrap.test.ts proves it). */
@@ -16,6 +21,16 @@ export const runnerComponents = [
   "qualisys:keys:EncryptionKeys",
   "qualisys:network:Network",
   "qualisys:deployment:DeploymentRunner",
+] as const;
+
+/** What phase 1 creates for a stack on another's platform: identity, keys, and the AWS and Pulumi Cloud parts of its environment. */
+export const hostedComponents = ["qualisys:identity:Identity", "qualisys:keys:EncryptionKeys"] as const;
+const hostedEnvironment = "qualisys:platform:HostedEnvironment";
+/** Resource types inside the hosted environment that phase 1 creates: none of them talks to Kubernetes. */
+export const hostedPhase1Types = [
+  "aws:eks/accessEntry:AccessEntry",
+  "aws:eks/accessPolicyAssociation:AccessPolicyAssociation",
+  "pulumiservice:index:DeploymentSettings",
 ] as const;
 
 export interface BootstrapInput {
@@ -28,6 +43,8 @@ export interface BootstrapInput {
   isProduction: boolean;
   /** `cluster.endpointPublicAccessCidrs` of the stack file: the bootstrap refuses to run while it is widened. */
   endpointPublicAccessCidrs: string[];
+  /** The stack whose platform this one runs on (`qualisys:platform.stack`), if any. */
+  host?: string;
 }
 
 export interface Step {
@@ -64,7 +81,17 @@ export function bootstrapPlan(input: BootstrapInput): BootstrapPlan {
         "the bootstrap needs no public API endpoint; remove the key, then run it again",
     );
   const qualifiedStack = `${organization}/${project}/${stack}`;
-  const targets = runnerComponents.map((type) => componentGlob(stack, project, type));
+  const qualifiedHost = input.host && `${organization}/${project}/${input.host}`;
+  const targets = qualifiedHost
+    ? [
+        ...hostedComponents.map((type) => componentGlob(stack, project, type)),
+        // The read of the host's outputs, which the program needs before anything else.
+        `urn:pulumi:${stack}::${project}::pulumi:pulumi:StackReference::*`,
+        // The environment component itself, then only its AWS and Pulumi Cloud children.
+        `urn:pulumi:${stack}::${project}::${hostedEnvironment}::*`,
+        ...hostedPhase1Types.map((type) => `urn:pulumi:${stack}::${project}::${hostedEnvironment}$${type}::*`),
+      ]
+    : runnerComponents.map((type) => componentGlob(stack, project, type));
   const handOff: Step = input.isProduction
     ? {
         title: "Phase 2: deploy the rest through the approved route",
@@ -83,9 +110,19 @@ export function bootstrapPlan(input: BootstrapInput): BootstrapPlan {
     temporarySettings: [],
     steps: [
       { title: "Check the Pulumi login", command: ["pulumi", "whoami", "--verbose"] },
+      ...(qualifiedHost
+        ? [
+            {
+              title: `Check that the host ${qualifiedHost} is deployed (this stack reads its platform output)`,
+              command: ["pulumi", "stack", "output", "platform", "--stack", qualifiedHost],
+            },
+          ]
+        : []),
       { title: "Select (or create) the stack", command: ["pulumi", "stack", "select", "--create", qualifiedStack] },
       {
-        title: "Phase 1: identity, keys, network and the deployment runner, from this machine",
+        title: qualifiedHost
+          ? `Phase 1: identity, keys, access to ${qualifiedHost}'s cluster and the Deployments settings, from this machine`
+          : "Phase 1: identity, keys, network and the deployment runner, from this machine",
         command: [
           "pulumi",
           "up",

@@ -76,31 +76,41 @@ describe("Pulumi Deployments settings (declared by the program, one DeploymentSe
 });
 
 describe("smoke check of stack outputs", () => {
-  let outputs: Record<string, unknown>;
+  const outputs: Record<string, Record<string, unknown>> = {};
   beforeAll(async () => {
-    outputs = (await runStack("staging")).outputs;
+    for (const stack of ["staging", "prod"]) outputs[stack] = (await runStack(stack)).outputs;
   });
 
-  it("passes on the outputs the program exports (mock values shaped like AWS's)", () => {
-    expect(smokeCheck("staging", outputs)).toEqual([]);
+  it.each(["staging", "prod"])("passes on the outputs %s exports (mock values shaped like AWS's)", (stack) => {
+    expect(smokeCheck(stack, outputs[stack])).toEqual([]);
   });
 
   it("fails on a missing output, a wrong stack's role, a malformed id and a second account", () => {
-    const broken = structuredClone(outputs) as any;
+    const broken = structuredClone(outputs.prod) as any;
     delete broken.vpcId;
-    broken.roleArns.deploy = broken.roleArns.deploy.replace("-staging-", "-prod-");
+    broken.roleArns.deploy = broken.roleArns.deploy.replace("-prod-", "-staging-");
     broken.privateSubnetIds = ["subnet-0abc"];
     broken.keyArns.sns = broken.keyArns.sns.replace(/:\d{12}:/, ":999999999999:");
-    const problems = smokeCheck("staging", broken);
+    const problems = smokeCheck("prod", broken);
     expect(problems).toEqual(
       expect.arrayContaining([
         expect.stringMatching(/^vpcId: undefined does not match/),
-        expect.stringMatching(/^roleArns\.deploy: .*qualisys-prod-deploy/),
+        expect.stringMatching(/^roleArns\.deploy: .*qualisys-staging-deploy/),
         expect.stringMatching(/^privateSubnetIds: expected at least 2 values/),
         expect.stringMatching(/more than one AWS account/),
       ]),
     );
     expect(problems).toHaveLength(4);
+  });
+
+  it("holds a stack on another's platform to its own shape: which host, which namespace", () => {
+    const broken = structuredClone(outputs.staging) as any;
+    broken.platformStack = "dev";
+    delete broken.namespace;
+    expect(smokeCheck("staging", broken)).toEqual([
+      expect.stringMatching(/^platformStack: "dev" does not match/),
+      expect.stringMatching(/^namespace: undefined does not match/),
+    ]);
   });
 });
 

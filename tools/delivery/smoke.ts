@@ -18,18 +18,11 @@ const kmsKey = () => new RegExp(`^arn:aws:kms:[a-z0-9-]+:${account}:key/[0-9a-f-
 const role = (suffix: string) => (stack: string) =>
   new RegExp(`^arn:aws:iam::${account}:role/[a-z0-9-]+-${stack}-${suffix}$`);
 
+/** What every stack exports, whoever owns its platform. */
 export const expectations: Expectation[] = [
   { path: "vpcId", pattern: () => /^vpc-[0-9a-f]+$/ },
-  ...["publicSubnetIds", "privateSubnetIds", "databaseSubnetIds"].map((path) => ({
-    path,
-    pattern: () => /^subnet-[0-9a-f]+$/,
-    count: 2,
-  })),
-  ...["loadBalancer", "nodes", "database", "cache"].map((sg) => ({
-    path: `securityGroupIds.${sg}`,
-    pattern: () => /^sg-[0-9a-f]+$/,
-  })),
-  ...["eks", "rds", "elasticache", "secrets", "logs", "ecr", "sns"].map((domain) => ({
+  { path: "clusterName", pattern: () => /^[a-z0-9-]+$/ },
+  ...["rds", "elasticache", "secrets", "logs", "ecr", "sns"].map((domain) => ({
     path: `keyArns.${domain}`,
     pattern: kmsKey,
   })),
@@ -42,6 +35,28 @@ export const expectations: Expectation[] = [
   }).map(([key, suffix]) => ({ path: `roleArns.${key}`, pattern: role(suffix) })),
 ];
 
+/** What a stack with its own platform exports besides: its network, its EKS key, the contract for hosted stacks. */
+export const ownPlatformExpectations: Expectation[] = [
+  ...["publicSubnetIds", "privateSubnetIds", "databaseSubnetIds"].map((path) => ({
+    path,
+    pattern: () => /^subnet-[0-9a-f]+$/,
+    count: 2,
+  })),
+  ...["loadBalancer", "nodes", "database", "cache"].map((sg) => ({
+    path: `securityGroupIds.${sg}`,
+    pattern: () => /^sg-[0-9a-f]+$/,
+  })),
+  { path: "keyArns.eks", pattern: kmsKey },
+  { path: "platform.vpcId", pattern: () => /^vpc-[0-9a-f]+$/ },
+  { path: "platform.oidcProviderArn", pattern: () => new RegExp(`^arn:aws:iam::${account}:oidc-provider/`) },
+];
+
+/** What a stack on another's platform (`qualisys:platform`) exports besides: which host, which namespace. */
+export const hostedExpectations: Expectation[] = [
+  { path: "platformStack", pattern: () => /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/ },
+  { path: "namespace", pattern: () => /^[a-z0-9-]+$/ },
+];
+
 function at(outputs: unknown, path: string): unknown {
   return path
     .split(".")
@@ -51,7 +66,11 @@ function at(outputs: unknown, path: string): unknown {
 /** Every problem with a stack's outputs; empty when the smoke check passes. */
 export function smokeCheck(stack: string, outputs: Record<string, unknown>): string[] {
   const problems: string[] = [];
-  for (const { path, pattern, count } of expectations) {
+  const hosted = outputs.platformStack !== undefined;
+  for (const { path, pattern, count } of [
+    ...expectations,
+    ...(hosted ? hostedExpectations : ownPlatformExpectations),
+  ]) {
     const value = at(outputs, path);
     const expected = pattern(stack);
     const values = count === undefined ? [value] : Array.isArray(value) ? value : [];
@@ -84,10 +103,6 @@ if (require.main === module) {
   >;
   const problems = smokeCheck(stack, outputs);
   for (const problem of problems) console.error(`smoke: ${problem}`);
-  console.log(
-    problems.length
-      ? `smoke check FAILED for ${stack}`
-      : `smoke check passed for ${stack}: ${expectations.length} outputs`,
-  );
+  console.log(problems.length ? `smoke check FAILED for ${stack}` : `smoke check passed for ${stack}`);
   process.exit(problems.length ? 1 : 0);
 }

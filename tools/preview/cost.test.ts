@@ -283,6 +283,18 @@ describe("cost estimate", () => {
       expect(parity.overBudget).toBe(true); // the switch goes with a raised budget, visibly
     });
 
+    it("dev and staging together fit the seed's $500 a month, and so do their budgets (issue 16)", () => {
+      const budget = (stack: string) => readStackFile(stack).config["qualisys:monthlyBudgetUsd"] as number;
+      const total = ["dev", "staging"].reduce((sum, stack) => sum + estimateCost(runs[stack].resources, 0).total, 0);
+      expect(total).toBeLessThan(500);
+      expect(budget("dev") + budget("staging")).toBeLessThanOrEqual(500);
+      // Staging pays for no control plane, NAT gateway, ALB, WAF, node or runner: it runs on dev's.
+      const staging = estimateCost(runs.staging.resources, 0)
+        .lines.map((l) => l.detail)
+        .join("\n");
+      expect(staging).not.toMatch(/control plane|NAT gateway|ALB|web ACL|t3\.medium|t3\.small|Spot/);
+    });
+
     // Per component, so the expectation survives the merge of the cluster and data areas (their own components
     // are priced by the synthetic tests above).
     it("dev: EncryptionKeys 7 keys; Network 1 NAT gateway + the flow-log group", () => {

@@ -299,6 +299,8 @@ export const noChargeTypes = [
   "kubernetes:",
   "random:",
   "pulumi:providers:",
+  // A read of another stack's outputs.
+  "pulumi:pulumi:StackReference",
 ];
 
 const isNoCharge = (type: string) => noChargeTypes.some((prefix) => type.startsWith(prefix));

@@ -1,4 +1,5 @@
 /** Synthetic records for the preview's unit tests: the cluster and data-tier types arrive with other branches. */
+import { noOptions } from "../../offline/record";
 import type { RecordedResource } from "../../offline/run";
 
 const stackUrn = "urn:pulumi:dev::qualisys::pulumi:pulumi:Stack";
@@ -26,14 +27,6 @@ export function resource(
     secretInputs: [],
     outputs: {},
     secretOutputs: [],
-    options: {
-      protect: false,
-      ignoreChanges: [],
-      aliases: [],
-      deleteBeforeReplace: false,
-      retainOnDelete: false,
-      replaceOnChanges: [],
-      additionalSecretOutputs: [],
-    },
+    options: { ...noOptions },
   };
 }

@@ -36,7 +36,8 @@ describe("preview", () => {
     const text = out.lines.join("\n");
     const report = JSON.parse(readFileSync(join(outDir, "dev", "report.json"), "utf8"));
     expect(text).toMatch(/^Policy verdict: PASS — 0 mandatory/m);
-    expect(text).toContain(`Total $${report.cost.total.toFixed(2)}/month against a budget of $420.00`);
+    const budget = readStackFile("dev").config["qualisys:monthlyBudgetUsd"] as number;
+    expect(text).toContain(`Total $${report.cost.total.toFixed(2)}/month against a budget of $${budget.toFixed(2)}`);
     expect(text).toMatch(/Estimated deploy critical path \(first create\): ~\d+ min/);
     expect(report.cost.byComponent.map(([name]: [string]) => name)).toContain("Network");
     expect(readFileSync(join(outDir, "dev", "diagram.mmd"), "utf8")).toMatch(/^flowchart LR$/m);

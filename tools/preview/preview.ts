@@ -71,7 +71,7 @@ export async function preview(stack: string, options: PreviewOptions): Promise<n
   }
   log(`\n${formatCost(stack, cost)}`);
 
-  const readiness = checkReadiness(run.resources, options.catalogue ?? loadCatalogue());
+  const readiness = checkReadiness(run.resources, options.catalogue ?? loadCatalogue(), run.host?.resources);
   log(`\n${formatReadiness(readiness)}`);
 
   const path = criticalPath(run.resources);

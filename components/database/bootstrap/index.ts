@@ -31,6 +31,11 @@ export interface DatabaseBootstrapArgs {
   secretsSyncReady: pulumi.Resource;
   /** Namespace to run in. Default: a namespace `db-bootstrap` created here (it holds master credentials). */
   namespace?: pulumi.Input<string>;
+  /**
+   * Name of the namespace created here when `namespace` is not given. Default `db-bootstrap`; a stack hosted on
+   * another's cluster names its own (`staging-db-bootstrap`), beside the host's.
+   */
+  namespaceName?: string;
   /** IRSA: the cluster's OIDC provider ARN and issuer (without https://). */
   oidcProviderArn: pulumi.Input<string>;
   oidcIssuer: pulumi.Input<string>;
@@ -88,7 +93,7 @@ export class DatabaseBootstrap extends pulumi.ComponentResource {
           `${name}-namespace`,
           {
             metadata: {
-              name: defaultNamespace,
+              name: args.namespaceName ?? defaultNamespace,
               labels: {
                 "pod-security.kubernetes.io/enforce": "restricted",
                 "pod-security.kubernetes.io/audit": "restricted",
