@@ -131,7 +131,7 @@ export default async function main() {
       secretsKeyArn: keys.arns.secrets,
       rolePasswordsVersion: secrets.rolePasswordsVersion,
     },
-    { dependsOn: [platform.secretsSyncReady, database, secrets] },
+    { dependsOn: [platform.ready, database, secrets] },
   );
 
   // Observability (SPEC O1–O3). Alarms and the budget name the data tier and the ALB by their fixed names.

@@ -31,6 +31,8 @@ export interface Platform {
   nodeRoleArn: pulumi.Input<string>;
   /** Exists once external-secrets kinds can be declared (CRDs installed, this stack's store in place). */
   secretsSyncReady: pulumi.Resource;
+  /** What in-cluster workloads wait for: the whole cluster (own), or this stack's environment on the host's. */
+  ready: pulumi.Resource;
   /** The namespace the database bootstrap creates for itself (default `db-bootstrap`). */
   bootstrapNamespace?: string;
   /** The ALB this stack alarms on; none when the host's ALB serves it. */
@@ -140,6 +142,7 @@ export function ownPlatform(config: PlatformConfig, { account, identity, keys, l
     oidcIssuer: cluster.oidcIssuer,
     nodeRoleArn: cluster.nodeRoleArn,
     secretsSyncReady: cluster.secretsSyncReady,
+    ready: cluster,
     loadBalancerName: loadBalancerName(prefix),
     own: { network, cluster, runner },
     outputs: {
@@ -230,6 +233,7 @@ export function sharedPlatform(
     oidcIssuer: host.ref.oidcIssuer,
     nodeRoleArn: host.ref.nodeRoleArn,
     secretsSyncReady: environment.secretsSyncReady,
+    ready: environment,
     bootstrapNamespace: `${namespace}-db-bootstrap`,
     outputs: {
       platformStack: host.name,
