@@ -27,7 +27,7 @@ describe("npm run db:local", () => {
     const port = await freePort();
     const cli = spawn(
       process.execPath,
-      [join(projectRoot, "node_modules/tsx/dist/cli.mjs"), "tools/local-db/cli.ts", "--port", String(port)],
+      [join(projectRoot, "tools/run-ts.js"), "tools/local-db/cli.ts", "--port", String(port)],
       {
         cwd: projectRoot,
         stdio: ["ignore", "pipe", "pipe"],

@@ -55,7 +55,7 @@ async function main() {
     return exiting;
   };
   for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, () => void stop(0));
-  // Whoever started us (npm, tsx, a shell) died without passing a signal on: stop rather than run on unowned.
+  // Whoever started us (npm, a shell) died without passing a signal on: stop rather than run on unowned.
   const parent = process.ppid;
   setInterval(() => process.ppid !== parent && void stop(0), 500).unref();
 

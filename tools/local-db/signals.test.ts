@@ -102,7 +102,7 @@ describe("npm run db:local after a crash", () => {
     const postgres = processesMentioning(folder).filter((p) => / -D /.test(p.args));
     expect(postgres.length).toBe(1);
     const all = processesMentioning("");
-    // npm, tsx, the command and the server's Node process; not PostgreSQL, nor its own children.
+    // npm, the command and the server's Node process; not PostgreSQL, nor its own children.
     const tree = (pid: number): number[] =>
       pid === postgres[0].pid ? [] : [pid, ...all.filter((p) => p.ppid === pid).flatMap((p) => tree(p.pid))];
     for (const pid of tree(crashed.pid)) process.kill(pid, "SIGKILL");
