@@ -13,6 +13,7 @@ import { DatabaseBootstrap } from "./components/database/bootstrap";
 import { Identity } from "./components/identity";
 import { EncryptionKeys } from "./components/keys";
 import { Monitoring } from "./components/monitoring";
+import { DataTierExporters } from "./components/monitoring/exporters";
 import {
   cacheReplicationGroupId,
   clusterLogGroupName,
@@ -149,8 +150,16 @@ export default async function main() {
     budgetAlertEmails: config.budgetAlertEmails,
   });
 
-  // In-cluster monitoring belongs to the cluster's owner; a hosted stack is watched by its CloudWatch alarms.
+  // In-cluster monitoring belongs to the cluster's owner. A stack on another's platform adds its data tier's
+  // exporters in its own namespace, which the host's Prometheus scrapes; its CloudWatch alarms are its own.
   const cluster = platform.own?.cluster;
+  const dataTier = {
+    prefix,
+    databaseAddress: database.address,
+    databasePort: database.port,
+    cacheAddress: cache.configurationEndpointAddress,
+    cachePort: cache.port,
+  };
   const monitoring =
     cluster &&
     new Monitoring(
@@ -160,12 +169,8 @@ export default async function main() {
         namespace: cluster.namespaces[platformNamespaces.monitoring],
         clusterSecretStoreName: cluster.clusterSecretStoreName,
         secretsSyncReady: cluster.secretsSyncReady,
-        prefix,
+        ...dataTier,
         domain: config.domain,
-        databaseAddress: database.address,
-        databasePort: database.port,
-        cacheAddress: cache.configurationEndpointAddress,
-        cachePort: cache.port,
         slackWebhookUrl: config.secrets.slackWebhookUrl,
         secretsKeyArn: keys.arns.secrets,
         protect: config.protect,
@@ -173,6 +178,19 @@ export default async function main() {
       },
       { dependsOn: [cluster, database, cache] },
     );
+  if (platform.exporters) {
+    new DataTierExporters(
+      prefix,
+      {
+        ...dataTier,
+        provider: platform.provider,
+        ...platform.exporters,
+        secretsSyncReady: platform.secretsSyncReady,
+        charts: config.monitoring.charts,
+      },
+      { dependsOn: [platform.ready, database, cache] },
+    );
+  }
 
   return {
     ...platform.outputs,

@@ -31,7 +31,7 @@ describe.each(hostedStacks)("stack %s", (stack) => {
   const host = () => platformOf(run());
   const prefix = `qualisys-${stack}`;
 
-  it("runs on the host's record and declares no network, cluster, node, runner, add-on or monitoring of its own", () => {
+  it("runs on the host's record and declares no network, cluster, node, runner, add-on or monitoring stack of its own", () => {
     expect(run().error).toBeUndefined();
     expect(host().resources.length).toBeGreaterThan(100);
     const own = run().resources.map((r) => r.type);
@@ -42,7 +42,6 @@ describe.each(hostedStacks)("stack %s", (stack) => {
       "eks:index:ManagedNodeGroup",
       "aws:autoscaling/group:Group",
       "pulumiservice:index:AgentPool",
-      "kubernetes:helm.sh/v3:Release",
       "qualisys:monitoring:Monitoring",
       "aws:wafv2/webAcl:WebAcl",
     ])
@@ -77,6 +76,45 @@ describe.each(hostedStacks)("stack %s", (stack) => {
         .filter((p) => p.inputs.kind === "NetworkPolicy" && metadata(p).namespace === ns)
         .map((p) => [metadata(p).name, p.inputs.spec]);
     expect(policies(run(), stack)).toEqual(policies(host(), "dev"));
+  });
+
+  it("runs its data tier's exporters in its namespace, for the host's Prometheus, with credentials from its own store", () => {
+    const releases = ofType(run(), "kubernetes:helm.sh/v3:Release");
+    expect(releases.map((r) => [r.inputs.chart, r.inputs.namespace]).sort()).toEqual([
+      ["prometheus-postgres-exporter", stack],
+      ["prometheus-redis-exporter", stack],
+    ]);
+    for (const release of releases) {
+      // The host's Prometheus selects ServiceMonitors in every namespace; the charts create one each.
+      expect((release.inputs.values as any).serviceMonitor).toMatchObject({ enabled: true });
+      // The same chart versions as the host's own exporters.
+      const hostRelease = ofType(host(), "kubernetes:helm.sh/v3:Release").find(
+        (r) => r.inputs.chart === release.inputs.chart,
+      )!;
+      expect(release.inputs.version).toBe(hostRelease.inputs.version);
+    }
+    const hostPrometheus = ofType(host(), "kubernetes:helm.sh/v3:Release").find(
+      (r) => r.inputs.chart === "kube-prometheus-stack",
+    )!;
+    const spec = (hostPrometheus.inputs.values as any).prometheus.prometheusSpec;
+    expect(spec).toMatchObject({ serviceMonitorSelectorNilUsesHelmValues: false, serviceMonitorSelector: {} });
+    expect(spec.serviceMonitorNamespaceSelector ?? {}).toEqual({});
+    const credentials = kubernetesObjects(run()).filter(
+      (r) => r.inputs.kind === "ExternalSecret" && /exporter/.test(metadata(r).name),
+    );
+    expect(credentials.map((r) => [metadata(r).namespace, (r.inputs.spec as any).secretStoreRef.kind])).toEqual([
+      [stack, "SecretStore"],
+      [stack, "SecretStore"],
+    ]);
+    for (const r of credentials)
+      for (const d of (r.inputs.spec as any).data) expect(d.remoteRef.key.startsWith(`${prefix}/`)).toBe(true);
+    // The namespace lets monitoring scrape it.
+    const scrape = kubernetesObjects(run()).find(
+      (r) => r.inputs.kind === "NetworkPolicy" && metadata(r).name === "allow-monitoring-scrape",
+    )!;
+    expect((scrape.inputs.spec as any).ingress).toEqual([
+      { from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "monitoring" } } }] },
+    ]);
   });
 
   it("runs its database bootstrap in a namespace of its own, beside the host's", () => {

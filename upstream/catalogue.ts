@@ -27,6 +27,11 @@ export interface ChartVersionFacts {
   /** `image.repository:image.tag` (tag defaulting to appVersion) when values.yaml has them. */
   defaultImage?: string;
   hasSchema: boolean;
+  /**
+   * values.yaml's top-level `podSecurityContext` and `securityContext` (the chart's one workload), when it sets them:
+   * what a pod runs with unless the program's values override it.
+   */
+  defaultSecurityContexts?: { pod?: Record<string, unknown>; container?: Record<string, unknown> };
   /** Every key path the chart accepts: values.yaml, values.schema.json and the paths its templates read. */
   valuesKeys: string[];
   /** Paths below which any key is accepted (empty-map defaults, maps the templates copy through, subcharts). */

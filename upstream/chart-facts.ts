@@ -196,12 +196,18 @@ export function readChartDir(dir: string, resolve?: SubchartResolver): ChartDirF
   }
   const sorted = (list: string[]) => [...new Set(list)].sort();
   const image = isMap(values) && isMap(values.image) ? values.image : undefined;
+  const context = (key: string) =>
+    isMap(values) && isMap(values[key]) && Object.keys(values[key]).length ? values[key] : undefined;
+  const [pod, container] = [context("podSecurityContext"), context("securityContext")];
   const facts: ChartVersionFacts = {
     appVersion: chart.appVersion === undefined ? undefined : String(chart.appVersion),
     kubeVersion: chart.kubeVersion === undefined ? undefined : String(chart.kubeVersion),
     defaultImage:
       image && image.repository ? `${String(image.repository)}:${String(image.tag || chart.appVersion)}` : undefined,
     hasSchema: existsSync(schemaFile),
+    ...(pod || container
+      ? { defaultSecurityContexts: { ...(pod ? { pod } : {}), ...(container ? { container } : {}) } }
+      : {}),
     valuesKeys: sorted(keys),
     freeForm: sorted(freeForm),
     subcharts,

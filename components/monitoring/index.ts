@@ -1,6 +1,7 @@
 /**
  * The in-cluster monitoring stack (SPEC O1, O2) in the `monitoring` namespace: kube-prometheus-stack (Prometheus,
- * Alertmanager, Grafana, node-exporter, kube-state-metrics), the PostgreSQL and Redis exporters over TLS, the
+ * Alertmanager, Grafana, node-exporter, kube-state-metrics), the PostgreSQL and Redis exporters over TLS
+ * (./exporters.ts), the
  * platform's alert rules and dashboards. Credentials reach pods only as Kubernetes Secrets: synced from Secrets
  * Manager by external-secrets, or (the Slack webhook, when set in stack config) written from the Pulumi secret.
  * No credential passes through Helm values.
@@ -15,15 +16,8 @@ import { declareManifest } from "../kubernetes/manifest";
 import { albIngressGroup, grafanaHost, loadBalancerName, secretName } from "../naming";
 import { dashboardLabel, dashboards } from "./dashboards";
 import { prometheusRuleSpec } from "./rules";
-import {
-  charts,
-  externalSecret,
-  kubePrometheusStackValues,
-  postgresExporterValues,
-  redisExporterValues,
-  secretNames,
-  slackWebhookKey,
-} from "./values";
+import { DataTierExporters } from "./exporters";
+import { charts, externalSecret, kubePrometheusStackValues, secretNames, slackWebhookKey } from "./values";
 
 export interface MonitoringArgs extends MonitoringSettings {
   /** Kubernetes provider of the stack's cluster (`cluster.provider`). */
@@ -72,13 +66,12 @@ export class Monitoring extends pulumi.ComponentResource {
     super("qualisys:monitoring:Monitoring", name, {}, opts);
     const k8sOpts = { parent: this, provider: args.provider };
     const namespace = args.namespace;
-    const store = args.clusterSecretStoreName;
+    const store = { kind: "ClusterSecretStore" as const, name: args.clusterSecretStoreName };
     const synced = (part: string, remoteKey: string, secret: string, keys: Record<string, string | null>) =>
-      declareManifest(
-        `${name}-${part}`,
-        externalSecret({ name: secret, namespace, storeName: store, remoteKey, keys }),
-        { ...k8sOpts, dependsOn: [args.secretsSyncReady] },
-      );
+      declareManifest(`${name}-${part}`, externalSecret({ name: secret, namespace, store, remoteKey, keys }), {
+        ...k8sOpts,
+        dependsOn: [args.secretsSyncReady],
+      });
 
     // Grafana admin: generated here, kept in Secrets Manager (KMS) where devops can read it, synced into the
     // namespace. Helm only learns the Secret's name.
@@ -110,7 +103,7 @@ export class Monitoring extends pulumi.ComponentResource {
       externalSecret({
         name: secretNames.grafanaAdmin,
         namespace,
-        storeName: store,
+        store,
         remoteKey: `${args.prefix}/platform/grafana-admin`,
         keys: { "admin-user": "username", "admin-password": "password" },
       }),
@@ -130,15 +123,6 @@ export class Monitoring extends pulumi.ComponentResource {
       : synced("slack-webhook", secretName(args.prefix, "slack-webhook"), secretNames.slackWebhook, {
           [slackWebhookKey]: null,
         });
-    const postgresCredentials = synced(
-      "postgres-exporter",
-      secretName(args.prefix, "postgres-exporter"),
-      secretNames.postgresExporter,
-      { username: "username", password: "password" },
-    );
-    const redisAuth = synced("redis-exporter", secretName(args.prefix, "redis-auth"), secretNames.redisExporter, {
-      authToken: "authToken",
-    });
 
     const host = args.domain ? grafanaHost(args.domain) : undefined;
     const release = (
@@ -165,20 +149,25 @@ export class Monitoring extends pulumi.ComponentResource {
       }),
       [grafanaAdmin, slackWebhook],
     );
-    // The exporters' ServiceMonitors need the operator's CRDs, which the stack's release installs.
-    release(
-      "postgres-exporter",
-      charts.postgresExporter,
-      args.charts.postgresExporter,
-      pulumi.all([args.databaseAddress, args.databasePort]).apply(([a, p]) => postgresExporterValues(a, p)),
-      [stack, postgresCredentials],
-    );
-    release(
-      "redis-exporter",
-      charts.redisExporter,
-      args.charts.redisExporter,
-      pulumi.all([args.cacheAddress, args.cachePort]).apply(([a, p]) => redisExporterValues(a, p)),
-      [stack, redisAuth],
+    // The exporters' ServiceMonitors need the operator's CRDs, which the stack's release installs. They were
+    // declared here directly before they had a component of their own: keep their URNs.
+    new DataTierExporters(
+      name,
+      {
+        provider: args.provider,
+        namespace,
+        store,
+        secretsSyncReady: args.secretsSyncReady,
+        prefix: args.prefix,
+        databaseAddress: args.databaseAddress,
+        databasePort: args.databasePort,
+        cacheAddress: args.cacheAddress,
+        cachePort: args.cachePort,
+        charts: args.charts,
+        dependsOn: [stack],
+        formerParent: this,
+      },
+      { parent: this },
     );
 
     declareManifest(

@@ -136,11 +136,17 @@ export function redisExporterValues(host: string, port: number): Values {
   });
 }
 
+/** The external-secrets store an ExternalSecret reads through: the cluster's, or a namespace's own. */
+export interface StoreRef {
+  kind: "ClusterSecretStore" | "SecretStore";
+  name: pulumi.Input<string>;
+}
+
 /** An ExternalSecret that copies properties of a Secrets Manager JSON secret (or the whole string) into a Secret. */
 export function externalSecret(args: {
   name: string;
   namespace: pulumi.Input<string>;
-  storeName: pulumi.Input<string>;
+  store: StoreRef;
   remoteKey: string;
   /** Secret key → JSON property of the remote secret; a `null` property takes the whole secret string. */
   keys: Record<string, string | null>;
@@ -151,7 +157,7 @@ export function externalSecret(args: {
     metadata: { name: args.name, namespace: args.namespace },
     spec: {
       refreshInterval: "1h",
-      secretStoreRef: { kind: "ClusterSecretStore", name: args.storeName },
+      secretStoreRef: { kind: args.store.kind, name: args.store.name },
       target: { name: args.name, creationPolicy: "Owner" },
       data: Object.entries(args.keys).map(([secretKey, property]) => ({
         secretKey,

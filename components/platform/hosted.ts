@@ -11,6 +11,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { externalSecretsPolicy } from "../cluster/addons";
 import {
+  clusterSecretStoreName,
   externalSecrets,
   hostedKubernetesGroups,
   hostedRbac,
@@ -61,6 +62,8 @@ export class HostedEnvironment extends pulumi.ComponentResource {
   public readonly namespace: pulumi.Output<string>;
   /** The namespace's SecretStore; depend on it to declare external-secrets kinds. */
   public readonly secretsSyncReady: pulumi.Resource;
+  /** The SecretStore's name (`aws-secrets-manager`, as the cluster store's). */
+  public readonly secretStoreName: string;
 
   constructor(name: string, args: HostedEnvironmentArgs, opts?: pulumi.ComponentResourceOptions) {
     super("qualisys:platform:HostedEnvironment", name, {}, opts);
@@ -160,6 +163,7 @@ export class HostedEnvironment extends pulumi.ComponentResource {
 
     this.namespace = namespace.metadata.name;
     this.secretsSyncReady = store;
+    this.secretStoreName = clusterSecretStoreName;
     this.registerOutputs({ namespace: this.namespace });
   }
 }

@@ -13,6 +13,7 @@ import type { AccountRef } from "../iam";
 import type { Identity } from "../identity";
 import type { EncryptionKeys } from "../keys";
 import { loadBalancerName } from "../naming";
+import type { StoreRef } from "../monitoring/values";
 import { Network } from "../network";
 import { readPlatformRef, type PlatformRef } from "./contract";
 import { HostedEnvironment } from "./hosted";
@@ -35,6 +36,11 @@ export interface Platform {
   ready: pulumi.Resource;
   /** The namespace the database bootstrap creates for itself (default `db-bootstrap`). */
   bootstrapNamespace?: string;
+  /**
+   * Where a stack without monitoring of its own runs its data tier's exporters (its namespace and store); the
+   * host's Prometheus scrapes them. None for a stack with its own platform (its Monitoring runs them).
+   */
+  exporters?: { namespace: pulumi.Input<string>; store: StoreRef };
   /** The ALB this stack alarms on; none when the host's ALB serves it. */
   loadBalancerName?: string;
   /** The stack's own components (own platform only): monitoring runs on its cluster. */
@@ -234,6 +240,7 @@ export function sharedPlatform(
     nodeRoleArn: host.ref.nodeRoleArn,
     secretsSyncReady: environment.secretsSyncReady,
     ready: environment,
+    exporters: { namespace: environment.namespace, store: { kind: "SecretStore", name: environment.secretStoreName } },
     bootstrapNamespace: `${namespace}-db-bootstrap`,
     outputs: {
       platformStack: host.name,
