@@ -18,7 +18,13 @@ const ref: PlatformRef = {
   ingressAnnotations: { "alb.ingress.kubernetes.io/group.name": "qualisys-dev" },
   agentPoolId: "0b1c2d3e-0000-4000-8000-000000000000",
 };
-const check = { stack: "staging", region: "us-east-1", namespace: "staging", host: "qualisys/qualisys/dev" };
+const check = {
+  stack: "staging",
+  accountId: "123456789012",
+  region: "us-east-1",
+  namespace: "staging",
+  host: "qualisys/qualisys/dev",
+};
 
 it("accepts a complete contract", () => {
   expect(platformRefProblems(ref)).toEqual([]);
@@ -40,7 +46,10 @@ it("names what an older host lacks, and says to deploy it first", () => {
   expect(() => readPlatformRef(undefined, check)).toThrow(/the host's `platform` output is missing/);
 });
 
-it("refuses another region and a namespace the host already has", () => {
+it("refuses another account, another region and a namespace the host already has", () => {
+  expect(() => readPlatformRef(ref, { ...check, accountId: "210987654321" })).toThrow(
+    /the host is in AWS account 123456789012, but this stack \(staging\) runs with credentials of account 210987654321/,
+  );
   expect(() => readPlatformRef(ref, { ...check, region: "eu-west-1" })).toThrow(/host is in us-east-1/);
   expect(() => readPlatformRef(ref, { ...check, namespace: "dev" })).toThrow(/already has namespace dev/);
 });

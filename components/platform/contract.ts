@@ -62,8 +62,9 @@ export function platformRefProblems(value: unknown): string[] {
 }
 
 export interface HostCheck {
-  /** This (hosted) stack, its region and the namespace it owns. */
+  /** This (hosted) stack, the account its credentials are for, its region and the namespace it owns. */
   stack: string;
+  accountId: string;
   region: string;
   namespace: string;
   /** The host stack's fully qualified name (`org/project/stack`). */
@@ -83,6 +84,11 @@ export function readPlatformRef(value: unknown, check: HostCheck): PlatformRef {
     );
   }
   const ref = value as PlatformRef;
+  if (ref.accountId !== check.accountId) {
+    throw new Error(
+      `${where}: the host is in AWS account ${ref.accountId}, but this stack (${check.stack}) runs with credentials of account ${check.accountId}; a stack on another's platform deploys into the host's account.`,
+    );
+  }
   if (ref.region !== check.region) {
     throw new Error(
       `${where}: the host is in ${ref.region}, this stack (${check.stack}) in ${check.region}; they must match.`,

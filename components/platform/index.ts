@@ -4,6 +4,7 @@
  * give the rest of the program the same {@link Platform}, so the data tier, the bootstrap and the alerting are
  * wired the same way whoever owns the cluster. Wiring only: every resource is declared by a component.
  */
+import * as aws from "@pulumi/aws";
 import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { PlatformConfig, SharedPlatform } from "../../config";
@@ -190,9 +191,10 @@ export interface Host {
 export async function readHost(config: PlatformConfig & SharedPlatform): Promise<Host> {
   const name = `${config.identity.pulumiOrganization}/${config.project}/${config.platform.stack}`;
   const reference = new pulumi.StackReference(name);
-  const platform = await reference.getOutputDetails("platform");
+  const [platform, caller] = await Promise.all([reference.getOutputDetails("platform"), aws.getCallerIdentity({})]);
   const ref = readPlatformRef(platform.value ?? platform.secretValue, {
     stack: config.stack,
+    accountId: caller.accountId,
     region: config.region,
     namespace: config.platform.namespace,
     host: name,
