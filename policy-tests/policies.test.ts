@@ -18,6 +18,14 @@ interface Case {
 
 const stmt = (s: Record<string, unknown>) => ({ Version: "2012-10-17", Statement: [s] });
 const unprotected = (r: RecordLike): RecordLike => ({ ...r, options: { protect: false } });
+/** An EKS access policy association of `policy` for `principalArn`, scoped to `namespaces` or the cluster. */
+const eksAccess = (principalArn: string, policy: string, namespaces?: string[]) =>
+  res(T.eksAccessPolicyAssociation, {
+    clusterName: "qualisys-dev",
+    principalArn,
+    policyArn: `arn:aws:eks::aws:cluster-access-policy/${policy}`,
+    accessScope: namespaces ? { type: "namespace", namespaces } : { type: "cluster" },
+  });
 const githubRole = (name: string, subjects: string[], stack = "prod") =>
   res(
     T.role,
@@ -748,6 +756,37 @@ const cases: Case[] = [
       [githubRole("qualisys-prod-cicd", ["environment:production", "pull_request"])],
       [githubRole("qualisys-prod-cicd", ["ref:refs/heads/main"])],
       [githubRole("qualisys-production-cicd", ["environment:*"], "production")],
+    ],
+  },
+  {
+    policy: "eks-admin-access-allow-list",
+    good: [
+      [good.eksCluster()],
+      [eksAccess("arn:aws:iam::123456789012:role/qualisys-staging-deploy", "AmazonEKSClusterAdminPolicy")],
+      [eksAccess("arn:aws:iam::123456789012:role/qualisys-staging-devops", "AmazonEKSAdminPolicy", ["staging"])],
+      // Scoped to one namespace, the admin policy is that namespace's, not the cluster's.
+      [eksAccess("arn:aws:iam::123456789012:role/qualisys-staging-developer", "AmazonEKSAdminPolicy", ["staging"])],
+      [eksAccess("arn:aws:iam::123456789012:role/qualisys-staging-developer", "AmazonEKSViewPolicy")],
+    ],
+    bad: [
+      [eksAccess("arn:aws:iam::123456789012:role/qualisys-staging-developer", "AmazonEKSClusterAdminPolicy")],
+      [eksAccess("arn:aws:iam::123456789012:role/qualisys-staging-cicd", "AmazonEKSAdminPolicy")],
+      [
+        broken(good.eksCluster(), {
+          accessEntries: {
+            cicd: {
+              principalArn: "arn:aws:iam::123456789012:role/qualisys-dev-cicd",
+              kubernetesGroups: ["qualisys:ci-cd"],
+              accessPolicies: {
+                admin: {
+                  policyArn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy",
+                  accessScope: { type: "cluster" },
+                },
+              },
+            },
+          },
+        }),
+      ],
     ],
   },
   {

@@ -232,6 +232,54 @@ export const adminPolicyAllowList = resourcePolicy({
   },
 });
 
+/** EKS access policies that make a principal an administrator of the cluster, or of everything in it. */
+const eksAdminAccess = (policyArn: unknown, scope: unknown) => {
+  const name = typeof policyArn === "string" ? policyName(policyArn) : undefined;
+  return (
+    name === "AmazonEKSClusterAdminPolicy" || (name === "AmazonEKSAdminPolicy" && prop(scope, "type") !== "namespace")
+  );
+};
+
+export const eksAdminAccessAllowList = resourcePolicy({
+  name: "eks-admin-access-allow-list",
+  description:
+    "EKS administrator access (AmazonEKSClusterAdminPolicy, or AmazonEKSAdminPolicy beyond a namespace) goes only to roles on the allow-list (default *-devops, *-deploy), the roles that may be account administrators; in access entries of eks.Cluster and in aws.eks.AccessPolicyAssociation alike.",
+  enforcementLevel: "mandatory",
+  severity: "critical",
+  remediation:
+    "map the role to a Kubernetes group bound where it works, scope AmazonEKSAdminPolicy to its namespaces, or (for a real break-glass or deployer role) add its name pattern to allowedRolePatterns in the pack config.",
+  configSchema: { properties: { allowedRolePatterns: adminConfig.properties.allowedRolePatterns } },
+  types: [T.eksAccessPolicyAssociation, T.eksCluster],
+  check: ({ type, props }, config) => {
+    const allowed = (principal: unknown) =>
+      principal === Unknown ||
+      (typeof principal === "string" &&
+        (config.allowedRolePatterns as string[]).some((p) => globMatch(p, policyName(principal))));
+    const grants =
+      type === T.eksAccessPolicyAssociation
+        ? [
+            {
+              principal: prop(props, "principalArn"),
+              policyArn: prop(props, "policyArn"),
+              scope: prop(props, "accessScope"),
+            },
+          ]
+        : Object.values((prop(props, "accessEntries") ?? {}) as Record<string, unknown>).flatMap((entry) =>
+            Object.values((prop(entry, "accessPolicies") ?? {}) as Record<string, unknown>).map((policy) => ({
+              principal: prop(entry, "principalArn"),
+              policyArn: prop(policy, "policyArn"),
+              scope: prop(policy, "accessScope"),
+            })),
+          );
+    return grants
+      .filter((g) => eksAdminAccess(g.policyArn, g.scope) && !allowed(g.principal))
+      .map(
+        (g) =>
+          `${policyName(String(g.policyArn))} is granted to ${String(g.principal)}, which is not on the allow-list.`,
+      );
+  },
+});
+
 export const noStarPrincipalInTrust = resourcePolicy({
   name: "iam-trust-no-star-principal",
   description: 'Role trust policies never Allow Principal "*" (or AWS "*").',
@@ -322,6 +370,7 @@ export const leastPrivilegePolicies = [
   noUnscopedPassRole,
   noNotActionAllow,
   adminPolicyAllowList,
+  eksAdminAccessAllowList,
   noStarPrincipalInTrust,
   noStarPrincipalInResourcePolicies,
   kmsKeyPolicyNoStar,

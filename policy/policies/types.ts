@@ -5,6 +5,7 @@ export const T = {
   awsxVpc: "awsx:ec2:Vpc",
   awsEksCluster: "aws:eks/cluster:Cluster",
   awsEksNodeGroup: "aws:eks/nodeGroup:NodeGroup",
+  eksAccessPolicyAssociation: "aws:eks/accessPolicyAssociation:AccessPolicyAssociation",
   launchTemplate: "aws:ec2/launchTemplate:LaunchTemplate",
   instance: "aws:ec2/instance:Instance",
   ebsVolume: "aws:ebs/volume:Volume",
