@@ -54,6 +54,9 @@ describe.each(hostedStacks)("stack %s", (stack) => {
     const [provider] = ofType(run(), "pulumi:providers:kubernetes");
     expect(provider.inputs.kubeconfig).toBe(SECRET);
     expect(provider.secretInputs).toContain("kubeconfig");
+    // It waits for the deploy role's cluster access, so no object is attempted before the cluster accepts it.
+    const deployAccess = named(run(), "aws:eks/accessPolicyAssociation:AccessPolicyAssociation", `${prefix}-deploy`);
+    expect(provider.dependencies).toContain(deployAccess.urn);
     // Every Kubernetes object goes through that provider, none through an ambient kubeconfig.
     for (const r of kubernetesObjects(run())) expect(r.provider?.startsWith(provider.urn)).toBe(true);
   });

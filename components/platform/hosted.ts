@@ -69,11 +69,6 @@ export class HostedEnvironment extends pulumi.ComponentResource {
     super("qualisys:platform:HostedEnvironment", name, {}, opts);
     const { account, host, namespace: ns } = args;
     const parent = { parent: this };
-    this.provider = new k8s.Provider(
-      `${name}-k8s`,
-      { kubeconfig: args.kubeconfig, enableServerSideApply: true },
-      parent,
-    );
     const declare = (manifest: Manifest, dependsOn: pulumi.Resource[] = []) =>
       declareManifest(manifestResourceName(name, manifest), manifest, {
         parent: this,
@@ -104,9 +99,17 @@ export class HostedEnvironment extends pulumi.ComponentResource {
     // DevOps administer their own namespace; the deploy role creates the namespace and its cluster-scoped binding,
     // so it is cluster admin (it is account administrator already, README "Shared non-production platform").
     associate("devops", entry("devops", args.roleArns.devops, []), "AmazonEKSAdminPolicy");
-    associate("deploy", entry("deploy", args.roleArns.deploy, []), "AmazonEKSClusterAdminPolicy");
+    const deployAccess = associate("deploy", entry("deploy", args.roleArns.deploy, []), "AmazonEKSClusterAdminPolicy");
     entry("developer", args.roleArns.developer, [groups.developer]);
     entry("cicd", args.roleArns.cicd, [groups.cicd]);
+
+    // Every Kubernetes object goes through this provider, which authenticates as whoever deploys (the deploy role on
+    // the runner): it waits for that role's access, so no object is attempted before the cluster would accept it.
+    this.provider = new k8s.Provider(
+      `${name}-k8s`,
+      { kubeconfig: args.kubeconfig, enableServerSideApply: true },
+      { parent: this, dependsOn: [deployAccess] },
+    );
 
     const plan: NamespacePlan = { name: ns, enforce: "restricted", app: true };
     const namespace = declare(namespaceManifest(plan)) as k8s.core.v1.Namespace;
