@@ -61,15 +61,6 @@ export interface DatabaseBootstrapArgs {
   plan?: Step[];
 }
 
-/** apiVersion and kind of each rendered object (./manifests), by the part of its resource name. */
-const kinds: Record<string, [string, string]> = {
-  store: ["external-secrets.io/v1", "SecretStore"],
-  credentials: ["external-secrets.io/v1", "ExternalSecret"],
-  sql: ["v1", "ConfigMap"],
-  egress: ["networking.k8s.io/v1", "NetworkPolicy"],
-  job: ["batch/v1", "Job"],
-};
-
 export class DatabaseBootstrap extends pulumi.ComponentResource {
   /** The hash in the Job's name. */
   public readonly hash: string;
@@ -141,40 +132,41 @@ export class DatabaseBootstrap extends pulumi.ComponentResource {
       kube,
     );
 
+    const render = (ns: string, host: string, port: number, master: string, app: string, monitor: string) =>
+      bootstrapManifests({
+        namespace: ns,
+        plan,
+        hashExtra: args.rolePasswordsVersion,
+        host,
+        port,
+        image: args.image ?? defaultRunnerImage,
+        region: args.account.region,
+        masterSecretArn: master,
+        appUserSecretArn: app,
+        monitorSecretArn: monitor,
+      });
     const rendered = pulumi
       .all([namespace, args.address, args.port, args.masterUserSecretArn, args.appUserSecretArn, args.monitorSecretArn])
-      .apply(([ns, host, port, master, app, monitor]) =>
-        bootstrapManifests({
-          namespace: ns,
-          plan,
-          hashExtra: args.rolePasswordsVersion,
-          host,
-          port,
-          image: args.image ?? defaultRunnerImage,
-          region: args.account.region,
-          masterSecretArn: master,
-          appUserSecretArn: app,
-          monitorSecretArn: monitor,
-        }),
-      );
-
-    // The objects are rendered once the endpoint and secret ARNs are known; each is declared with its fields lifted.
-    const declare = <T extends object>(part: string, object: pulumi.Output<T>, dependsOn: pulumi.Resource[] = []) => {
-      const [apiVersion, kind] = kinds[part];
+      .apply(([ns, host, port, master, app, monitor]) => render(ns, host, port, master, app, monitor));
+    // Each object's apiVersion and kind do not depend on the endpoint or the ARNs: read them from a render with
+    // blanks, so the resource's type is known now; its fields follow once the real values are.
+    const shape = render("", "", 0, "", "", "");
+    type Part = "secretStore" | "externalSecret" | "configMap" | "networkPolicy" | "job";
+    const declare = (resourcePart: string, part: Part, dependsOn: pulumi.Resource[] = []) => {
+      const { apiVersion, kind } = shape[part];
       const fields = Object.fromEntries(
-        ["metadata", "spec", "data", "immutable"].map((field) => [
-          field,
-          object.apply((m) => (m as Record<string, unknown>)[field]),
-        ]),
+        ["metadata", "spec", "data", "immutable"]
+          .filter((field) => field in shape[part])
+          .map((field) => [field, rendered.apply((m) => (m[part] as Record<string, unknown>)[field])]),
       );
-      return declareManifest(`${name}-${part}`, { apiVersion, kind, ...fields }, { ...kube, dependsOn });
+      return declareManifest(`${name}-${resourcePart}`, { apiVersion, kind, ...fields }, { ...kube, dependsOn });
     };
     // external-secrets' CRDs must exist before its kinds: the store and the credentials wait for the secrets sync.
-    const store = declare("store", rendered.secretStore, [serviceAccount, args.secretsSyncReady]);
-    const credentials = declare("credentials", rendered.externalSecret, [store, args.secretsSyncReady]);
-    const sql = declare("sql", rendered.configMap);
-    const egress = declare("egress", rendered.networkPolicy);
-    const job = declare("job", rendered.job, [credentials, sql, egress]) as k8s.batch.v1.Job;
+    const store = declare("store", "secretStore", [serviceAccount, args.secretsSyncReady]);
+    const credentials = declare("credentials", "externalSecret", [store, args.secretsSyncReady]);
+    const sql = declare("sql", "configMap");
+    const egress = declare("egress", "networkPolicy");
+    const job = declare("job", "job", [credentials, sql, egress]) as k8s.batch.v1.Job;
 
     this.jobName = job.metadata.name;
     this.namespace = namespace;
