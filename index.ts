@@ -152,7 +152,7 @@ export default async function main() {
 
   // In-cluster monitoring belongs to the cluster's owner. A stack on another's platform adds its data tier's
   // exporters in its own namespace, which the host's Prometheus scrapes; its CloudWatch alarms are its own.
-  const cluster = platform.own?.cluster;
+  const { cluster } = platform;
   const dataTier = {
     prefix,
     databaseAddress: database.address,

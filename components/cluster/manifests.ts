@@ -207,6 +207,23 @@ const deployerRules: IPolicyRule[] = [
 
 const subject = (group: string) => ({ kind: "Group" as const, apiGroup: "rbac.authorization.k8s.io", name: group });
 const roleRef = (name: string) => ({ apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole" as const, name });
+const rbacApi = "rbac.authorization.k8s.io/v1";
+const clusterRoleBinding = (name: string, role: string, groups: string[]) =>
+  typed<IClusterRoleBinding>({
+    apiVersion: rbacApi,
+    kind: "ClusterRoleBinding",
+    metadata: { name },
+    roleRef: roleRef(role),
+    subjects: groups.map(subject),
+  });
+const roleBinding = (namespace: string, name: string, role: string, group: string) =>
+  typed<IRoleBinding>({
+    apiVersion: rbacApi,
+    kind: "RoleBinding",
+    metadata: { name, namespace },
+    roleRef: roleRef(role),
+    subjects: [subject(group)],
+  });
 
 /**
  * RBAC (SPEC E4, seed story 0.3 AC4): devops are cluster administrators; developers deploy to dev and staging and
@@ -214,25 +231,8 @@ const roleRef = (name: string) => ({ apiGroup: "rbac.authorization.k8s.io", kind
  * from the approved production environment). Everyone may list namespaces and nodes, to switch contexts.
  */
 export function rbac(appNamespaces: string[], productionNamespace = "production"): Manifest[] {
-  const apiVersion = "rbac.authorization.k8s.io/v1";
   const clusterRole = (name: string, rules: IPolicyRule[]) =>
-    typed<IClusterRole>({ apiVersion, kind: "ClusterRole", metadata: { name }, rules });
-  const clusterRoleBinding = (name: string, role: string, groups: string[]) =>
-    typed<IClusterRoleBinding>({
-      apiVersion,
-      kind: "ClusterRoleBinding",
-      metadata: { name },
-      roleRef: roleRef(role),
-      subjects: groups.map(subject),
-    });
-  const roleBinding = (namespace: string, name: string, role: string, group: string) =>
-    typed<IRoleBinding>({
-      apiVersion,
-      kind: "RoleBinding",
-      metadata: { name, namespace },
-      roleRef: roleRef(role),
-      subjects: [subject(group)],
-    });
+    typed<IClusterRole>({ apiVersion: rbacApi, kind: "ClusterRole", metadata: { name }, rules });
   return [
     clusterRole("qualisys:developer", developerRules),
     clusterRole("qualisys:deployer", deployerRules),
@@ -264,24 +264,12 @@ export function rbac(appNamespaces: string[], productionNamespace = "production"
  * both may list namespaces and nodes. Nothing binds them anywhere else.
  */
 export function hostedRbac(namespace: string): Manifest[] {
-  const apiVersion = "rbac.authorization.k8s.io/v1";
   const groups = hostedKubernetesGroups(namespace);
-  const roleBinding = (ns: string, name: string, role: string, group: string) =>
-    typed<IRoleBinding>({
-      apiVersion,
-      kind: "RoleBinding",
-      metadata: { name, namespace: ns },
-      roleRef: roleRef(role),
-      subjects: [subject(group)],
-    });
   return [
-    typed<IClusterRoleBinding>({
-      apiVersion,
-      kind: "ClusterRoleBinding",
-      metadata: { name: `qualisys:${namespace}:cluster-reader` },
-      roleRef: roleRef("qualisys:cluster-reader"),
-      subjects: [subject(groups.developer), subject(groups.cicd)],
-    }),
+    clusterRoleBinding(`qualisys:${namespace}:cluster-reader`, "qualisys:cluster-reader", [
+      groups.developer,
+      groups.cicd,
+    ]),
     roleBinding(namespace, "developers", "qualisys:developer", groups.developer),
     roleBinding(namespace, "ci-cd", "qualisys:deployer", groups.cicd),
     roleBinding(platformNamespaces.playwright, `${namespace}-developers`, "view", groups.developer),

@@ -8,7 +8,7 @@ const ref: PlatformRef = {
   vpcCidr: "10.10.0.0/16",
   databaseSubnetIds: ["subnet-1", "subnet-2"],
   loadBalancerCidrs: ["10.10.128.0/23", "10.10.130.0/23"],
-  securityGroupIds: { nodes: "sg-1", database: "sg-2", cache: "sg-3" },
+  securityGroupIds: { database: "sg-2", cache: "sg-3" },
   clusterName: "qualisys-dev",
   oidcProviderArn: "arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/X",
   oidcIssuer: "oidc.eks.us-east-1.amazonaws.com/id/X",

@@ -16,8 +16,8 @@ export interface PlatformRef {
   databaseSubnetIds: string[];
   /** Public subnet CIDRs: where ALB traffic to pods comes from (network policies). */
   loadBalancerCidrs: string[];
-  /** The network's security groups: the data tier's accept only the node group on their ports (SPEC N2). */
-  securityGroupIds: { nodes: string; database: string; cache: string };
+  /** The data tier's security groups: they accept only the node group, on their ports (SPEC N2). */
+  securityGroupIds: { database: string; cache: string };
   /** The EKS cluster, its IAM OIDC provider and issuer (IRSA), and the node role (ECR pulls). */
   clusterName: string;
   oidcProviderArn: string;
@@ -46,7 +46,7 @@ export function platformRefProblems(value: unknown): string[] {
     vpcCidr: text,
     databaseSubnetIds: (v) => texts(v) && (v as string[]).length > 0,
     loadBalancerCidrs: texts,
-    securityGroupIds: (v) => record(v) && text(v.nodes) && text(v.database) && text(v.cache),
+    securityGroupIds: (v) => record(v) && text(v.database) && text(v.cache),
     clusterName: text,
     oidcProviderArn: text,
     oidcIssuer: text,

@@ -44,8 +44,8 @@ export interface Platform {
   exporters?: { namespace: pulumi.Input<string>; store: StoreRef };
   /** The ALB this stack alarms on; none when the host's ALB serves it. */
   loadBalancerName?: string;
-  /** The stack's own components (own platform only): monitoring runs on its cluster. */
-  own?: { network: Network; cluster: Cluster; runner: DeploymentRunner };
+  /** The stack's own cluster (own platform only), where its monitoring runs. */
+  cluster?: Cluster;
   /** Stack outputs describing the platform. */
   outputs: Record<string, unknown>;
 }
@@ -126,11 +126,7 @@ export function ownPlatform(config: PlatformConfig, { account, identity, keys, l
     vpcCidr: config.network.cidr,
     databaseSubnetIds: network.databaseSubnetIds,
     loadBalancerCidrs: config.network.subnets.public,
-    securityGroupIds: {
-      nodes: network.securityGroupIds.nodes,
-      database: network.securityGroupIds.database,
-      cache: network.securityGroupIds.cache,
-    },
+    securityGroupIds: { database: network.securityGroupIds.database, cache: network.securityGroupIds.cache },
     clusterName: cluster.name,
     oidcProviderArn: cluster.oidcProviderArn,
     oidcIssuer: cluster.oidcIssuer,
@@ -151,7 +147,7 @@ export function ownPlatform(config: PlatformConfig, { account, identity, keys, l
     secretsSyncReady: cluster.secretsSyncReady,
     ready: cluster,
     loadBalancerName: loadBalancerName(prefix),
-    own: { network, cluster, runner },
+    cluster,
     outputs: {
       vpcId: network.vpcId,
       publicSubnetIds: network.publicSubnetIds,

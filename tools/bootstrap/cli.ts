@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
+import { platformHost } from "../../offline/stacks";
 import { bootstrapPlan, BootstrapRefused, describeStep, type BootstrapInput } from "./plan";
 
 const root = join(__dirname, "..", "..");
@@ -21,7 +22,6 @@ export function readInput(stack: string): BootstrapInput {
       "qualisys:environment"?: string;
       "qualisys:identity"?: { pulumiOrganization?: unknown };
       "qualisys:cluster"?: { endpointPublicAccessCidrs?: string[] };
-      "qualisys:platform"?: { stack?: unknown };
     };
   }
   const config = (parse(readFileSync(file, "utf8")) as StackFile).config ?? {};
@@ -29,13 +29,14 @@ export function readInput(stack: string): BootstrapInput {
   if (typeof organization !== "string")
     throw new BootstrapRefused(`Pulumi.${stack}.yaml has no qualisys:identity.pulumiOrganization`);
   const environment = config["qualisys:environment"] ?? stack;
+  const host = platformHost(config as Record<string, unknown>);
   return {
     organization,
     project,
     stack,
     isProduction: environment === "prod",
     endpointPublicAccessCidrs: config["qualisys:cluster"]?.endpointPublicAccessCidrs ?? [],
-    ...(typeof config["qualisys:platform"]?.stack === "string" ? { host: config["qualisys:platform"].stack } : {}),
+    ...(host ? { host } : {}),
   };
 }
 
