@@ -1,7 +1,7 @@
 /**
  * `qualisys:platform` — run this stack's environment on another stack's platform (its network, EKS cluster and
  * deployment runner) instead of creating its own. The non-production default: staging on dev's platform, which is
- * what puts dev and staging together under the seed's $500 a month (README "Cost"). Prod always has its own.
+ * what puts dev and staging together under the seed's $500 a month (docs/cost.md). Prod always has its own.
  */
 import { z } from "zod";
 

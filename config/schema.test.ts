@@ -34,7 +34,7 @@ describe("the stack files", () => {
 
   it("differ where the environments should (SPEC C2)", () => {
     const { dev, staging, prod } = configs;
-    // Staging runs on dev's platform (README "Shared non-production platform"); dev and prod have their own.
+    // Staging runs on dev's platform (docs/shared-platform.md); dev and prod have their own.
     if (!dev.network || !prod.network || staging.platform === undefined) throw new Error("unexpected platform shape");
     expect(staging.platform).toEqual({ stack: "dev", namespace: "staging" });
     expect([dev.network.natGateways, prod.network.natGateways]).toEqual(["single", "onePerAz"]);

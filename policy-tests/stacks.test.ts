@@ -66,7 +66,7 @@ it("fails a program that declares an open security group and a wildcard policy (
   ]);
 });
 
-// The EKS creator's implicit cluster admin stays by design (README "Who can do what": the setting is ForceNew, so
+// The EKS creator's implicit cluster admin stays by design (docs/access.md: the setting is ForceNew, so
 // turning it off would replace existing clusters); the pack must keep reporting it, as an advisory, on every stack
 // that creates a cluster.
 it.each(platformStacks)("the %s stack's implicit cluster admin is reported as advisory", async (stack) => {

@@ -1,6 +1,6 @@
 /**
- * A stack on another stack's platform (`qualisys:platform`; staging on dev's, README "Shared non-production
- * platform"), read from its record and its host's: it declares no network, cluster or runner, only its environment on
+ * A stack on another stack's platform (`qualisys:platform`; staging on dev's, docs/shared-platform.md),
+ * read from its record and its host's: it declares no network, cluster or runner, only its environment on
  * the host's cluster, and the host's contract is what it wires to. The isolation between the two is in
  * tests/isolation.test.ts; the data tier is in tests/data.test.ts.
  */

@@ -64,7 +64,7 @@ it("is deterministic: a second run, in another process, records the same thing",
 describe("differences between stacks", () => {
   const vpcInput = (stack: string) => ofType(runs[stack], "awsx:ec2:Vpc")[0].inputs;
 
-  it('gives prod a platform of its own and runs staging on dev\'s (README "Shared non-production platform")', () => {
+  it("gives prod a platform of its own and runs staging on dev's (docs/shared-platform.md)", () => {
     expect(shippedStacks.map((s) => hostOf(s))).toEqual([undefined, "dev", undefined]);
     expect(ofType(runs.staging, "awsx:ec2:Vpc")).toEqual([]);
     expect(ofType(runs.staging, "eks:index:Cluster")).toEqual([]);

@@ -92,7 +92,7 @@ export class Alerting extends pulumi.ComponentResource {
         limitAmount: args.budget.limitUsd.toFixed(2),
         limitUnit: "USD",
         // `user:<key>$<value>` is how Budgets names a cost allocation tag's value; the tag must be activated as a
-        // cost allocation tag in Billing once per account (README "Shared non-production platform").
+        // cost allocation tag in Billing once per account (docs/shared-platform.md).
         ...(args.budget.costTag
           ? {
               costFilters: [

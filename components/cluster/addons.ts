@@ -49,7 +49,7 @@ export const managedAddonIdentities = {
 
 /**
  * AWS managed policies for the two EKS managed add-ons. AWS maintains them alongside the add-ons (a hand-written
- * copy would fall behind new add-on versions); their wildcards are listed in the README.
+ * copy would fall behind new add-on versions); their wildcards are listed in docs/access.md.
  */
 export const managedAddonPolicies = (partition: string) => ({
   vpcCni: managedPolicy(partition, "AmazonEKS_CNI_Policy"),

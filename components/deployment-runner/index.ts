@@ -174,7 +174,7 @@ export class DeploymentRunner extends pulumi.ComponentResource {
         healthCheckType: "EC2",
         // No instance refresh: the deployment that changes the launch template (agent version, AMI) runs on this
         // very instance, and replacing it would kill that deployment. New instances take the new version; the
-        // running one is rolled by hand at a quiet moment (README, "The deployment runner").
+        // running one is rolled by hand at a quiet moment (docs/deploying.md, "The deployment runner").
         tags: [
           { key: "Name", value: names.role, propagateAtLaunch: true },
           { key: "purpose", value: purposeTag.purpose, propagateAtLaunch: true },

@@ -9,7 +9,7 @@ import { environments, type Environment } from "../../core/environments";
 
 /**
  * What a change must touch to need a deploy of `stack`: the program, its config and its dependencies. Docs,
- * tests, tools, workflows, the policy pack (enforced from Pulumi Cloud, see README) and other stacks' config do
+ * tests, tools, workflows, the policy pack (enforced from Pulumi Cloud, see docs/policy-pack.md) and other stacks' config do
  * not. Include globs first, `!` excludes after (Pulumi and GitHub evaluate them the same way).
  */
 export function deployPaths(stack: string): string[] {

@@ -1,6 +1,6 @@
 /**
  * The identity layer's IAM documents (SPEC I1, I2, I4). Pure functions: the component turns them into roles and
- * policies, the tests read them directly, and the README's least-privilege table describes exactly these.
+ * policies, the tests read them directly, and docs/access.md's least-privilege table describes exactly these.
  */
 import { accountRoot, arn, policyDocument, webIdentityTrust, type AwsAccount, type PolicyDocument } from "../iam";
 import { pushActions } from "../registry/policy";

@@ -1,5 +1,5 @@
 /**
- * A stack's environment on another stack's platform (`qualisys:platform`, README "Cost"): everything the stack
+ * A stack's environment on another stack's platform (`qualisys:platform`, docs/cost.md): everything the stack
  * needs on the host's cluster and nothing of the host's. Its namespace with the same Pod Security level and
  * network policies as any application namespace; RBAC for its own developer and CI roles in that namespace only;
  * access entries mapping its roles to those groups; a SecretStore in the namespace whose IRSA role reads only this
@@ -97,7 +97,7 @@ export class HostedEnvironment extends pulumi.ComponentResource {
         parent,
       );
     // DevOps administer their own namespace; the deploy role creates the namespace and its cluster-scoped binding,
-    // so it is cluster admin (it is account administrator already, README "Shared non-production platform").
+    // so it is cluster admin (it is account administrator already, docs/shared-platform.md).
     associate("devops", entry("devops", args.roleArns.devops, []), "AmazonEKSAdminPolicy");
     const deployAccess = associate("deploy", entry("deploy", args.roleArns.deploy, []), "AmazonEKSClusterAdminPolicy");
     entry("developer", args.roleArns.developer, [groups.developer]);

@@ -1,6 +1,6 @@
 /**
  * What a stack's environment runs on: its own platform (network, deployment runner, EKS cluster), or another
- * stack's, read through a StackReference (`qualisys:platform`, README "Shared non-production platform"). Both
+ * stack's, read through a StackReference (`qualisys:platform`, docs/shared-platform.md). Both
  * give the rest of the program the same {@link Platform}, so the data tier, the bootstrap and the alerting are
  * wired the same way whoever owns the cluster. Wiring only: every resource is declared by a component.
  */

@@ -43,6 +43,6 @@ export function rotationWarning(rotatedOn: string, today: Date): string | undefi
   if (age <= rotationPeriodDays) return undefined;
   return (
     `database.rolePasswordsRotatedOn is ${rotatedOn} (${age} days ago, more than ${rotationPeriodDays}): set it to ` +
-    `today's date to rotate the app_user and monitor passwords (see README, "Data tier" › rotation)`
+    `today's date to rotate the app_user and monitor passwords (see docs/data-tier.md, "Password rotation")`
   );
 }

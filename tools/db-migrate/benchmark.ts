@@ -2,7 +2,7 @@
  * `npm run db:migrate:benchmark [-- --tenants 1000]`: how fast the fleet runner migrates, on a throw-away embedded
  * PostgreSQL (a benchmark, not a timed test: figures depend on the machine). Creates N tenants through
  * create_tenant as app_user, then migrates all of them with one new migration at concurrency 1, and with another
- * at concurrency 4, and prints tenants/s for each. The README's figures come from here.
+ * at concurrency 4, and prints tenants/s for each. The figures in docs/data-tier.md come from here.
  */
 import { Client } from "pg";
 import { applyBootstrap } from "../../components/database/bootstrap/apply";

@@ -276,7 +276,7 @@ describe("cost estimate", () => {
       expect(runs.parity.error).toBeUndefined();
       expect(classes(runs.staging)).toEqual(["db.t4g.small", "cache.t4g.micro"]);
       expect(classes(runs.parity)).toEqual(["db.r5.large", "cache.r5.large"]);
-      // The switch costs what the README's table says: (0.25 − 0.032) × 730 + 4 × (0.216 − 0.016) × 730.
+      // The switch costs what docs/cost.md's table says: (0.25 − 0.032) × 730 + 4 × (0.216 − 0.016) × 730.
       const lean = estimateCost(runs.staging.resources, 400);
       const parity = estimateCost(runs.parity.resources, 400);
       expect(parity.total - lean.total).toBeCloseTo((0.25 - 0.032) * 730 + 4 * (0.216 - 0.016) * 730, 6);

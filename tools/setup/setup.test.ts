@@ -141,16 +141,19 @@ describe("CI and the README run the same commands", () => {
     );
   });
 
-  it("every sh block of the README is run by CI, run by a named test, or marked as needing the cloud", () => {
-    const lines = read("README.md").split("\n");
-    const markOf = (i: number) =>
-      lines
-        .slice(0, i)
-        .reverse()
-        .find((l) => l.trim() !== "");
-    const blocks = lines.flatMap((line, i) =>
-      line === "```sh" ? [{ at: `README.md:${i + 1}`, mark: markOf(i) }] : [],
+  it("every sh block of the README and docs/ is run by CI, run by a named test, or marked as needing the cloud", () => {
+    const files = ["README.md", ...readdirSync(join(root, "docs")).map((f) => `docs/${f}`)].filter((f) =>
+      f.endsWith(".md"),
     );
+    const blocks = files.flatMap((file) => {
+      const lines = read(file).split("\n");
+      const markOf = (i: number) =>
+        lines
+          .slice(0, i)
+          .reverse()
+          .find((l) => l.trim() !== "");
+      return lines.flatMap((line, i) => (line === "```sh" ? [{ at: `${file}:${i + 1}`, mark: markOf(i) }] : []));
+    });
     expect(blocks.length).toBeGreaterThan(3);
     for (const { at, mark } of blocks) {
       const tested = /^<!-- ci: tested-by (\S+) -->$/.exec(mark ?? "")?.[1];

@@ -40,7 +40,7 @@ export interface MigrateOptions {
 
 /**
  * A db.t3.medium has 2 vCPUs: tenant DDL is CPU- and WAL-bound on the server, so more than a few sessions only
- * queue; four keep both cores busy across client round trips (see the README's figures), and leave the 200
+ * queue; four keep both cores busy across client round trips (see the figures in docs/data-tier.md), and leave the 200
  * connections (max_connections) to the application.
  */
 export const defaultConcurrency = 4;
