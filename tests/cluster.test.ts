@@ -98,11 +98,12 @@ describe.each(platformStacks)("stack %s", (stack) => {
     expect(template.inputs.metadataOptions).toMatchObject({ httpTokens: "required", httpPutResponseHopLimit: 1 });
     const [root] = template.inputs.blockDeviceMappings as { deviceName: string; ebs: Record<string, unknown> }[];
     expect(root.ebs).toMatchObject({ encrypted: "true", volumeType: "gp3" });
+    // The EKS cluster group, and the network's group for the pool (tests/kubernetes-reach.test.ts: who admits it).
     const eks = ofType(run, "eks:index:Cluster")[0];
+    const poolGroup = `qualisys-${stack}-${name === "playwright" ? "playwrightNodes" : "nodes"}`;
     expect(template.inputs.vpcSecurityGroupIds).toEqual([
       eks.outputs.clusterSecurityGroupId,
-      named(run, "aws:ec2/securityGroup:SecurityGroup", `qualisys-${stack}-nodes`).outputs.id ??
-        named(run, "aws:ec2/securityGroup:SecurityGroup", `qualisys-${stack}-nodes`).id,
+      named(run, "aws:ec2/securityGroup:SecurityGroup", poolGroup).id,
     ]);
   });
 
