@@ -1,5 +1,6 @@
 import type { IDeployment } from "kubernetes-models/apps/v1/Deployment";
-import { externalSecrets, namespacePlan, networkPolicies, rbac } from "./manifests";
+import { clusterSchema } from "../../config/cluster";
+import { externalSecrets, namespacePlan, networkPolicies, networkPolicyEnforcement, rbac } from "./manifests";
 import { typed, type Manifest } from "../kubernetes/manifest";
 
 const network = { vpcCidr: "10.0.0.0/16", loadBalancerCidrs: ["10.0.128.0/23", "10.0.130.0/23"] };
@@ -46,6 +47,11 @@ describe("the Playwright pool's network policies", () => {
     ]);
     expect(peers.length).toBeGreaterThan(0);
     expect(peers.filter((peer: any) => peer.podSelector && !peer.namespaceSelector)).toEqual([]);
+  });
+
+  it("are enforced by the VPC CNI release whose network policy agent was read for except support (the default)", () => {
+    const defaults = clusterSchema.shape.addons.parse(undefined);
+    expect(defaults.vpcCni).toMatch(new RegExp(`^${networkPolicyEnforcement.vpcCniRelease}-eksbuild\\.\\d+$`));
   });
 
   it("let runners out on 80/443 except to the VPC, link-local and both EKS default service ranges", () => {

@@ -89,6 +89,15 @@ describe("workload Secret policies", () => {
     ]);
   });
 
+  it("is three policies, one per place a pod spec sits, each with the binding that enforces it", () => {
+    expect(policies.map((p) => p.metadata.name)).toEqual([
+      "pod-secrets.qualisys.io",
+      "pod-template-secrets.qualisys.io",
+      "cronjob-secrets.qualisys.io",
+    ]);
+    for (const policy of policies) expect(bindingOf(policy).spec).toMatchObject({ validationActions: ["Deny"] });
+  });
+
   it("covers every kind the brief names and their resources, pods' ephemeral containers included", () => {
     const resources = policies.flatMap((p) =>
       (p.spec as any).matchConstraints.resourceRules.flatMap((r: any) =>
