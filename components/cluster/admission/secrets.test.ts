@@ -145,6 +145,8 @@ describe("workload Secret policies", () => {
         expect.objectContaining({ applies: true, allowed: false }),
       ]);
     // Cluster administrators (devops, the deploy role through its access entry) and Kubernetes' controllers.
+    const noGroups = request("Pod", envFrom("grafana-admin"), { userInfo: { username: "u" } as never });
+    expect(admitAll(manifests, noGroups)).toEqual([]);
     for (const groups of [[kubernetesGroups.devops], ["system:masters"], ["system:serviceaccounts:kube-system"], []]) {
       const applying = policies.map((p) => admit(p, bindingOf(p), as(groups))).filter((v) => v.applies);
       expect([groups, applying]).toEqual([groups, []]);

@@ -26,13 +26,13 @@ import { kubernetesGroups, workloadSecretsKey } from "../manifests";
  * `qualisys:ci-cd`) and those of every stack hosted on it (`qualisys:<namespace>:developers`, `…:ci-cd`). Derived
  * from the group names, so a renamed group cannot silently escape the check.
  */
-export const checkedGroupSuffixes = [kubernetesGroups.developer, kubernetesGroups.cicd].map((group) =>
+const checkedGroupSuffixes = [kubernetesGroups.developer, kubernetesGroups.cicd].map((group) =>
   group.slice(group.indexOf(":")),
 );
 const groupPrefix = kubernetesGroups.developer.slice(0, kubernetesGroups.developer.indexOf(":") + 1);
 
 const fromCheckedGroup =
-  `request.userInfo.groups.exists(g, g.startsWith('${groupPrefix}') && ` +
+  `has(request.userInfo.groups) && request.userInfo.groups.exists(g, g.startsWith('${groupPrefix}') && ` +
   `(${checkedGroupSuffixes.map((suffix) => `g.endsWith('${suffix}')`).join(" || ")}))`;
 
 const declared = (name: string) => `(has(${name}) && ${name} in variables.declared)`;
