@@ -21,7 +21,16 @@ module.exports = {
   testPathIgnorePatterns: process.env.QUALISYS_PACK_TESTS
     ? ["/node_modules/"]
     : ["/node_modules/", "\\.pack\\.test\\.ts$"],
-  transform: { "^.+\\.ts$": ["@swc/jest", { jsc: { target: "es2022" }, module: { type: "commonjs" } }] },
+  transform: {
+    "^.+\\.ts$": ["@swc/jest", { jsc: { target: "es2022" }, module: { type: "commonjs" } }],
+    // @marcbachmann/cel-js (the CEL evaluator of the admission-policy tests) ships ES modules only; jest's require
+    // loads ESM natively only under --experimental-vm-modules, so SWC compiles it to CommonJS like our own files.
+    "/node_modules/@marcbachmann/cel-js/.+\\.js$": [
+      "@swc/jest",
+      { jsc: { target: "es2022" }, module: { type: "commonjs" } },
+    ],
+  },
+  transformIgnorePatterns: ["/node_modules/(?!@marcbachmann/cel-js/)"],
   modulePathIgnorePatterns: ["<rootDir>/out/"],
   testTimeout: 60000,
   // Jest's default on a 2-core machine is one worker; its own process mostly waits, so two keep both cores busy.

@@ -365,6 +365,20 @@ const badConfigs: { name: string; stack: string; breakIt: (c: YamlConfig) => voi
     problem: /must not open the API to more public addresses than a \/16/,
   },
   {
+    name: "prod without a domain (prod serves HTTPS only)",
+    stack: "prod",
+    breakIt: (c) => delete c["qualisys:domain"],
+    key: "qualisys:domain",
+    problem: /is required in prod: prod serves HTTPS only/,
+  },
+  {
+    name: "prod with a domain but no hosted zone for its certificate",
+    stack: "prod",
+    breakIt: (c) => delete c["qualisys:cluster"].hostedZoneId,
+    key: "qualisys:cluster.hostedZoneId",
+    problem: /is required when qualisys:domain is set/,
+  },
+  {
     name: "prod stack declaring itself dev",
     stack: "prod",
     breakIt: (c) => (c["qualisys:environment"] = "dev"),
@@ -637,6 +651,29 @@ describe("a stack named for production", () => {
     const config: YamlConfig = { ...yamlOf("prod"), "qualisys:environment": "staging" };
     for (const key of ["qualisys:network", "qualisys:database"]) config[key] = { ...dev[key] };
     expect(parse(stack, config).environment).toBe("staging");
+  });
+});
+
+describe("prod needs TLS", () => {
+  it("a planted prod stack without a domain and hosted zone is refused, naming both keys", () => {
+    const config = yamlOf("prod");
+    delete config["qualisys:domain"];
+    delete config["qualisys:cluster"].hostedZoneId;
+    for (const stack of ["prod", "prod-eu"]) {
+      const keys = problemsOf(stack, config).problems.map((p) => p.key);
+      expect([stack, keys]).toEqual([stack, ["qualisys:domain", "qualisys:cluster.hostedZoneId"]]);
+    }
+  });
+
+  it("is not asked of dev or a copy of it", () => {
+    expect(yamlOf("dev")["qualisys:domain"]).toBeUndefined();
+    expect(parse("dev-alice", yamlOf("dev")).domain).toBeUndefined();
+  });
+
+  it("ships prod with placeholders no one owns: a domain reserved by RFC 2606 and a zone id saying to replace it", () => {
+    const prod = yamlOf("prod");
+    expect(prod["qualisys:domain"]).toMatch(/(^|\.)example\.(com|net|org)$/);
+    expect(prod["qualisys:cluster"].hostedZoneId).toMatch(/REPLACE/);
   });
 });
 

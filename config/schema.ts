@@ -57,7 +57,11 @@ const keys = {
       .array(z.email({ error: "is not an e-mail address" }))
       .max(9, { error: "lists more than 9 addresses (AWS Budgets allows 10 subscribers, one is the alarm topic)" }),
   ).default([]),
-  /** Public DNS domain for app/api/grafana hostnames. Default none: no certificate, no DNS records. */
+  /**
+   * Public DNS domain for app/api/grafana hostnames: an ACM certificate for them, validated in `cluster.hostedZoneId`,
+   * and HTTPS listeners with HTTP only as a redirect. Required in prod (prod serves HTTPS only). Default none
+   * elsewhere: no certificate, no DNS records, HTTP only.
+   */
   domain: z
     .string()
     .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, { error: "is not a DNS domain name" })
@@ -287,6 +291,19 @@ export function parseStackConfig(raw: RawConfig): StackConfig {
     if (parsed.database) rule(parsed.database.multiAz, "database.multiAz", "must be true in prod (SPEC D1)");
     rule(protect, "protectStatefulResources", "must not be false in prod");
     rule(!parsed.prodParity, "prodParity", "is for non-production stacks (prod sets its sizes in Pulumi.prod.yaml)");
+    // Prod serves HTTPS only: without a domain the ALB would listen on plain HTTP with no certificate (issue 20).
+    if (own.domain === undefined)
+      problems.push({
+        key: `${ns}:domain`,
+        message:
+          "is required in prod: prod serves HTTPS only (an ACM certificate for app., api. and grafana.<domain>, HTTP only as a redirect); set your public domain, and cluster.hostedZoneId to its Route 53 zone",
+      });
+    if (parsed.cluster && parsed.cluster.hostedZoneId === undefined && own.domain === undefined)
+      rule(
+        false,
+        "cluster.hostedZoneId",
+        "is required in prod: the Route 53 public hosted zone of qualisys:domain, where the certificate is validated by DNS",
+      );
     if (parsed.identity?.githubSubjects) {
       const branchy = parsed.identity.githubSubjects.filter((s) => !s.startsWith("environment:"));
       rule(

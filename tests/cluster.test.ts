@@ -18,7 +18,6 @@ import { appSecrets } from "../components/naming";
 
 const runs: Record<string, StackRun> = {};
 const validations: Record<string, ValidationResult[]> = {};
-let withDomain: StackRun;
 
 /** The config of a stack with its own cluster (the stacks this file covers; tests/hosted.test.ts covers the rest). */
 const configOf = (stack: string) => {
@@ -42,14 +41,6 @@ beforeAll(async () => {
     validations[stack] = results.slice(offset, offset + objects[i].length);
     offset += objects[i].length;
   }
-  const dev = readStackFile("dev").config;
-  withDomain = await runStack("dev", {
-    config: {
-      ...dev,
-      "qualisys:domain": "qualisys.example.com",
-      "qualisys:cluster": { ...(dev["qualisys:cluster"] as object), hostedZoneId: "Z0123456789ABCDEFGHIJ" },
-    },
-  });
 });
 
 const pool = (run: StackRun, name: string) => named(run, "eks:index:ManagedNodeGroup", `qualisys-${run.stack}-${name}`);
@@ -98,11 +89,12 @@ describe.each(platformStacks)("stack %s", (stack) => {
     expect(template.inputs.metadataOptions).toMatchObject({ httpTokens: "required", httpPutResponseHopLimit: 1 });
     const [root] = template.inputs.blockDeviceMappings as { deviceName: string; ebs: Record<string, unknown> }[];
     expect(root.ebs).toMatchObject({ encrypted: "true", volumeType: "gp3" });
+    // The EKS cluster group, and the network's group for the pool (tests/kubernetes-reach.test.ts: who admits it).
     const eks = ofType(run, "eks:index:Cluster")[0];
+    const poolGroup = `qualisys-${stack}-${name === "playwright" ? "playwrightNodes" : "nodes"}`;
     expect(template.inputs.vpcSecurityGroupIds).toEqual([
       eks.outputs.clusterSecurityGroupId,
-      named(run, "aws:ec2/securityGroup:SecurityGroup", `qualisys-${stack}-nodes`).outputs.id ??
-        named(run, "aws:ec2/securityGroup:SecurityGroup", `qualisys-${stack}-nodes`).id,
+      named(run, "aws:ec2/securityGroup:SecurityGroup", poolGroup).id,
     ]);
   });
 
@@ -337,7 +329,7 @@ describe.each(platformStacks)("stack %s", (stack) => {
     }
   });
 
-  it("rate-limits each IP to 1000 requests a minute and applies the AWS common rules; no domain, no certificate", () => {
+  it("rate-limits each IP to 1000 requests a minute and applies the AWS common rules; a certificate only with a domain", () => {
     const run = runs[stack];
     const [acl] = ofType(run, "aws:wafv2/webAcl:WebAcl");
     expect(acl.inputs.scope).toBe("REGIONAL");
@@ -346,32 +338,43 @@ describe.each(platformStacks)("stack %s", (stack) => {
       { limit: 1000, evaluationWindowSec: 60, aggregateKeyType: "IP" },
     ]);
     expect(rules.map((r) => r.statement.managedRuleGroupStatement?.name)).toContain("AWSManagedRulesCommonRuleSet");
-    expect(ofType(run, "aws:acm/certificate:Certificate")).toEqual([]);
-    expect(ofType(run, "aws:route53/record:Record")).toEqual([]);
+    const { domain } = cfg();
+    expect(ofType(run, "aws:acm/certificate:Certificate").length).toBe(domain ? 1 : 0);
+    expect(ofType(run, "aws:route53/record:Record").length).toBe(domain ? 3 : 0);
     expect(
       (run.outputs.ingressAnnotations as Record<string, string>)["alb.ingress.kubernetes.io/load-balancer-name"],
     ).toBe(`qualisys-${stack}-alb`);
   });
 });
 
+// Prod must have a domain (config/schema.ts), so its record is the one with a certificate.
+const withDomain = () => platformStacks.filter((stack) => configOf(stack).domain !== undefined);
+
 describe("with a domain", () => {
-  it("validates a certificate for app, api and grafana in the hosted zone and redirects HTTP to HTTPS", () => {
-    expect(withDomain.error).toBeUndefined();
-    const [cert] = ofType(withDomain, "aws:acm/certificate:Certificate");
-    expect([cert.inputs.domainName, ...(cert.inputs.subjectAlternativeNames as string[])]).toEqual([
-      "app.qualisys.example.com",
-      "api.qualisys.example.com",
-      "grafana.qualisys.example.com",
-    ]);
-    expect(cert.inputs.validationMethod).toBe("DNS");
-    const records = ofType(withDomain, "aws:route53/record:Record");
-    expect(records.map((r) => r.inputs.zoneId)).toEqual(Array(3).fill("Z0123456789ABCDEFGHIJ"));
-    const annotations = withDomain.outputs.ingressAnnotations as Record<string, string>;
-    expect(annotations["alb.ingress.kubernetes.io/ssl-redirect"]).toBe("443");
-    expect(annotations["alb.ingress.kubernetes.io/certificate-arn"]).toBe(
-      ofType(withDomain, "aws:acm/certificateValidation:CertificateValidation")[0].outputs.certificateArn,
-    );
+  it("is prod, at least", () => {
+    expect(withDomain()).toContain("prod");
   });
+
+  it.each(withDomain())(
+    "%s: validates a certificate for app, api and grafana in the hosted zone; HTTPS, HTTP only as a redirect",
+    (stack) => {
+      const run = runs[stack];
+      const { domain, cluster } = configOf(stack);
+      const [cert] = ofType(run, "aws:acm/certificate:Certificate");
+      expect([cert.inputs.domainName, ...(cert.inputs.subjectAlternativeNames as string[])]).toEqual(
+        ["app", "api", "grafana"].map((host) => `${host}.${domain}`),
+      );
+      expect(cert.inputs.validationMethod).toBe("DNS");
+      const records = ofType(run, "aws:route53/record:Record");
+      expect(records.map((r) => r.inputs.zoneId)).toEqual(Array(3).fill(cluster.hostedZoneId));
+      const annotations = run.outputs.ingressAnnotations as Record<string, string>;
+      expect(JSON.parse(annotations["alb.ingress.kubernetes.io/listen-ports"])).toEqual([{ HTTP: 80 }, { HTTPS: 443 }]);
+      expect(annotations["alb.ingress.kubernetes.io/ssl-redirect"]).toBe("443");
+      expect(annotations["alb.ingress.kubernetes.io/certificate-arn"]).toBe(
+        ofType(run, "aws:acm/certificateValidation:CertificateValidation")[0].outputs.certificateArn,
+      );
+    },
+  );
 });
 
 describe("Kubernetes schema validation", () => {

@@ -21,7 +21,7 @@ export interface EdgeArgs {
   account: AccountRef;
   /** Prefix of physical names: the web ACL, the ALB and its IngressGroup. */
   prefix: string;
-  /** Public domain for app/api/grafana. Default none: no certificate, HTTP only until one is set. */
+  /** Public domain for app/api/grafana (required in prod). Default none: no certificate, HTTP only until one is set. */
   domain?: string;
   /** Route 53 public hosted zone of the domain (required with a domain). */
   hostedZoneId?: string;

@@ -9,6 +9,8 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ClusterSettings } from "../../config";
 import type { AccountRef } from "../iam";
 import { clusterName, platformNamespaces } from "../naming";
+import { AdmissionPolicies } from "./admission";
+import { workloadSecretPolicies } from "./admission/secrets";
 import { BlockStorage } from "./block-storage";
 import { ControlPlane } from "./control-plane";
 import { Edge } from "./edge";
@@ -52,8 +54,13 @@ export interface ClusterArgs extends ClusterSettings {
   publicSubnetIds: pulumi.Input<string[]>;
   /** Public subnet CIDRs: where ALB traffic to pods comes from. */
   publicSubnetCidrs: string[];
-  /** The network's node security group, added to every node beside the EKS cluster security group. */
+  /** The network's node security group, added to the general nodes beside the EKS cluster security group. */
   nodeSecurityGroupId: pulumi.Input<string>;
+  /**
+   * The network's Playwright node security group, added to the Playwright nodes instead of the node group: no data
+   * store admits it (the pool runs untrusted browsers).
+   */
+  playwrightNodeSecurityGroupId: pulumi.Input<string>;
   /** The network's load balancer security group, used by the ALB. */
   loadBalancerSecurityGroupId: pulumi.Input<string>;
 
@@ -151,10 +158,17 @@ export class Cluster extends pulumi.ComponentResource {
       amiReleaseVersion: args.nodeAmiReleaseVersion,
       nodeRoleArn: nodeRole.arn,
       subnetIds: args.privateSubnetIds,
-      securityGroupIds: [controlPlane.clusterSecurityGroupId, args.nodeSecurityGroupId],
       dependsOn: [controlPlane.podNetwork],
     };
-    const general = new NodePool(`${name}-general`, { ...nodes, spec: generalPool(args) }, child);
+    const general = new NodePool(
+      `${name}-general`,
+      {
+        ...nodes,
+        spec: generalPool(args),
+        securityGroupIds: [controlPlane.clusterSecurityGroupId, args.nodeSecurityGroupId],
+      },
+      child,
+    );
 
     const namespaces = new Namespaces(
       name,
@@ -176,12 +190,21 @@ export class Cluster extends pulumi.ComponentResource {
       },
       child,
     );
+    // RBAC lets developers and CI create workloads; these limit which Secrets those workloads may reference.
+    new AdmissionPolicies(
+      name,
+      { provider, policies: workloadSecretPolicies(), dependsOn: Object.values(namespaces.resources) },
+      child,
+    );
 
     const playwright = new PlaywrightPool(
       name,
       {
         ...nodes,
         spec: playwrightPool(args),
+        // Its own group in place of the network's node group (changing a launch template's groups publishes a new
+        // template version: the managed node group rolls its nodes onto it, it is not replaced).
+        securityGroupIds: [controlPlane.clusterSecurityGroupId, args.playwrightNodeSecurityGroupId],
         provider,
         namespace: namespaces.resources[platformNamespaces.playwright],
       },

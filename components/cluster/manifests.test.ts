@@ -1,5 +1,6 @@
 import type { IDeployment } from "kubernetes-models/apps/v1/Deployment";
-import { externalSecrets, namespacePlan, networkPolicies, rbac } from "./manifests";
+import { clusterSchema } from "../../config/cluster";
+import { externalSecrets, namespacePlan, networkPolicies, networkPolicyEnforcement, rbac } from "./manifests";
 import { typed, type Manifest } from "../kubernetes/manifest";
 
 const network = { vpcCidr: "10.0.0.0/16", loadBalancerCidrs: ["10.0.128.0/23", "10.0.130.0/23"] };
@@ -30,6 +31,44 @@ describe("namespaces and network policies", () => {
       network.loadBalancerCidrs.map((cidr) => ({ ipBlock: { cidr } })),
     );
     expect(fromLb(pool)).toBeUndefined();
+  });
+});
+
+describe("the Playwright pool's network policies", () => {
+  const pool = namespacePlan([]).find((n) => n.name === "playwright-pool")!;
+  const policies = networkPolicies(pool, network);
+
+  it("allow nothing within the namespace: each run is its own trust domain", () => {
+    expect(policies.map((p) => p.metadata.name)).not.toContain("allow-same-namespace");
+    // A peer with a podSelector and no namespaceSelector means pods of this namespace.
+    const peers = policies.flatMap((p) => [
+      ...(spec(p).ingress ?? []).flatMap((r: any) => r.from ?? []),
+      ...(spec(p).egress ?? []).flatMap((r: any) => r.to ?? []),
+    ]);
+    expect(peers.length).toBeGreaterThan(0);
+    expect(peers.filter((peer: any) => peer.podSelector && !peer.namespaceSelector)).toEqual([]);
+  });
+
+  it("are enforced by the VPC CNI release whose network policy agent was read for except support (the default)", () => {
+    const defaults = clusterSchema.shape.addons.parse(undefined);
+    expect(defaults.vpcCni).toMatch(new RegExp(`^${networkPolicyEnforcement.vpcCniRelease}-eksbuild\\.\\d+$`));
+  });
+
+  it("let runners out on 80/443 except to the VPC, link-local and both EKS default service ranges", () => {
+    const egress = policies.find((p) => p.metadata.name === "allow-https-egress")!;
+    expect(spec(egress).egress).toEqual([
+      {
+        to: [
+          {
+            ipBlock: { cidr: "0.0.0.0/0", except: ["10.0.0.0/16", "169.254.0.0/16", "10.100.0.0/16", "172.20.0.0/16"] },
+          },
+        ],
+        ports: [
+          { protocol: "TCP", port: 443 },
+          { protocol: "TCP", port: 80 },
+        ],
+      },
+    ]);
   });
 });
 

@@ -55,12 +55,25 @@ export function namespacePlan(appNamespaces: string[]): NamespacePlan[] {
   ];
 }
 
+/** The Namespace annotation listing, comma-separated, the Secrets its workloads may reference (./admission/secrets.ts). */
+export const workloadSecretsKey = "qualisys.io/workload-secrets";
+
+/** The annotation declaring `names` as the Secrets a namespace's workloads may reference. */
+export function workloadSecretsAnnotation(names: readonly string[]): Record<string, string> {
+  return { [workloadSecretsKey]: [...names].sort().join(",") };
+}
+
+/**
+ * An app namespace declares for its workloads exactly the application secrets synced into it ({@link
+ * externalSecrets}); other namespaces declare none, so developers' and CI's workloads can mount no Secret there.
+ */
 export function namespaceManifest(plan: NamespacePlan): Manifest {
   return typed<INamespace>({
     apiVersion: "v1",
     kind: "Namespace",
     metadata: {
       name: plan.name,
+      ...(plan.app ? { annotations: workloadSecretsAnnotation(appSecrets) } : {}),
       labels: {
         "pod-security.kubernetes.io/enforce": plan.enforce,
         "pod-security.kubernetes.io/enforce-version": "latest",
@@ -83,11 +96,48 @@ const byName = (name: string) => ({ matchLabels: { "kubernetes.io/metadata.name"
 const tcp = (...ports: number[]) => ports.map((port) => ({ protocol: "TCP" as const, port }));
 
 /**
+ * What enforces these policies, read at the source (2026-12-06): the VPC CNI add-on release this program pins by
+ * default ships the network policy agent below (aws/amazon-vpc-cni-k8s, tag v1.20.4, charts/aws-vpc-cni/values.yaml
+ * `nodeAgent.image.tag`), whose rule processor honours `ipBlock.except` by adding each excepted CIDR as a deny entry
+ * that outranks the broader allow in its longest-prefix-match map, and always allows the pod's own node IP
+ * (aws/aws-network-policy-agent, tag v1.2.7, pkg/fwruleprocessor/fw_rule_processor.go). A test ties this to the
+ * default `cluster.addons.vpcCni`.
+ */
+export const networkPolicyEnforcement = { vpcCniRelease: "v1.20.4", networkPolicyAgent: "v1.2.7" } as const;
+
+/** Link-local addresses: the instance metadata service (169.254.169.254), the EKS Pod Identity agent, the DNS resolver. */
+export const linkLocalCidr = "169.254.0.0/16";
+
+/**
+ * The Kubernetes service ranges EKS picks from when a cluster sets none (this program sets none, and EKS cannot
+ * change it after creation): "either the 10.100.0.0/16 or 172.20.0.0/16 CIDR blocks" (EKS API
+ * KubernetesNetworkConfigRequest.serviceIpv4Cidr; the pinned @pulumi/eks 4.3.0 `kubernetesServiceIpAddressRange`
+ * doc says the same). Both are excluded, so the rule holds whichever EKS chose.
+ */
+export const eksDefaultServiceCidrs = ["10.100.0.0/16", "172.20.0.0/16"] as const;
+
+/**
+ * Where a Playwright runner may not go on 80/443: anything in the VPC (the private EKS endpoint, internal load
+ * balancers, nodes, other pods), link-local (instance metadata) and the service range (the API server's ClusterIP).
+ * DNS still reaches CoreDNS through `allow-dns`: the VPC CNI's policy controller adds the kube-dns ClusterIP to that
+ * rule as a /32 (amazon-network-policy-controller-k8s `getMatchingServiceClusterIPs`), which outranks these ranges
+ * in the agent's longest-prefix match. The cluster is IPv4-only (no `ipFamily`) and IMDS's IPv6 endpoint is off
+ * (launch templates leave `httpProtocolIpv6` at its default, disabled), so fd00:ec2::254 is not reachable at all.
+ */
+export function playwrightEgressExclusions(vpcCidr: string): string[] {
+  return [...new Set([vpcCidr, linkLocalCidr, ...eksDefaultServiceCidrs])];
+}
+
+/**
  * Default deny in both directions, then the allows each namespace needs (SPEC E3): DNS to CoreDNS; traffic
  * within the namespace; scraping from monitoring; the ALB into app namespaces and monitoring (Grafana); the API
  * server into monitoring's admission webhook; egress on
  * 443 (AWS APIs, third-party APIs, sites under test); the data tier's ports inside the VPC for the apps and the
- * exporters; the Playwright runners may also browse on 80.
+ * exporters.
+ *
+ * The Playwright pool runs untrusted browser workloads, each run its own trust domain: its runners may browse on
+ * 80 and 443 outside the cluster and the VPC only ({@link playwrightEgressExclusions}), and nothing within the
+ * namespace may talk to anything else there (runs cannot reach each other).
  */
 export function networkPolicies(namespace: NamespacePlan, network: NetworkContext): Manifest[] {
   const ns = namespace.name;
@@ -114,15 +164,29 @@ export function networkPolicies(namespace: NamespacePlan, network: NetworkContex
         },
       ],
     }),
-    policy("allow-same-namespace", {
-      policyTypes: ["Ingress", "Egress"],
-      ingress: [{ from: [{ podSelector: {} }] }],
-      egress: [{ to: [{ podSelector: {} }] }],
-    }),
-    policy("allow-https-egress", {
-      policyTypes: ["Egress"],
-      egress: [{ to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: tcp(443, ...(isPlaywright ? [80] : [])) }],
-    }),
+    ...(isPlaywright
+      ? []
+      : [
+          policy("allow-same-namespace", {
+            policyTypes: ["Ingress", "Egress"],
+            ingress: [{ from: [{ podSelector: {} }] }],
+            egress: [{ to: [{ podSelector: {} }] }],
+          }),
+        ]),
+    isPlaywright
+      ? policy("allow-https-egress", {
+          policyTypes: ["Egress"],
+          egress: [
+            {
+              to: [{ ipBlock: { cidr: "0.0.0.0/0", except: playwrightEgressExclusions(network.vpcCidr) } }],
+              ports: tcp(443, 80),
+            },
+          ],
+        })
+      : policy("allow-https-egress", {
+          policyTypes: ["Egress"],
+          egress: [{ to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: tcp(443) }],
+        }),
   ];
   if (!isMonitoring) {
     policies.push(

@@ -25,7 +25,7 @@ export interface NodePoolArgs {
   nodeRoleArn: pulumi.Input<string>;
   /** Subnets of the nodes (private). */
   subnetIds: pulumi.Input<string[]>;
-  /** Security groups of every node: the EKS cluster group and the network's node group. */
+  /** Security groups of the pool's nodes: the EKS cluster group and the network's group for the pool. */
   securityGroupIds: pulumi.Input<string>[];
   /** What must exist before nodes join (pod networking). */
   dependsOn: pulumi.Resource[];

@@ -41,6 +41,9 @@ const kinds: Record<
   "rbac.authorization.k8s.io/v1/RoleBinding": k8s.rbac.v1.RoleBinding,
   "scheduling.k8s.io/v1/PriorityClass": k8s.scheduling.v1.PriorityClass,
   "apps/v1/Deployment": k8s.apps.v1.Deployment,
+  "admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy": k8s.admissionregistration.v1.ValidatingAdmissionPolicy,
+  "admissionregistration.k8s.io/v1/ValidatingAdmissionPolicyBinding":
+    k8s.admissionregistration.v1.ValidatingAdmissionPolicyBinding,
 };
 
 /** A resource name for a manifest that says what it is: `<base>-<kind>-<namespace>-<name>`. */

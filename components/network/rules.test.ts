@@ -21,6 +21,16 @@ describe("securityGroupRules", () => {
       expect.objectContaining({ direction: "ingress", peer: { group: "nodes" }, fromPort: 6379, toPort: 6379 }),
     ]);
   });
+
+  it("gives the Playwright nodes' group egress only, and no group admits it", () => {
+    expect(rules.filter((r) => r.group === "playwrightNodes").map((r) => [r.direction, r.peer])).toEqual([
+      ["egress", { cidr: "0.0.0.0/0" }],
+    ]);
+    const admitting = rules.filter(
+      (r) => r.direction === "ingress" && "group" in r.peer && r.peer.group === "playwrightNodes",
+    );
+    expect(admitting).toEqual([]);
+  });
 });
 
 describe("databaseAclRules", () => {

@@ -5,7 +5,7 @@
 import { arn, policyDocument, type AwsAccount, type PolicyDocument } from "../iam";
 import type { SubnetLayout } from "../../core/subnets";
 
-export const securityGroups = ["loadBalancer", "nodes", "database", "cache"] as const;
+export const securityGroups = ["loadBalancer", "nodes", "playwrightNodes", "database", "cache"] as const;
 export type SecurityGroupName = (typeof securityGroups)[number];
 
 export const ports = { http: 80, https: 443, postgres: 5432, redis: 6379 } as const;
@@ -26,6 +26,7 @@ export interface SecurityGroupRule {
 export const securityGroupDescriptions: Record<SecurityGroupName, string> = {
   loadBalancer: "Internet-facing load balancers: HTTP/HTTPS in, pods out",
   nodes: "EKS worker nodes and pods",
+  playwrightNodes: "EKS Playwright nodes and their browser pods: no data store admits them",
   database: "RDS PostgreSQL: PostgreSQL from the nodes only",
   cache: "ElastiCache Redis: Redis from the nodes only",
 };
@@ -38,6 +39,11 @@ const anything = { protocol: "-1" as const, fromPort: 0, toPort: 0 };
  * Only the load balancer is reachable from the internet, and only on 80/443. The database and the cache accept
  * their one port from the nodes' group and nothing else; they have no egress (security groups are stateful, so
  * replies need none). Control-plane ↔ node traffic rides the cluster security group EKS attaches itself.
+ *
+ * The Playwright pool runs untrusted browser workloads, so its nodes (and, through the VPC CNI, their pods' network
+ * interfaces) carry `playwrightNodes` instead of `nodes`: the data stores never admit it. It needs no ingress of its
+ * own: kubelet, CNI, CoreDNS and scraping between nodes and from the control plane ride the cluster security group,
+ * which every node carries, and no load balancer targets the pool.
  */
 export function securityGroupRules(): SecurityGroupRule[] {
   return [
@@ -82,6 +88,13 @@ export function securityGroupRules(): SecurityGroupRule[] {
       ...anything,
       peer: { cidr: "0.0.0.0/0" },
       description: "Images, AWS APIs and the internet through NAT",
+    },
+    {
+      group: "playwrightNodes",
+      direction: "egress",
+      ...anything,
+      peer: { cidr: "0.0.0.0/0" },
+      description: "Images, AWS APIs and the sites under test through NAT",
     },
     {
       group: "database",

@@ -104,6 +104,7 @@ export function ownPlatform(config: PlatformConfig, { account, identity, keys, l
     publicSubnetIds: network.publicSubnetIds,
     publicSubnetCidrs: config.network.subnets.public,
     nodeSecurityGroupId: network.securityGroupIds.nodes,
+    playwrightNodeSecurityGroupId: network.securityGroupIds.playwrightNodes,
     loadBalancerSecurityGroupId: network.securityGroupIds.loadBalancer,
     keyArns: { eks: eksKeyArn, logs: keys.arns.logs, secrets: keys.arns.secrets },
     logRetentionDays: config.logRetentionDays,
