@@ -122,6 +122,21 @@ it("receives what `pulumi state move` takes out of the application stacks: each 
   }
 });
 
+it("docs/deploying.md's state-move runbook moves exactly those URNs, each from its own stack", () => {
+  const runbook = readFileSync(join(root, "docs", "deploying.md"), "utf8");
+  const commands = [...runbook.matchAll(/pulumi state move --source qualisys\/qualisys\/(\S+) --dest qualisys\/qualisys\/organization --yes((?: \\\n\s+'[^']+')+)/g)];
+  const listed = commands.flatMap(([, source, urns]) => [...urns.matchAll(/'([^']+)'/g)].map(([, urn]) => [source, urn]));
+  const retired = stacks.flatMap((stack) =>
+    readFileSync(join(__dirname, "urns", `${stack}.retired.txt`), "utf8")
+      .split("\n")
+      .filter((line) => line.startsWith("urn:") && line.includes("$pulumiservice:"))
+      .map((urn) => [stack, urn]),
+  );
+  expect(listed.length).toBeGreaterThan(0);
+  expect(listed.sort()).toEqual(retired.sort());
+  for (const [source, urn] of listed) expect(parseUrn(urn).stack).toBe(source);
+});
+
 it("detects drift daily on every long-lived stack and remediates none; no stack of the repository expires", () => {
   const drift = ofType(org, "pulumiservice:index:DriftSchedule");
   expect(drift.map((d) => d.inputs.stack).sort()).toEqual([...stacks].sort());
@@ -309,8 +324,24 @@ it("the non-production account (dev, staging and this stack's share) stays under
     0,
   );
   expect(share.lines.map((l) => l.type).sort()).toEqual(["aws:kms/key:Key", "aws:secretsmanager/secret:Secret"]);
-  const total = (await estimate("dev")) + (await estimate("staging")) + share.total;
+  const [dev, staging] = [await estimate("dev"), await estimate("staging")];
+  const total = dev + staging + share.total;
   expect(total).toBeLessThan(500);
+  const usd = (n: number) => `$${n.toFixed(2)}`;
+  const { current, expected } = generatedSection(
+    "docs/cost.md",
+    "non-production-account",
+    "tests/organization.test.ts",
+    [
+      "| Account " + nonProduction + " (monthly) | USD |",
+      "| --- | --- |",
+      `| dev | ${usd(dev)} |`,
+      `| staging | ${usd(staging)} |`,
+      `| organisation stack (${share.lines.map((l) => l.name).join(", ")}) | ${usd(share.total)} |`,
+      `| **Total** (target $500) | **${usd(total)}** |`,
+    ].join("\n"),
+  );
+  expect(current).toEqual(expected);
   const endpoint = estimateCost(
     [
       {
