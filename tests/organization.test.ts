@@ -25,6 +25,7 @@ import {
 } from "../offline/run";
 import { parseOrganizationConfig } from "../config/organization";
 import { packName } from "../policy/policies";
+import { runPolicies } from "../policy/runner";
 import { estimateCost } from "../tools/preview/cost";
 import { generatedSection } from "../tools/docs/generated";
 import { accessModel } from "./access-model";
@@ -41,6 +42,11 @@ const organizationSection = () =>
   readStackFile("organization").config["qualisys:organization"] as { accountRoles: Record<string, string> };
 const byName = (type: string, run = org) => new Map(ofType(run, type).map((r) => [r.name, r]));
 const providerOf = (r: RecordedResource) => org.resources.find((p) => r.provider?.startsWith(`${p.urn}::`));
+
+it("passes the policy pack with no mandatory violation (the pack guards this stack too)", async () => {
+  const { violations } = await runPolicies(org.resources, {});
+  expect(violations.filter((v) => v.enforcementLevel === "mandatory")).toEqual([]);
+});
 
 it("runs without error and outputs ids and names, never a token (not even as a secret)", () => {
   expect(org.error).toBeUndefined();
@@ -124,8 +130,14 @@ it("receives what `pulumi state move` takes out of the application stacks: each 
 
 it("docs/deploying.md's state-move runbook moves exactly those URNs, each from its own stack", () => {
   const runbook = readFileSync(join(root, "docs", "deploying.md"), "utf8");
-  const commands = [...runbook.matchAll(/pulumi state move --source qualisys\/qualisys\/(\S+) --dest qualisys\/qualisys\/organization --yes((?: \\\n\s+'[^']+')+)/g)];
-  const listed = commands.flatMap(([, source, urns]) => [...urns.matchAll(/'([^']+)'/g)].map(([, urn]) => [source, urn]));
+  const commands = [
+    ...runbook.matchAll(
+      /pulumi state move --source qualisys\/qualisys\/(\S+) --dest qualisys\/qualisys\/organization --yes((?: \\\n\s+'[^']+')+)/g,
+    ),
+  ];
+  const listed = commands.flatMap(([, source, urns]) =>
+    [...urns.matchAll(/'([^']+)'/g)].map(([, urn]) => [source, urn]),
+  );
   const retired = stacks.flatMap((stack) =>
     readFileSync(join(__dirname, "urns", `${stack}.retired.txt`), "utf8")
       .split("\n")
