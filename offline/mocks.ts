@@ -215,6 +215,11 @@ export const typeOutputs: Record<string, (ctx: Context) => State> = {
     agentPoolId: uuid(`agent-pool/${name}`),
     tokenValue: `pul-${hex(`agent-pool-token/${name}`, 40)}`,
   }),
+  // The organisation stack's Pulumi Cloud objects: ids the API assigns (provider 1.3.0's output properties).
+  "pulumiservice:index:OrganizationRole": ({ name }) => ({ roleId: uuid(`role/${name}`), version: 1 }),
+  "pulumiservice:index:PolicyPack": ({ name }) => ({ version: 1, contentHash: hex(`policy-pack/${name}`, 64) }),
+  "pulumiservice:index:DriftSchedule": ({ name }) => ({ scheduleId: uuid(`schedule/${name}`) }),
+  "pulumiservice:index:TtlSchedule": ({ name }) => ({ scheduleId: uuid(`schedule/${name}`) }),
   // Deterministic stand-ins for generated values; the SDK marks `result` secret, as the real provider does.
   "random:index/randomPassword:RandomPassword": ({ name, inputs }) => ({
     result: hex(`password/${name}/${JSON.stringify(inputs.keepers ?? {})}`, inputs.length ?? 32),

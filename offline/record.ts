@@ -116,7 +116,15 @@ export function aliasUrns(
   const urns = new Set<string>();
   for (const alias of wire) {
     if (alias.urn) urns.add(alias.urn);
-    else if (alias.spec) {
+    else if (alias.spec?.noparent) {
+      // An alias to the stack's root (`{ parent: rootStackResource }`): the URN names no parent type.
+      if (!resource.parent) continue;
+      const { stack, project } = parseUrn(resource.parent);
+      const type = alias.spec.type || resource.type;
+      urns.add(
+        `urn:pulumi:${alias.spec.stack || stack}::${alias.spec.project || project}::${type}::${alias.spec.name || resource.name}`,
+      );
+    } else if (alias.spec) {
       const parent = alias.spec.parenturn || resource.parent;
       if (!parent) continue;
       urns.add(childUrn(parent, alias.spec.type || resource.type, alias.spec.name || resource.name));

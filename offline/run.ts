@@ -7,7 +7,7 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type * as Pulumi from "@pulumi/pulumi";
-import { parseStackFile } from "../config/stack-file";
+import { engineConfig, parseStackFile } from "../config/stack-file";
 import { platformHost, stackNames } from "./stacks";
 import { createMocks, type StackOutputs } from "./mocks";
 import {
@@ -23,10 +23,20 @@ import {
 import { recordCacheVariable } from "./record-cache";
 
 export type { RecordedResource, StackRun } from "./record";
+export { engineConfig } from "../config/stack-file";
 export { SECRET, UNKNOWN } from "./record";
 
 export const projectRoot = join(__dirname, "..");
-export { hostedStacks, hostOf, platformStacks, shippedStacks, stackNames, stacks } from "./stacks";
+export {
+  allStacks,
+  hostedStacks,
+  hostOf,
+  organizationStacks,
+  platformStacks,
+  shippedStacks,
+  stackNames,
+  stacks,
+} from "./stacks";
 
 export interface StackConfigFile {
   /** The `config:` map of Pulumi.<stack>.yaml, as YAML values. */
@@ -63,32 +73,6 @@ export function readStackFile(stack: string, root = projectRoot): StackConfigFil
     );
   }
   return { config, warnings };
-}
-
-/** Placeholder values for secret keys the stack file holds encrypted (`secure:`), which only the CLI can decrypt. */
-const secretPlaceholders: Record<string, string> = {
-  "qualisys:slackWebhookUrl": "https://hooks.slack.com/services/T00000000/B00000000/offline-preview-placeholder",
-};
-
-/**
- * Turns a stack file's YAML values into what the CLI hands the program: strings as they are, everything else
- * JSON-encoded; `secure:` values become secrets.
- */
-export function engineConfig(config: Record<string, unknown>, secrets: Record<string, string> = {}) {
-  const values: Record<string, string> = {};
-  const secretKeys: string[] = [];
-  for (const [key, value] of Object.entries(config)) {
-    const isSecure = typeof value === "object" && value !== null && "secure" in value;
-    if (isSecure) {
-      values[key] = secretPlaceholders[key] ?? `offline-preview-secret-for-${key}`;
-      secretKeys.push(key);
-    } else values[key] = typeof value === "string" ? value : JSON.stringify(value);
-  }
-  for (const [key, value] of Object.entries(secrets)) {
-    values[key] = value;
-    if (!secretKeys.includes(key)) secretKeys.push(key);
-  }
-  return { values, secretKeys };
 }
 
 const sig = {

@@ -4,7 +4,7 @@
  * attached managed policies (AWS-managed ones from their published contents, tests/fixtures/aws-managed-policies.json),
  * and every group with its inline policies.
  */
-import { createValidatedPolicy, validateTrustPolicy } from "@cloud-copilot/iam-policy";
+import { createValidatedPolicy, validateResourcePolicy, validateTrustPolicy } from "@cloud-copilot/iam-policy";
 import { runSimulation, runUnsafeSimulation, type Simulation } from "@cloud-copilot/iam-simulate";
 import managed from "./fixtures/aws-managed-policies.json";
 import type { StackRun } from "../offline/run";
@@ -94,6 +94,37 @@ export async function simulate(
     },
   };
   return decisionOf(await runSimulation(simulation, {}));
+}
+
+/**
+ * A request by a role under its identity policies whose context keys the IAM catalogue lists only as a template
+ * (`kms:EncryptionContext:${EncryptionContextKey}`): the validating entry point drops such keys (so a condition on
+ * them can never match), the same engine without validation evaluates them.
+ */
+export function simulateTemplatedContext(
+  identityPolicies: { name: string; policy: Document }[],
+  request: Request,
+  resourcePolicy?: Document,
+): Decision {
+  // The engine takes a resource policy only validated and named (as the trust policy below).
+  const validated =
+    resourcePolicy && createValidatedPolicy(resourcePolicy, validateResourcePolicy, { name: "resource policy" });
+  if (validated?.errors.length) throw new Error(`invalid resource policy: ${JSON.stringify(validated.errors)}`);
+  return runUnsafeSimulation(
+    {
+      identityPolicies: identityPolicies as Simulation["identityPolicies"],
+      serviceControlPolicies: [],
+      resourceControlPolicies: [],
+      resourcePolicy: validated as unknown as Simulation["resourcePolicy"],
+      request: {
+        principal: request.principal,
+        action: request.action,
+        resource: { resource: request.resource, accountId: ACCOUNT },
+        contextVariables: request.context ?? {},
+      },
+    },
+    {},
+  ) as Decision;
 }
 
 /**

@@ -130,17 +130,10 @@ describe.each(hostedStacks)("stack %s", (stack) => {
     expect(metadata(job).namespace).toBe(`${stack}-db-bootstrap`);
   });
 
-  it("deploys on the host's runner: its Deployments settings name the host's pool and its own deploy role", () => {
-    const [hostPool] = ofType(host(), "pulumiservice:index:AgentPool");
-    const [settings] = ofType(run(), "pulumiservice:index:DeploymentSettings");
-    expect(settings.inputs).toMatchObject({ organization: "qualisys", project: "qualisys", stack });
-    expect(settings.inputs.agentPoolId).toBe(hostPool.outputs.agentPoolId);
+  it("deploys on the host's runner, whose pool and settings are the organisation stack's: it declares none", () => {
+    // The settings naming the host's pool: tests/organization.test.ts.
+    expect(run().resources.filter((r) => r.type.startsWith("pulumiservice:"))).toEqual([]);
     const deploy = named(run(), "aws:iam/role:Role", `${prefix}-deploy`);
-    expect((settings.inputs.operationContext as any).oidc.aws.roleARN).toBe(deploy.outputs.arn);
-    // The same Pulumi Cloud object as when the stack ran its own runner: replacing it would delete the settings.
-    expect(settings.options.aliases).toContain(
-      `urn:pulumi:${stack}::qualisys::qualisys:deployment:DeploymentRunner$pulumiservice:index:DeploymentSettings::${prefix}-runner-settings`,
-    );
     // No runner of its own, so its deploy role trusts Pulumi OIDC for this stack only.
     const trust = JSON.parse(String(deploy.inputs.assumeRolePolicy));
     expect(trust.Statement.map((s: { Sid: string }) => s.Sid)).toEqual(["PulumiDeploymentsOidc"]);

@@ -349,7 +349,7 @@ export function formatReadiness(readiness: Readiness): string {
   const { counts } = readiness;
   const header =
     `Deploy readiness: ${readiness.passed ? "PASS" : "FAIL"} — ${readiness.blocking} blocking, ${readiness.unverified} unverified ` +
-    `(Kubernetes ${readiness.kubernetesVersion}, catalogue of ${readiness.catalogueDate}; checked ${counts.releases} releases, ` +
+    `(${readiness.kubernetesVersion ? `Kubernetes ${readiness.kubernetesVersion}` : "no cluster"}, catalogue of ${readiness.catalogueDate}; checked ${counts.releases} releases, ` +
     `${counts.valuesKeys} values keys, ${counts.customResources} custom resources, ${counts.addons} add-ons, ${counts.nodeGroups} node groups)`;
   const rows = [...readiness.findings]
     .sort((a, b) => (a.severity === b.severity ? 0 : a.severity === "blocking" ? -1 : 1))

@@ -16,7 +16,6 @@ const ref: PlatformRef = {
   namespaces: ["dev"],
   ingressClassName: "alb",
   ingressAnnotations: { "alb.ingress.kubernetes.io/group.name": "qualisys-dev" },
-  agentPoolId: "0b1c2d3e-0000-4000-8000-000000000000",
 };
 const check = {
   stack: "staging",
@@ -33,15 +32,15 @@ it("accepts a complete contract", () => {
 
 it("names what an older host lacks, and says to deploy it first", () => {
   const older: Partial<PlatformRef> = { ...ref };
-  delete older.agentPoolId;
+  delete older.ingressClassName;
   delete older.securityGroupIds;
   expect(platformRefProblems({ ...older, databaseSubnetIds: [] })).toEqual([
     "databaseSubnetIds",
     "securityGroupIds",
-    "agentPoolId",
+    "ingressClassName",
   ]);
   expect(() => readPlatformRef(older, check)).toThrow(
-    "qualisys:platform.stack (qualisys/qualisys/dev): the host's `platform` output lacks securityGroupIds, agentPoolId. Deploy the host stack with this version of the program first (`pulumi up -s qualisys/qualisys/dev`), then this one.",
+    "qualisys:platform.stack (qualisys/qualisys/dev): the host's `platform` output lacks securityGroupIds, ingressClassName. Deploy the host stack with this version of the program first (`pulumi up -s qualisys/qualisys/dev`), then this one.",
   );
   expect(() => readPlatformRef(undefined, check)).toThrow(/the host's `platform` output is missing/);
 });

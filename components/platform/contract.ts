@@ -28,8 +28,6 @@ export interface PlatformRef {
   /** The IngressClass and annotations every ingress on the cluster uses (one shared ALB). */
   ingressClassName: string;
   ingressAnnotations: Record<string, string>;
-  /** The Pulumi Deployments agent pool inside the VPC (SPEC P3), shared by the hosted stack's deployments. */
-  agentPoolId: string;
 }
 
 const text = (v: unknown) => typeof v === "string" && v.length > 0;
@@ -54,7 +52,6 @@ export function platformRefProblems(value: unknown): string[] {
     namespaces: texts,
     ingressClassName: text,
     ingressAnnotations: (v) => record(v) && Object.values(v).every((a) => typeof a === "string"),
-    agentPoolId: text,
   };
   return Object.entries(checks)
     .filter(([key, ok]) => !ok(value[key]))

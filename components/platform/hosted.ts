@@ -3,8 +3,8 @@
  * needs on the host's cluster and nothing of the host's. Its namespace with the same Pod Security level and
  * network policies as any application namespace; RBAC for its own developer and CI roles in that namespace only;
  * access entries mapping its roles to those groups; a SecretStore in the namespace whose IRSA role reads only this
- * stack's `<prefix>/*` secrets, and the application secrets synced through it; and its Pulumi Deployments settings,
- * running on the host's agent pool inside the shared VPC.
+ * stack's `<prefix>/*` secrets, and the application secrets synced through it. Its Pulumi Deployments settings (on
+ * the host's agent pool inside the shared VPC) are the organisation stack's (components/organization/).
  */
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
@@ -20,7 +20,6 @@ import {
   networkPolicies,
   type NamespacePlan,
 } from "../cluster/manifests";
-import { declareDeploymentSettings, type DeploymentSettingsArgs } from "../deployment-runner/deployment-settings";
 import { policyJson, type AccountRef } from "../iam";
 import { irsaRole } from "../kubernetes/irsa";
 import { declareManifest, manifestResourceName, type Manifest } from "../kubernetes/manifest";
@@ -51,8 +50,6 @@ export interface HostedEnvironmentArgs {
   };
   /** The KMS key this stack's secrets are encrypted with. */
   secretsKeyArn: pulumi.Input<string>;
-  /** This stack's Deployments settings (the pool is the host's). */
-  deployment: Omit<DeploymentSettingsArgs, "agentPoolId">;
 }
 
 export class HostedEnvironment extends pulumi.ComponentResource {
@@ -152,17 +149,6 @@ export class HostedEnvironment extends pulumi.ComponentResource {
       [serviceAccount],
     );
     for (const manifest of externalSecrets(args.prefix, ns, "SecretStore")) declare(manifest, [store]);
-
-    // Same resource as when this stack ran its own runner: a stack has one settings object in Pulumi Cloud, and
-    // replacing it (create the new, delete the old) would delete the settings just written.
-    declareDeploymentSettings(
-      `${args.prefix}-runner-settings`,
-      { ...args.deployment, agentPoolId: host.agentPoolId },
-      {
-        parent: this,
-        aliases: [{ parent: pulumi.createUrn(`${args.prefix}-runner`, "qualisys:deployment:DeploymentRunner") }],
-      },
-    );
 
     this.namespace = namespace.metadata.name;
     this.secretsSyncReady = store;

@@ -217,6 +217,16 @@ const elasticacheGroup: Rule = (resource) => {
   };
 };
 
+/** A gateway endpoint is free; an interface endpoint is billed per AZ it has a network interface in (its subnets). */
+const vpcEndpoint: Rule = (resource) => {
+  if (str(resource.inputs.vpcEndpointType) !== "Interface") return { usd: 0, detail: "gateway endpoint: no charge" };
+  const subnets = Array.isArray(resource.inputs.subnetIds) ? resource.inputs.subnetIds.length : 1;
+  return {
+    usd: subnets * hourly(p.interfaceEndpointAzHourly),
+    detail: `interface endpoint in ${subnets} AZ(s) × $${p.interfaceEndpointAzHourly}/h × ${HOURS_PER_MONTH} h; data processing not estimated`,
+  };
+};
+
 const fixed =
   (usd: number, detail: string): Rule =>
   () => ({ usd, detail });
@@ -261,6 +271,7 @@ export const priceRules: Record<string, Rule> = {
   "aws:wafv2/webAcl:WebAcl": wafWebAcl,
   "aws:cloudwatch/metricAlarm:MetricAlarm": fixed(p.cloudwatchAlarmMonth, `alarm $${p.cloudwatchAlarmMonth}/month`),
   "aws:cloudwatch/logGroup:LogGroup": logGroup,
+  "aws:ec2/vpcEndpoint:VpcEndpoint": vpcEndpoint,
   "kubernetes:helm.sh/v3:Release": helmRelease,
   "kubernetes:helm.sh/v4:Chart": helmRelease,
 };
@@ -301,6 +312,8 @@ export const noChargeTypes = [
   "pulumi:providers:",
   // A read of another stack's outputs.
   "pulumi:pulumi:StackReference",
+  // Pulumi Cloud objects (the organisation stack): paid for by the Pulumi Cloud subscription, not by AWS.
+  "pulumiservice:",
 ];
 
 const isNoCharge = (type: string) => noChargeTypes.some((prefix) => type.startsWith(prefix));
