@@ -1,14 +1,16 @@
 /**
  * Runs the real program (index.ts) for a stack under Pulumi's mock runtime, fed that stack's real
  * Pulumi.<stack>.yaml, and records every resource it registers: type, name, parent, provider, dependencies,
- * inputs, outputs, options, and which inputs and outputs are secret (their values are replaced by "[secret]").
- * Every test of the program, the offline preview and the policy self-check read this record. No cloud, no CLI.
+ * inputs, outputs, options, and which inputs and outputs are secret (their values are replaced by "[secret]"); then
+ * adds the children a real preview shows under the remote awsx and eks components (./children). Every test of the
+ * program, the offline preview and the policy self-check read this record. No cloud, no CLI.
  *
  * The jobs live in their own modules: ./stack-file (reading Pulumi.<stack>.yaml), ./engine-config (encoding its config
  * as the CLI does), ./monitor (patching the mock monitor through private SDK hooks), ./record-cache (the records
- * jest's global setup makes once) and ./host (the run of a platform host a stack references).
+ * jest's global setup makes once), ./host (the run of a platform host a stack references) and ./children.
  */
 import type * as Pulumi from "@pulumi/pulumi";
+import { modelledChildren } from "./children";
 import { engineConfig } from "./engine-config";
 import { hostRun } from "./host";
 import { createMocks } from "./mocks";
@@ -91,9 +93,18 @@ export async function runStack(stack: string, options: RunOptions = {}): Promise
     const first = failures[0];
     error = first instanceof Error ? first : new Error(String(first));
   }
+  const registered = [...recording.resources.values()];
+  let children: StackRun["resources"] = [];
+  if (!error) {
+    try {
+      children = modelledChildren(registered, region);
+    } catch (e) {
+      error = e instanceof Error ? e : new Error(String(e));
+    }
+  }
   return {
     stack,
-    resources: [...recording.resources.values()].sort((a, b) => a.urn.localeCompare(b.urn)),
+    resources: [...registered, ...children].sort((a, b) => a.urn.localeCompare(b.urn)),
     outputs: recording.stack.outputs,
     secretOutputs: recording.stack.secretOutputs,
     warnings,
