@@ -1,4 +1,5 @@
 import { cacheNodeTypes, databaseInstanceClasses, nodeInstanceTypes } from "../../core/instances";
+import { modelledChildren } from "../../offline/children";
 import { readStackFile, runStack, type StackRun } from "../../offline/run";
 import { estimateCost, formatCost } from "./cost";
 import { resource } from "./fixtures";
@@ -27,7 +28,10 @@ const placeholders = (name: string, replicas: number, selector: Record<string, s
     },
   });
 
-/** A dev-sized platform with the cluster and data-tier types, as CONTRACTS.md describes them (not merged yet). */
+/**
+ * A dev-sized platform with the cluster and data-tier types. The EKS control plane and node groups are the
+ * resources AWS bills, which a real preview shows as children of eks.Cluster and eks.ManagedNodeGroup.
+ */
 function syntheticPlatform() {
   const cluster = resource("qualisys:cluster:Cluster", "c");
   const data = resource("qualisys:database:Database", "d");
@@ -35,15 +39,15 @@ function syntheticPlatform() {
   return [
     cluster,
     data,
-    resource("eks:index:Cluster", "eks", { version: "1.35", skipDefaultNodeGroup: true }, inCluster),
+    resource("aws:eks/cluster:Cluster", "eks", { version: "1.35" }, inCluster),
     resource(
-      "eks:index:ManagedNodeGroup",
+      "aws:eks/nodeGroup:NodeGroup",
       "general",
       { instanceTypes: ["t3.medium"], scalingConfig: { minSize: 2, maxSize: 10, desiredSize: 2 } },
       inCluster,
     ),
     resource(
-      "eks:index:ManagedNodeGroup",
+      "aws:eks/nodeGroup:NodeGroup",
       "playwright",
       { instanceTypes: ["c5.xlarge"], scalingConfig: { minSize: 0, maxSize: 5 } },
       inCluster,
@@ -153,13 +157,13 @@ describe("cost estimate", () => {
     expect(estimate.total).toBeCloseTo(15.184 + 2.4, 3);
   });
 
-  it("prices the default node group pulumi-eks adds unless skipDefaultNodeGroup is set", () => {
-    const cluster = (inputs: Record<string, unknown>) =>
-      estimateCost([resource("eks:index:Cluster", "eks", inputs)], 1e6);
-    // 73 + 2 × (0.0416 × 730 + 20 GB × 0.08) = 73 + 2 × 31.968 = 136.936
-    expect(cluster({}).total).toBeCloseTo(136.936, 3);
-    expect(cluster({}).lines[0].detail).toMatch(/DEFAULT NODE GROUP/);
-    expect(cluster({ skipDefaultNodeGroup: true }).total).toBeCloseTo(73, 6);
+  it("bills no component; lists a remote component without modelled children as not priced, never as free", () => {
+    const vpc = resource("awsx:ec2:Vpc", "v", {});
+    const orphan = resource("eks:index:Cluster", "eks", {});
+    const nat = resource("aws:ec2/natGateway:NatGateway", "v-1", {}, { parent: vpc.urn });
+    const estimate = estimateCost([resource("qualisys:network:Network", "n"), vpc, nat, orphan], 1e6);
+    expect(estimate.lines.map((l) => l.type)).toEqual(["aws:ec2/natGateway:NatGateway"]);
+    expect(estimate.notPriced.map((r) => r.type)).toEqual(["eks:index:Cluster"]);
   });
 
   it("has a price for every instance type, class and node type the config accepts", () => {
@@ -194,19 +198,36 @@ describe("cost estimate", () => {
     ).toThrow(/RDS instance class db\.x99\.huge is not in the price table/);
   });
 
-  it("prices NAT gateways by the awsx strategy and AZ count, defaulting to one per AZ", () => {
-    const vpc = (natGateways: unknown, azs: string[]) =>
-      estimateCost([resource("awsx:ec2:Vpc", "v", { natGateways, availabilityZoneNames: azs })], 100).total;
-    const each = (0.045 + 0.005) * 730; // 36.50
-    expect(vpc({ strategy: "Single" }, ["a", "b"])).toBeCloseTo(each, 6);
-    expect(vpc({ strategy: "OnePerAz" }, ["a", "b", "c"])).toBeCloseTo(3 * each, 6);
-    expect(vpc(undefined, ["a", "b"])).toBeCloseTo(2 * each, 6);
-    expect(vpc({ strategy: "None" }, ["a", "b"])).toBe(0);
+  it("prices the NAT gateways and EIPs awsx creates: one (Single), one per AZ (OnePerAz, its default), none (None)", () => {
+    const vpc = (natGateways: unknown, azs: string[]) => {
+      const cidrs = (third: number) => azs.map((_, i) => `10.0.${third + i}.0/24`);
+      const component = resource("awsx:ec2:Vpc", "v", {
+        ...(natGateways === undefined ? {} : { natGateways }),
+        availabilityZoneNames: azs,
+        subnetStrategy: "Auto",
+        subnetSpecs: [
+          { type: "Public", cidrBlocks: cidrs(0) },
+          { type: "Private", cidrBlocks: cidrs(10) },
+        ],
+      });
+      const estimate = estimateCost([component, ...modelledChildren([component], "us-east-1")], 100);
+      return { total: estimate.total, types: estimate.lines.map((l) => l.type).sort() };
+    };
+    const nat = 0.045 * 730; // 32.85
+    const ip = 0.005 * 730; // 3.65
+    const azs = ["us-east-1a", "us-east-1b", "us-east-1c"];
+    expect(vpc({ strategy: "Single" }, azs.slice(0, 2))).toEqual({
+      total: expect.closeTo(nat + ip, 6),
+      types: ["aws:ec2/eip:Eip", "aws:ec2/natGateway:NatGateway"],
+    });
+    expect(vpc({ strategy: "OnePerAz" }, azs).total).toBeCloseTo(3 * (nat + ip), 6);
+    expect(vpc(undefined, azs.slice(0, 2)).total).toBeCloseTo(2 * (nat + ip), 6);
+    expect(vpc({ strategy: "None" }, azs.slice(0, 2))).toEqual({ total: 0, types: [] });
   });
 
   it("prices the nodes warm placeholders keep up, beyond a pool's minimum (SPEC E6)", () => {
     const pool = (minSize: number) =>
-      resource("eks:index:ManagedNodeGroup", "playwright", {
+      resource("aws:eks/nodeGroup:NodeGroup", "playwright", {
         instanceTypes: ["c5.xlarge"],
         labels: { pool: "playwright", dedicated: "playwright" },
         scalingConfig: { minSize, maxSize: 5 },
@@ -228,7 +249,7 @@ describe("cost estimate", () => {
     const group = (capacityType: string) =>
       estimateCost(
         [
-          resource("eks:index:ManagedNodeGroup", "pw", {
+          resource("aws:eks/nodeGroup:NodeGroup", "pw", {
             capacityType,
             instanceTypes: ["c5.xlarge", "c7i.xlarge"],
             scalingConfig: { minSize: 1 },
