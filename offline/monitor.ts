@@ -38,14 +38,13 @@ const sig = {
 /** Replaces the wire encoding of secrets, unknowns and resource references with readable marks. */
 function unwire(value: unknown, path: string, secrets: string[], mask: Set<string>): unknown {
   if (value === sig.unknown) return UNKNOWN;
-  if (Array.isArray(value)) return value.map((v, i) => unwire(v, `${path}[${i}]`, secrets, mask));
-  if (value === null || typeof value !== "object") {
-    if (mask.has(path)) {
-      secrets.push(path);
-      return SECRET;
-    }
-    return value;
+  // A masked path (an additional secret output, or an output whose input was secret) is secret whatever its shape.
+  if (mask.has(path) && (Array.isArray(value) || value === null || typeof value !== "object")) {
+    secrets.push(path);
+    return SECRET;
   }
+  if (Array.isArray(value)) return value.map((v, i) => unwire(v, `${path}[${i}]`, secrets, mask));
+  if (value === null || typeof value !== "object") return value;
   const object = value as Record<string, unknown>;
   switch (object[sig.key]) {
     case sig.secret:
