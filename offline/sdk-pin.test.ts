@@ -11,15 +11,18 @@ import { runStack } from "./run";
 
 async function program() {
   const pulumi: typeof Pulumi = await import("@pulumi/pulumi");
+  class Thing extends pulumi.CustomResource {
+    constructor(name: string, props: Pulumi.Inputs, opts: Pulumi.CustomResourceOptions) {
+      super("pin:index:Thing", name, props, opts);
+    }
+  }
   const box = new pulumi.ComponentResource("pin:index:Box", "box", {}, { aliases: [{ name: "old-box" }] });
-  const first = new pulumi.CustomResource(
-    "pin:index:Thing",
+  const first = new Thing(
     "first",
     { size: 1, token: pulumi.secret("s3cret"), tags: { team: "platform" } },
     { parent: box, protect: true, ignoreChanges: ["size"] },
   );
-  const second = new pulumi.CustomResource(
-    "pin:index:Thing",
+  const second = new Thing(
     "second",
     { upstream: first.id, names: ["a", "b"] },
     { parent: box, dependsOn: [box], deleteBeforeReplace: true, additionalSecretOutputs: ["names"] },
