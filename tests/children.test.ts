@@ -4,8 +4,16 @@
  * counts come from the stack's own config.
  */
 import { modelSources } from "../offline/children";
+import { generatedSection } from "../tools/docs/generated";
 import { byId, ofType } from "../offline/record";
-import { platformStacks, readStackFile, runStack, type RecordedResource, type StackRun } from "../offline/run";
+import {
+  platformStacks,
+  readStackFile,
+  runStack,
+  shippedStacks,
+  type RecordedResource,
+  type StackRun,
+} from "../offline/run";
 
 const runs: Record<string, StackRun> = {};
 beforeAll(async () => {
@@ -113,4 +121,25 @@ describe.each(platformStacks)("%s", (stack) => {
       expect(group.dependencies).toContain(template.urn);
     }
   });
+});
+
+it("docs/record.md's per-stack table of modelled children is the shipped stacks' records' (UPDATE_DOCS=1 rewrites it)", () => {
+  // The shipped stacks only: a personal stack file must not make the docs stale.
+  const documented = shippedStacks.filter((s) => platformStacks.includes(s));
+  const types = [
+    ...new Set(documented.flatMap((s) => runs[s].resources.filter((r) => r.modelled).map((r) => r.type))),
+  ].sort();
+  expect(types.length).toBeGreaterThan(0);
+  const count = (stack: string, type: string) =>
+    runs[stack].resources.filter((r) => r.modelled && r.type === type).length;
+  const body = [
+    `| Modelled child | ${documented.join(" | ")} |`,
+    `| --- | ${documented.map(() => "---").join(" | ")} |`,
+    ...types.map((type) => `| \`${type}\` | ${documented.map((s) => count(s, type)).join(" | ")} |`),
+    `| **Total** (of all resources in the record) | ${documented
+      .map((s) => `**${runs[s].resources.filter((r) => r.modelled).length}** (of ${runs[s].resources.length})`)
+      .join(" | ")} |`,
+  ].join("\n");
+  const { current, expected } = generatedSection("docs/record.md", "modelled-children", "tests/children.test.ts", body);
+  expect(current).toEqual(expected);
 });

@@ -5,7 +5,7 @@
  * database and cache with their own credentials, own secrets prefix readable only through their own store, and no
  * store that serves the other's namespace. Staging names dev's platform only where it runs on it.
  */
-import { runStack, type RecordedResource, type StackRun } from "../offline/run";
+import { readStackFile, runStack, type RecordedResource, type StackRun } from "../offline/run";
 import { jsonInput, named, ofType } from "../offline/record";
 
 const pair = ["dev", "staging"] as const;
@@ -180,6 +180,9 @@ const collisions = (a: StackRun, b: StackRun) => {
 };
 
 it("dev and staging, in one account and on one cluster, name nothing alike but the ECR repositories issue 21 renames", () => {
+  // One account (the AWS provider enforces aws:allowedAccountIds) and, staging being hosted, dev's cluster.
+  const account = (stack: string) => readStackFile(stack).config["aws:allowedAccountIds"];
+  expect(account("staging")).toEqual(account("dev"));
   expect(runs.staging.resources.flatMap(physicalNames).length).toBeGreaterThan(50);
   // Known today: both stacks create the registry's repositories under the same names in the shared account, so
   // staging's first `pulumi up` fails (issue 21, item 4). When that lands, this list is empty.

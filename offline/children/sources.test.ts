@@ -1,6 +1,7 @@
 /** The children models track the pinned @pulumi/awsx and @pulumi/eks: a bump without a model update fails here. */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { generatedSection } from "../../tools/docs/generated";
 import { modelDrift, modelSources, type PinnedVersions } from "./sources";
 
 const root = join(__dirname, "..", "..");
@@ -37,4 +38,23 @@ it("reports a bump of either package in any of the three places", () => {
   expect(problems[0]).toMatch(/^@pulumi\/awsx is 3\.10\.0 in package-lock\.json, but offline\/children models 3\.9\.0/);
   expect(problems[1]).toMatch(/^@pulumi\/eks is 4\.4\.0 in package\.json, but offline\/children models 4\.3\.0/);
   expect(problems[2]).toMatch(/^@pulumi\/eks is 4\.4\.0 in node_modules\/@pulumi\/eks/);
+});
+
+it("docs/record.md's table of model sources is this file's (UPDATE_DOCS=1 rewrites it)", () => {
+  const rows = modelSources.map(
+    (s) =>
+      `| \`${s.package}\` ${s.version} | ${s.repository} | ${s.tag} | \`${s.commit.slice(0, 12)}\` | ${s.readOn} | ${s.files.map((f) => `\`${f}\``).join(", ")} | ${s.note ?? ""} |`,
+  );
+  const body = [
+    "| Package | Repository | Tag read | Commit | Read on | Files | Note |",
+    "| --- | --- | --- | --- | --- | --- | --- |",
+    ...rows,
+  ].join("\n");
+  const { current, expected } = generatedSection(
+    "docs/record.md",
+    "model-sources",
+    "offline/children/sources.test.ts",
+    body,
+  );
+  expect(current).toEqual(expected);
 });

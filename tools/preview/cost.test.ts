@@ -1,6 +1,9 @@
 import { cacheNodeTypes, databaseInstanceClasses, nodeInstanceTypes } from "../../core/instances";
 import { modelledChildren } from "../../offline/children";
-import { readStackFile, runStack, type StackRun } from "../../offline/run";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { projectRoot, readStackFile, runStack, shippedStacks, type StackRun } from "../../offline/run";
+import { generatedSection } from "../docs/generated";
 import { estimateCost, formatCost } from "./cost";
 import { resource } from "./fixtures";
 import { SPOT_ASSUMED_ON, ec2Hourly, elasticacheHourly, rdsPostgresHourly, spotPriceFraction } from "./prices";
@@ -323,6 +326,44 @@ describe("cost estimate", () => {
       expect(byComponent.get("EncryptionKeys")).toBeCloseTo(7 * 1, 6); // 7 × $1
       expect(byComponent.get("Network")).toBeCloseTo(36.5 + 2.5, 6); // (0.045 + 0.005) × 730 + 5 GB × $0.50
       expect(byComponent.get("Identity")).toBeUndefined(); // IAM has no monthly charge
+    });
+
+    it("docs/cost.md's table of lines priced on modelled children, and the per-stack totals there, are the records' (UPDATE_DOCS=1 rewrites the table)", () => {
+      const stacks = shippedStacks;
+      const estimates = Object.fromEntries(stacks.map((s) => [s, estimateCost(runs[s].resources, 1e9)]));
+      const modelled = (stack: string) => {
+        const byUrn = new Map(runs[stack].resources.map((r) => [r.urn, r]));
+        return estimates[stack].lines.filter((l) => byUrn.get(l.urn)?.modelled);
+      };
+      const types = [...new Set(stacks.flatMap((s) => modelled(s).map((l) => l.type)))].sort();
+      expect(types.length).toBeGreaterThan(0);
+      const money = (usd: number) =>
+        usd.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+      const cell = (stack: string, type: string) =>
+        modelled(stack)
+          .filter((l) => l.type === type)
+          .map((l) => money(l.monthlyUsd))
+          .join(" + ") || "—";
+      const body = [
+        `| Child (monthly, us-east-1) | ${stacks.join(" | ")} |`,
+        `| --- | ${stacks.map(() => "---").join(" | ")} |`,
+        ...types.map((type) => `| \`${type}\` | ${stacks.map((s) => cell(s, type)).join(" | ")} |`),
+        `| Priced on children | ${stacks.map((s) => money(modelled(s).reduce((sum, l) => sum + l.monthlyUsd, 0))).join(" | ")} |`,
+        `| Stack total | ${stacks.map((s) => money(estimates[s].total)).join(" | ")} |`,
+      ].join("\n");
+      const { current, expected } = generatedSection(
+        "docs/cost.md",
+        "cost-children",
+        "tools/preview/cost.test.ts",
+        body,
+      );
+      expect(current).toEqual(expected);
+      // The per-stack table above it states the same totals (dev, staging, prod columns).
+      const totalRow = readFileSync(join(projectRoot, "docs", "cost.md"), "utf8")
+        .split("\n")
+        .find((line) => line.startsWith("| **Total**"))!;
+      for (const stack of ["dev", "staging", "prod"])
+        expect(totalRow).toContain(`**${money(estimates[stack].total)}**`);
     });
 
     it("prod: a NAT gateway per AZ doubles the NAT line", () => {
