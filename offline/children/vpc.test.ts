@@ -274,6 +274,8 @@ describe("awsx:ec2:Vpc children", () => {
       "VPC endpoints",
       { subnetSpecs: specs("Public"), vpcEndpointSpecs: [{ serviceName: "com.amazonaws.us-east-1.s3" }] },
     ],
+    ["an IPAM pool", { subnetSpecs: specs("Public"), ipv4IpamPoolId: "ipam-pool-1" }],
+    ["generated IPv6 CIDRs", { subnetSpecs: specs("Public"), assignGeneratedIpv6CidrBlock: true }],
   ])("refuses what it does not model: %s", (_, inputs) => {
     expect(() => model({ availabilityZoneNames: ["us-east-1a", "us-east-1b", "us-east-1c"], ...inputs })).toThrow(
       UnmodelledInput,

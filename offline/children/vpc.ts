@@ -80,9 +80,12 @@ function specsOf(vpc: RecordedResource): Spec[] {
 /** The children of the `awsx:ec2:Vpc` `vpc` (its record: inputs, input dependencies, mock outputs). */
 export function vpcChildren(vpc: RecordedResource, context: ModelContext): Child[] {
   const { inputs, outputs } = vpc;
-  for (const input of ["vpcEndpointSpecs", "assignGeneratedIpv6CidrBlock", "ipv4IpamPoolId"] as const)
-    if (inputs[input] !== undefined && inputs[input] !== false && asList(inputs[input]).length !== 0)
-      throw new UnmodelledInput(vpc, input, source);
+  // VPC endpoints (and their security group), IPv6 subnet CIDRs and IPAM allocation are not modelled.
+  for (const input of ["vpcEndpointSpecs", "assignGeneratedIpv6CidrBlock", "ipv4IpamPoolId"] as const) {
+    const value = inputs[input];
+    const used = Array.isArray(value) ? value.length > 0 : value !== undefined && value !== null && value !== false;
+    if (used) throw new UnmodelledInput(vpc, input, source);
+  }
   const specs = specsOf(vpc);
   const azs = Array.isArray(inputs.availabilityZoneNames)
     ? (inputs.availabilityZoneNames as string[])
