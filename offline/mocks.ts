@@ -37,6 +37,12 @@ const idPrefixes: Record<string, string> = {
   subnet: "subnet-",
   securityGroupIngressRule: "sgr-",
   securityGroupEgressRule: "sgr-",
+  // Children of awsx:ec2:Vpc (offline/children/vpc.ts): a route table, its association and its route share a name.
+  internetGateway: "igw-",
+  routeTable: "rtb-",
+  routeTableAssociation: "rtbassoc-",
+  natGateway: "nat-",
+  eip: "eipalloc-",
 };
 
 interface Context {
@@ -242,6 +248,23 @@ export const callResults: Record<string, (inputs: Inputs, region: string) => Sta
   },
 };
 
+/** The id the mocks give a resource of `type` named `name`: AWS's id shape where the program passes ids on. */
+export function mockId(type: string, name: string): string {
+  const [, kind] = awsKind(type);
+  return idPrefixes[kind] ? `${idPrefixes[kind]}${hex(`${type}/${name}`, 17)}` : `${name}-id`;
+}
+
+/** What the mocks answer for a registration of `type` named `name` (also used for modelled children). */
+export function mockResource(region: string, type: string, name: string, inputs: Inputs): { id: string; state: State } {
+  const [service, kind] = awsKind(type);
+  const state: State = {
+    ...inputs,
+    ...(service ? { arn: `arn:aws:${service}:${region}:${mockAccountId}:${kind}/${inputs.name ?? name}` } : {}),
+    ...typeOutputs[type]?.({ region, type, name, inputs }),
+  };
+  return { id: mockId(type, name), state };
+}
+
 /** Another stack's outputs, as a `pulumi.StackReference` to it reads them (the offline run of that stack). */
 export interface StackOutputs {
   outputs: Record<string, unknown>;
@@ -262,14 +285,7 @@ export function createMocks(region: string, stacks: Record<string, StackOutputs>
         const referenced = stacks[String(inputs.name).split("/").pop() ?? ""] ?? { outputs: {}, secretOutputNames: [] };
         return { id: inputs.name, state: { name: inputs.name, ...referenced } };
       }
-      const [service, kind] = awsKind(type);
-      const id = `${idPrefixes[kind] ?? ""}${idPrefixes[kind] ? hex(`${type}/${name}`, 17) : `${name}-id`}`;
-      const state: State = {
-        ...inputs,
-        ...(service ? { arn: `arn:aws:${service}:${region}:${mockAccountId}:${kind}/${inputs.name ?? name}` } : {}),
-        ...typeOutputs[type]?.({ region, type, name, inputs }),
-      };
-      return { id, state };
+      return mockResource(region, type, name, inputs);
     },
     call({ token, inputs }) {
       const answer = callResults[token];

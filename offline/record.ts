@@ -46,6 +46,16 @@ export interface RecordedResource {
   };
   /** Read, not managed: an existing resource the program looks up (a StackReference); a deploy never changes it. */
   read?: boolean;
+  /**
+   * For a remote component: the resources each of its inputs came from (what the SDK sends its provider, and what
+   * the children built from that input depend on).
+   */
+  propertyDependencies?: Record<string, string[]>;
+  /**
+   * Not registered by the program under the mocks: a child a remote component's provider creates in a real preview,
+   * as offline/children models it; names the model's package and version (`@pulumi/awsx 3.9.0`).
+   */
+  modelled?: string;
 }
 
 /** The options of a resource declared with none (and of a read). */

@@ -3,6 +3,7 @@
  * in-process runner with the runtime's semantics.
  */
 import { broken, good, json, KEY, networkRecords, res, rolePolicy } from "./fixtures";
+import { isolatedSubnetCase } from "./isolated-subnets.cases";
 import { policies } from "../policy/policies";
 import { T } from "../policy/policies/types";
 import { runPolicies, type PackConfig, type RecordLike } from "../policy/runner";
@@ -68,6 +69,7 @@ const runnerRole = (
   });
 
 const cases: Case[] = [
+  isolatedSubnetCase,
   {
     policy: "rds-storage-encrypted",
     good: [[good.rdsInstance()], [broken(good.rdsInstance(), { kmsKeyId: "[unknown]" })]],

@@ -68,12 +68,19 @@ it("fails a program that declares an open security group and a wildcard policy (
 
 // The EKS creator's implicit cluster admin stays by design (docs/access.md: the setting is ForceNew, so
 // turning it off would replace existing clusters); the pack must keep reporting it, as an advisory, on every stack
-// that creates a cluster.
-it.each(platformStacks)("the %s stack's implicit cluster admin is reported as advisory", async (stack) => {
-  const result = await runPolicies(runs[stack].resources);
-  const reported = result.violations.filter((v) => v.policyName === "eks-no-implicit-cluster-admin");
-  expect(reported.map((v) => [v.resourceType, v.enforcementLevel])).toEqual([["eks:index:Cluster", "advisory"]]);
-});
+// that creates a cluster: on the component's inputs and on the aws:eks/cluster:Cluster child pulumi-eks creates with
+// bootstrapClusterCreatorAdminPermissions: true (offline/children), as a real preview reports it.
+it.each(platformStacks)(
+  "the %s stack's implicit cluster admin is reported as advisory on eks.Cluster and on its aws:eks/cluster:Cluster child",
+  async (stack) => {
+    const result = await runPolicies(runs[stack].resources);
+    const reported = result.violations.filter((v) => v.policyName === "eks-no-implicit-cluster-admin");
+    expect(reported.map((v) => [v.resourceType, v.enforcementLevel])).toEqual([
+      ["eks:index:Cluster", "advisory"],
+      ["aws:eks/cluster:Cluster", "advisory"],
+    ]);
+  },
+);
 
 describe("prod rules come from the pack, not from the program's config", () => {
   // What \`qualisys:environment: dev\` in Pulumi.prod.yaml would have produced (config now refuses it): the dev

@@ -10,6 +10,7 @@ import { mfaPolicies } from "./policies/mfa";
 import { networkPolicies } from "./policies/network";
 import { productionPolicies } from "./policies/production";
 import { runnerPolicies } from "./policies/runner";
+import { isolatedSubnetsNoInternetRoute } from "./policies/isolated-subnets";
 
 /** The pack's name (`pulumi preview` prints it beside every violation). */
 export const packName = "qualisys-guardrails";
@@ -21,5 +22,6 @@ export const policies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
   ...networkPolicies,
   ...productionPolicies,
   ...runnerPolicies,
+  isolatedSubnetsNoInternetRoute,
   ...advisoryPolicies,
 ];
