@@ -7,6 +7,7 @@ import { generatedSection } from "../docs/generated";
 import { estimateCost, formatCost } from "./cost";
 import { resource } from "./fixtures";
 import { SPOT_ASSUMED_ON, ec2Hourly, elasticacheHourly, rdsPostgresHourly, spotPriceFraction } from "./prices";
+import { shippedExpectations } from "../../tests/expectations";
 
 /** A Deployment of one-per-node pause pods pinned to `selector`, as components/cluster/playwright.ts builds them. */
 const placeholders = (name: string, replicas: number, selector: Record<string, string>, onePerNode = true) =>
@@ -279,10 +280,12 @@ describe("cost estimate", () => {
 
     it("dev: the warm placeholder's Spot node is priced (issue 16)", () => {
       const line = estimateCost(runs.dev.resources, 400).lines.find((l) => l.name === "qualisys-dev-playwright")!;
-      const dearest = Math.max(
-        ...["c5.xlarge", "c6i.xlarge", "c7i.xlarge", "c5a.xlarge", "c6a.xlarge"].map((t) => ec2Hourly[t]),
+      const { instanceTypes, diskSizeGb, warmPlaceholders } = shippedExpectations.dev.pools!.playwright;
+      const dearest = Math.max(...instanceTypes.map((t) => ec2Hourly[t]));
+      expect(line.monthlyUsd).toBeCloseTo(
+        warmPlaceholders * (spotPriceFraction * dearest * 730 + diskSizeGb * 0.08),
+        6,
       );
-      expect(line.monthlyUsd).toBeCloseTo(1 * (spotPriceFraction * dearest * 730 + 50 * 0.08), 6);
       expect(line.detail).toMatch(/^1 node\(s\) \(1 warm placeholder\(s\); min size 0\) × Spot /);
     });
 
@@ -298,7 +301,8 @@ describe("cost estimate", () => {
           .map((r) => r.inputs.nodeType),
       ];
       expect(runs.parity.error).toBeUndefined();
-      expect(classes(runs.staging)).toEqual(["db.t4g.small", "cache.t4g.micro"]);
+      const { database, cache } = shippedExpectations.staging;
+      expect(classes(runs.staging)).toEqual([database.instanceClass, cache.nodeType]);
       expect(classes(runs.parity)).toEqual(["db.r5.large", "cache.r5.large"]);
       // The switch costs what docs/cost.md's table says: (0.25 − 0.032) × 730 + 4 × (0.216 − 0.016) × 730.
       const lean = estimateCost(runs.staging.resources, 400);
