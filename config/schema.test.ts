@@ -1,6 +1,6 @@
 import { engineConfig, readStackFile, runStack, shippedStacks, stacks } from "../offline/run";
 import { environments } from "../core/environments";
-import { ConfigError, parseStackConfig, type StackConfig } from "./schema";
+import { ConfigError, maxPrefixLength, parseStackConfig, type StackConfig } from "./schema";
 
 type YamlConfig = Record<string, any>;
 
@@ -688,6 +688,26 @@ describe("prod needs TLS", () => {
     const prod = yamlOf("prod");
     expect(prod["qualisys:domain"]).toMatch(/(^|\.)example\.(com|net|org)$/);
     expect(prod["qualisys:cluster"].hostedZoneId).toMatch(/REPLACE/);
+  });
+});
+
+describe("the stack name (SPEC C4: every physical name fits AWS's limits)", () => {
+  const longest = "a".repeat(maxPrefixLength - "qualisys-".length);
+
+  it(`is accepted up to ${maxPrefixLength} characters of prefix (qualisys-<stack>), and refused one longer`, () => {
+    expect(parse(longest, yamlOf("dev")).prefix).toHaveLength(maxPrefixLength);
+    expect(problemsOf(`${longest}b`, yamlOf("dev")).problems).toEqual([
+      {
+        key: "stack name",
+        message: expect.stringMatching(/at most 28 \(the ALB's name, qualisys-a+b-alb, has a limit of 32\)/),
+      },
+    ]);
+  });
+
+  it.each(["Dev-Alice", "dev_alice", "dev.alice", "dev--alice", "dev-"])("%s is refused", (stack) => {
+    expect(problemsOf(stack, yamlOf("dev")).problems).toEqual([
+      { key: "stack name", message: expect.stringMatching(/cannot be part of AWS resource names/) },
+    ]);
   });
 });
 

@@ -227,6 +227,20 @@ function distinct(problems: ConfigProblem[]): ConfigProblem[] {
   return problems.filter((p) => !seen.has(`${p.key}\n${p.message}`) && seen.add(`${p.key}\n${p.message}`));
 }
 
+/**
+ * The longest physical-name prefix (`<appName>-<stack>`) every name this program derives from it still fits (SPEC
+ * C4). The tightest limit is the ALB's: `<prefix>-alb`, at most 32 characters (the `name` of aws.lb.LoadBalancer,
+ * @pulumi/aws lb/loadBalancer.d.ts); the next are ElastiCache's replication group id (40, `<prefix>-redis`) and IAM
+ * role names (64). tests/personal-stacks.test.ts checks every name in the record of a stack at this length.
+ */
+export const maxPrefixLength = 32 - "-alb".length;
+
+/**
+ * Stack names the physical names can carry: lowercase letters, digits and single hyphens (RDS, ElastiCache and ALB
+ * names allow nothing else, and no two hyphens in a row). Pulumi itself also allows `_`, `.` and capitals.
+ */
+const physicalNamePart = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+
 /** Stack names that mean production (`prod`, `production`, `prod-eu`, `eu.production`; not `preprod`). */
 export const productionStackName = /(^|[-_.])(prod|production)($|[-_.])/i;
 
@@ -276,6 +290,18 @@ export function parseStackConfig(raw: RawConfig): StackConfig {
   if (!region) problems.push({ key: "aws:region", message: "is required (the AWS region to deploy to)" });
   else if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region))
     problems.push({ key: "aws:region", message: `"${region}" is not an AWS region` });
+
+  if (!physicalNamePart.test(raw.stack))
+    problems.push({
+      key: "stack name",
+      message: `"${raw.stack}" cannot be part of AWS resource names; use lowercase letters, digits and single hyphens`,
+    });
+  const prefix = `${parsed.appName ?? "qualisys"}-${raw.stack}`;
+  if (prefix.length > maxPrefixLength)
+    problems.push({
+      key: "stack name",
+      message: `"${raw.stack}" makes the name prefix ${prefix} ${prefix.length} characters long; AWS names allow at most ${maxPrefixLength} (the ALB's name, ${prefix}-alb, has a limit of 32): use a shorter stack name (or qualisys:appName)`,
+    });
 
   const environment = parsed.environment ?? (environments as readonly string[]).find((e) => e === raw.stack);
   if (!environment && !problems.some((p) => p.key === `${ns}:environment`)) {

@@ -2,8 +2,8 @@
  * SPEC C4, U2: a stack file a user adds, with sizes of its own, passes what `npm test` checks per stack. This test
  * makes two, in a folder of its own (never the project root, where every other test file would pick them up):
  * `dev-alice`, made the documented way (a copy of Pulumi.dev.yaml turned into a tenant of dev's platform), and
- * `review-7`, a non-production stack with a platform of its own; both with other node, database and cache sizes,
- * retention, budget, subjects and thresholds. It runs the program on each (dev's record answers alice's
+ * `review-7…`, a non-production stack with a platform of its own and the longest name the config allows; both
+ * with other node, database and cache sizes, retention, budget, subjects and thresholds. It runs the program on each (dev's record answers alice's
  * StackReference) and then the size-dependent checks every stack gets (tests/stack-checks.ts, against what each
  * stack's own config implies), the policy pack and the budget, in this process.
  */
@@ -12,8 +12,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseDocument } from "yaml";
 import { projectRoot, readStackFile, runStack, type StackConfigFile, type StackRun } from "../offline/run";
+import { ofType } from "../offline/record";
 import { runPolicies, formatViolations } from "../policy/runner";
 import { estimateCost } from "../tools/preview/cost";
+import { maxPrefixLength } from "../config/schema";
 import { expectationsOf, shippedExpectations, type StackExpectations } from "./expectations";
 import { stackChecks } from "./stack-checks";
 
@@ -51,7 +53,7 @@ function reviewFile(): string {
   const doc = parseDocument(readFileSync(join(projectRoot, "Pulumi.dev.yaml"), "utf8"));
   const config = (path: string[], value: unknown) => doc.setIn(["config", ...path], doc.createNode(value));
   config(["aws:allowedAccountIds"], ["111122223333"]);
-  config(["aws:defaultTags", "tags", "environment"], "review-7");
+  config(["aws:defaultTags", "tags", "environment"], "review");
   config(["qualisys:environment"], "staging");
   doc.deleteIn(["config", "qualisys:accountBudgetUsd"]);
   config(["qualisys:logRetentionDays"], 60);
@@ -85,7 +87,23 @@ function reviewFile(): string {
   return doc.toString();
 }
 
-const personal = { "dev-alice": aliceFile, "review-7": reviewFile };
+/** The review stack carries the longest stack name the config allows, so its record shows every name at its longest. */
+const review = "review-7".padEnd(maxPrefixLength - "qualisys-".length, "x");
+/**
+ * AWS's length limits on the names this program sets, where a stack's name can make them long: IAM role names 64
+ * (IAM and STS quotas, IAM User Guide), ElastiCache replication group ids 40 (CreateReplicationGroup), RDS
+ * instance identifiers 63 (CreateDBInstance), EKS node group names 63 (@pulumi/aws eks/nodeGroup.d.ts), EKS cluster
+ * names 100 (CreateCluster); the ALB's 32 (@pulumi/aws lb/loadBalancer.d.ts) is checked on the ingress annotation.
+ */
+const nameLimits = [
+  { type: "aws:iam/role:Role", field: "name", limit: 64 },
+  { type: "aws:elasticache/replicationGroup:ReplicationGroup", field: "replicationGroupId", limit: 40 },
+  { type: "aws:rds/instance:Instance", field: "identifier", limit: 63 },
+  { type: "eks:index:ManagedNodeGroup", field: "nodeGroupName", limit: 63 },
+  { type: "eks:index:Cluster", field: "name", limit: 100 },
+];
+
+const personal = { "dev-alice": aliceFile, [review]: reviewFile };
 const files: Record<string, StackConfigFile> = {};
 const runs: Record<string, StackRun> = {};
 let dir: string;
@@ -97,7 +115,8 @@ beforeAll(async () => {
     files[stack] = readStackFile(stack, dir);
     runs[stack] = await runStack(stack, { config: files[stack].config });
   }
-});
+  // Two fresh program runs: a few seconds on an idle machine, much longer when other suites share its cores.
+}, 180_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe.each(Object.keys(personal))("personal stack %s", (stack) => {
@@ -124,6 +143,19 @@ describe.each(Object.keys(personal))("personal stack %s", (stack) => {
     expect(result.passed).toBe(true);
   });
 
+  it("gives every physical name with an AWS length limit a name within it", () => {
+    const run = runs[stack];
+    const names = nameLimits.flatMap(({ type, field, limit }) =>
+      ofType(run, type).map((r) => ({ name: String(r.inputs[field]), limit })),
+    );
+    const alb = (run.outputs.ingressAnnotations as Record<string, string> | undefined)?.[
+      "alb.ingress.kubernetes.io/load-balancer-name"
+    ];
+    if (alb !== undefined) names.push({ name: alb, limit: 32 });
+    expect(names.length).toBeGreaterThan(5);
+    expect(names.filter((n) => n.name.length > n.limit)).toEqual([]);
+  });
+
   it("is estimated within its own monthlyBudgetUsd", () => {
     const estimate = estimateCost(runs[stack].resources, expected().budget.monthlyUsd);
     expect(estimate.total).toBeGreaterThan(0);
@@ -136,7 +168,7 @@ it("fails the size checks when a personal stack is held to another stack's expec
   const failing = Object.entries(stackChecks)
     .filter(([, check]) => {
       try {
-        check(runs["review-7"], wrong);
+        check(runs[review], wrong);
         return false;
       } catch {
         return true;
