@@ -3,6 +3,7 @@
  * `runStack` finds them (see ./record-cache); worker processes inherit the variable. Runs
  * with options (a broken config, a secret, another program) and `cached: false` still run the program afresh.
  * The stacks are split over two children, one per core, since most of a run is loading and running the program.
+ * Then it points TMPDIR at a folder of the run's own, which the teardown checks is left empty (./temp-folder).
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
@@ -10,6 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { recordCacheVariable } from "../offline/record-cache";
 import { allStacks } from "../offline/stacks";
+import { openRunTempFolder } from "./temp-folder";
 
 export default async function globalSetup(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "qualisys-records-"));
@@ -38,4 +40,6 @@ export default async function globalSetup(): Promise<void> {
     ),
   );
   process.env[recordCacheVariable] = dir;
+  // From here on, every test's temporary files go to a folder of this run's own (./temp-folder).
+  openRunTempFolder();
 }

@@ -29,7 +29,9 @@ describe.each(stacks)("stack %s", (stack) => {
         Condition: { StringEquals: { "aws:SourceAccount": "123456789012" } },
       }),
     ]);
-    for (const a of ofType(run, "aws:cloudwatch/metricAlarm:MetricAlarm")) {
+    const alarms = ofType(run, "aws:cloudwatch/metricAlarm:MetricAlarm");
+    expect(alarms.length).toBeGreaterThan(0);
+    for (const a of alarms) {
       expect(a.inputs.alarmActions).toEqual([topic.outputs.arn]);
       expect(a.inputs.okActions).toEqual([topic.outputs.arn]);
     }
@@ -125,7 +127,9 @@ it("takes thresholds, periods, cache size and budget recipients from config", as
   const redis = ofType(run, "aws:cloudwatch/metricAlarm:MetricAlarm").filter((a) => a.name.includes("-redis-memory-"));
   expect(redis).toHaveLength(9);
   const budget = ofType(run, "aws:budgets/budget:Budget")[0];
-  for (const n of budget.inputs.notifications as Record<string, unknown>[]) {
+  const notifications = budget.inputs.notifications as Record<string, unknown>[];
+  expect(notifications).toHaveLength(3);
+  for (const n of notifications) {
     expect(n.subscriberEmailAddresses).toEqual(["finops@example.com"]);
   }
 });
