@@ -299,7 +299,7 @@ const badConfigs: { name: string; stack: string; breakIt: (c: YamlConfig) => voi
     stack: "dev",
     breakIt: (c) => (c["qualisys:monthlyBudgetUsd"] = "lots"),
     key: "qualisys:monthlyBudgetUsd",
-    problem: /expected number/,
+    problem: /must be a whole number of USD/,
   },
   {
     name: "missing required section",
@@ -689,6 +689,12 @@ describe("prod needs TLS", () => {
     expect(prod["qualisys:domain"]).toMatch(/(^|\.)example\.(com|net|org)$/);
     expect(prod["qualisys:cluster"].hostedZoneId).toMatch(/REPLACE/);
   });
+});
+
+it("takes budgets in whole dollars, as Pulumi.yaml declares them", () => {
+  expect(problemsOf("dev", { ...yamlOf("dev"), "qualisys:monthlyBudgetUsd": 404.5 }).problems).toEqual([
+    { key: "qualisys:monthlyBudgetUsd", message: expect.stringMatching(/whole number/) },
+  ]);
 });
 
 describe("the stack name (SPEC C4: every physical name fits AWS's limits)", () => {

@@ -44,13 +44,17 @@ export const configKeys = {
    * Monthly AWS budget in whole USD; alerts fire at 50/80/100% and the offline preview fails above it. Whole
    * dollars, as Pulumi.yaml declares it (`integer`, a type the CLI checks). Required.
    */
-  monthlyBudgetUsd: fromConfig(z.int().positive({ error: "must be a positive whole number of USD" })),
+  monthlyBudgetUsd: fromConfig(
+    z.int({ error: "must be a whole number of USD" }).positive({ error: "must be a positive whole number of USD" }),
+  ),
   /**
    * The AWS Budget's limit when this stack's account also holds stacks hosted on its platform (`qualisys:platform`):
    * the whole account's target, since the budget counts the whole account. Default `monthlyBudgetUsd`. The
    * offline preview still holds this stack's own estimate to `monthlyBudgetUsd`.
    */
-  accountBudgetUsd: fromConfig(z.int().positive({ error: "must be a positive whole number of USD" })).optional(),
+  accountBudgetUsd: fromConfig(
+    z.int({ error: "must be a whole number of USD" }).positive({ error: "must be a positive whole number of USD" }),
+  ).optional(),
   /**
    * Prod parity for load tests before launch: the data tier takes the seed's staging/prod sizes
    * ({@link seedDataTierSizes}) instead of the stack file's lean classes. Not in prod (prod always has them).
