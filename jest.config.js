@@ -38,4 +38,6 @@ module.exports = {
   // Each stack's record is made once per run and shared by every test file (offline/run.ts runStack).
   globalSetup: "<rootDir>/tests/global-setup.ts",
   globalTeardown: "<rootDir>/tests/global-teardown.ts",
+  // The default output, and docs/verification.md's test count held to a whole run's (tools/docs).
+  reporters: ["default", "<rootDir>/tools/docs/test-count-reporter.js"],
 };

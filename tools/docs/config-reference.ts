@@ -169,7 +169,19 @@ function keyDocs(): Map<string, DocNode> {
 // ---------------------------------------------------------------------------------------------------------------
 // Types and defaults, from the zod schemas at run time
 
-type Def = { type: string; [key: string]: any };
+/** The parts of a zod 4 definition this reads (`schema._zod.def`). */
+type Def = {
+  type: string;
+  format?: string;
+  in?: z.ZodType;
+  out?: z.ZodType & { type?: string };
+  innerType?: z.ZodType;
+  defaultValue?: unknown;
+  shape?: Record<string, z.ZodType>;
+  element?: z.ZodType;
+  entries?: Record<string, string>;
+  checks?: { _zod: { def: { check: string; value?: number; inclusive?: boolean } } }[];
+};
 const defOf = (schema: z.ZodType): Def => (schema as unknown as { _zod: { def: Def } })._zod.def;
 
 /** The schema under its wrappers, whether it may be left out, and its default. */
@@ -179,21 +191,21 @@ function unwrap(schema: z.ZodType): { inner: z.ZodType; optional: boolean; defau
   let defaultValue: unknown;
   for (;;) {
     const def = defOf(inner);
-    if (def.type === "pipe") inner = def.out.type === "transform" ? def.in : def.out;
+    // A preprocess (fromConfig) is a pipe into the schema; a transform is a pipe out of it.
+    if (def.type === "pipe") inner = def.out!.type === "transform" ? def.in! : def.out!;
     else if (def.type === "default") {
       defaultValue ??= def.defaultValue;
       optional = true;
-      inner = def.innerType;
+      inner = def.innerType!;
     } else if (def.type === "optional") {
       optional = true;
-      inner = def.innerType;
+      inner = def.innerType!;
     } else return { inner, optional, defaultValue };
   }
 }
 
 const bounds = (def: Def) => {
-  const check = (name: string) =>
-    (def.checks ?? []).map((c: { _zod: { def: Def } }) => c._zod.def).find((c: Def) => c.check === name);
+  const check = (name: string) => (def.checks ?? []).map((c) => c._zod.def).find((c) => c.check === name);
   const [low, high] = [check("greater_than"), check("less_than")];
   if (low && high && low.inclusive && high.inclusive) return ` ${low.value}–${high.value}`;
   if (low) return low.inclusive ? ` ≥ ${low.value}` : ` > ${low.value}`;
@@ -222,7 +234,7 @@ function typeOf(schema: z.ZodType): string {
         .map((v) => `\`${v}\``)
         .join(", ")}`;
     case "array":
-      return `list of ${typeOf(def.element)}`;
+      return `list of ${typeOf(def.element!)}`;
     case "object":
       return "object";
     default:

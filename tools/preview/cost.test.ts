@@ -7,7 +7,9 @@ import { generatedSection } from "../docs/generated";
 import { estimateCost, formatCost } from "./cost";
 import { resource } from "./fixtures";
 import { SPOT_ASSUMED_ON, ec2Hourly, elasticacheHourly, rdsPostgresHourly, spotPriceFraction } from "./prices";
-import { shippedExpectations } from "../../tests/expectations";
+import { parsedConfig, shippedExpectations } from "../../tests/expectations";
+import { costTable } from "../docs/cost-table";
+import { generatedSection } from "../docs/generated";
 
 /** A Deployment of one-per-node pause pods pinned to `selector`, as components/cluster/playwright.ts builds them. */
 const placeholders = (name: string, replicas: number, selector: Record<string, string>, onePerNode = true) =>
@@ -321,6 +323,23 @@ describe("cost estimate", () => {
         .lines.map((l) => l.detail)
         .join("\n");
       expect(staging).not.toMatch(/control plane|NAT gateway|ALB|web ACL|t3\.medium|t3\.small|Spot/);
+    });
+
+    it("docs/cost.md's per-stack table is these records' estimates (UPDATE_DOCS=1 rewrites it)", () => {
+      const parity = { ...readStackFile("staging").config, "qualisys:prodParity": true };
+      const column = (title: string, run: StackRun, config = readStackFile(run.stack).config) => ({
+        title,
+        resources: run.resources,
+        config: parsedConfig(run.stack, { config, warnings: [] }),
+      });
+      const table = costTable([
+        column("dev", runs.dev),
+        column("staging", runs.staging),
+        column("staging, prod parity", runs.parity, parity),
+        column("prod", runs.prod),
+      ]);
+      const { current, expected } = generatedSection("docs/cost.md", "cost-table", "tools/preview/cost.test.ts", table);
+      expect(current).toEqual(expected);
     });
 
     // Per component, so the expectation survives the merge of the cluster and data areas (their own components
