@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { claims, exceptions, loadFacts, stackTable, type Facts } from "./doc-figures";
 import { corrected, excepted, numbersIn, pattern, render, uncoveredFigures } from "./figures";
 import { generatedSection, projectRoot } from "./generated";
+import { policies } from "../../policy/policies";
 
 const docs = ["README.md", ...readdirSync(join(projectRoot, "docs")).map((file) => `docs/${file}`)];
 let facts: Facts;
@@ -69,4 +70,15 @@ it.each(docs)("%s states no figure that no check covers", (file) => {
     ...exceptions.flatMap((e) => excepted(e, file, text)),
   ];
   expect(uncoveredFigures(text, covered)).toEqual([]);
+});
+
+it("docs/policy-pack.md's table lists every policy of the pack with its level, and no other", () => {
+  const text = readFileSync(join(projectRoot, "docs", "policy-pack.md"), "utf8");
+  const table = text.slice(text.indexOf("## Every policy"));
+  const rows = [...table.matchAll(/^\| `([a-z0-9-]+)` +\| (mandatory|advisory|disabled) +\|/gm)].map((m) => [
+    m[1],
+    m[2],
+  ]);
+  expect(rows.length).toBeGreaterThan(0);
+  expect(rows.sort()).toEqual(policies.map((p) => [p.name, p.enforcementLevel]).sort());
 });
