@@ -64,7 +64,7 @@ function reviewFile(): string {
     availabilityZones: ["us-east-1a", "us-east-1b", "us-east-1c"],
     natGateways: "onePerAz",
   });
-  config(["qualisys:identity", "githubSubjects"], ["environment:review", "pull_request"]);
+  config(["qualisys:identity", "githubSubjects"], ["environment:review", "ref:refs/heads/review-7"]);
   config(["qualisys:cluster", "generalNodes"], {
     instanceType: "t3.large",
     capacity: "spot",

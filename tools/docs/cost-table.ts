@@ -8,40 +8,52 @@ import type { RecordedResource } from "../../offline/run";
 import { estimateCost, type CostLine } from "../preview/cost";
 import { usd, whole } from "./figures";
 
-/** The lines of the table, in order, each with the cost lines it sums and a note on what it holds. */
-const groups: { label: string; holds: (line: CostLine) => boolean }[] = [
-  { label: "EKS control plane", holds: (l) => l.type === "eks:index:Cluster" },
-  { label: "NAT gateway(s) + IPv4", holds: (l) => l.type === "awsx:ec2:Vpc" },
-  {
+interface Group {
+  label: string;
+  holds: (line: CostLine) => boolean;
+}
+
+const ofTypes =
+  (...types: string[]) =>
+  (line: CostLine) =>
+    types.includes(line.type);
+const runnerLine = (line: CostLine) => line.component === "DeploymentRunner";
+const nodeGroup = (pool: string) => (line: CostLine) =>
+  line.type === "aws:eks/nodeGroup:NodeGroup" && line.name.includes(`-${pool}`);
+
+/**
+ * The lines of the table, in order, each with the cost lines it sums. The control plane, NAT gateways and node
+ * groups are the awsx and eks components' modelled children (docs/record.md), which is what AWS bills and what
+ * ../preview/cost prices. tools/docs/doc-figures.ts sums the same groups for the figures the docs state.
+ */
+export const costGroups = {
+  controlPlane: { label: "EKS control plane", holds: ofTypes("aws:eks/cluster:Cluster") },
+  nat: { label: "NAT gateway(s) + IPv4", holds: ofTypes("aws:ec2/natGateway:NatGateway", "aws:ec2/eip:Eip") },
+  edge: {
     label: "ALB (created by the controller), WAF",
-    holds: (l) => l.type === "kubernetes:helm.sh/v3:Release" || l.type === "aws:wafv2/webAcl:WebAcl",
+    holds: ofTypes("kubernetes:helm.sh/v3:Release", "aws:wafv2/webAcl:WebAcl"),
   },
-  {
+  overhead: {
     label: "Log groups (assumed 5 GB each), KMS keys, secrets, alarms",
     holds: (l) =>
-      [
+      ofTypes(
         "aws:cloudwatch/logGroup:LogGroup",
         "aws:kms/key:Key",
         "aws:secretsmanager/secret:Secret",
         "aws:cloudwatch/metricAlarm:MetricAlarm",
-      ].includes(l.type) && !runnerLine(l),
+      )(l) && !runnerLine(l),
   },
-  {
-    label: "General nodes + root volumes",
-    holds: (l) => l.type === "eks:index:ManagedNodeGroup" && /-general/.test(l.name),
-  },
-  {
+  generalNodes: { label: "General nodes + root volumes", holds: nodeGroup("general") },
+  playwrightNodes: {
     label: "Playwright: always-on nodes (minimum or warm placeholders)",
-    holds: (l) => l.type === "eks:index:ManagedNodeGroup" && /-playwright/.test(l.name),
+    holds: nodeGroup("playwright"),
   },
-  { label: "PostgreSQL", holds: (l) => l.type === "aws:rds/instance:Instance" },
-  { label: "Redis", holds: (l) => l.type === "aws:elasticache/replicationGroup:ReplicationGroup" },
-  { label: "Deployment runner (its instance, its token secret)", holds: (l) => runnerLine(l) },
-];
+  postgres: { label: "PostgreSQL", holds: ofTypes("aws:rds/instance:Instance") },
+  redis: { label: "Redis", holds: ofTypes("aws:elasticache/replicationGroup:ReplicationGroup") },
+  runner: { label: "Deployment runner", holds: runnerLine },
+} satisfies Record<string, Group>;
 
-function runnerLine(line: CostLine): boolean {
-  return line.component === "DeploymentRunner";
-}
+const groups: Group[] = Object.values(costGroups);
 
 export interface CostColumn {
   title: string;

@@ -81,8 +81,8 @@ export function uncoveredFigures(text: string, covered: string[]): string[] {
     const listNumber = /^\s*\d+\.\s/.exec(line)?.[0].length;
     for (const m of line.matchAll(/(?<![\w./-])-?\$?\d[\d,.]*(?![\w])/g)) {
       if (listNumber !== undefined && m.index! < listNumber) continue;
-      // References, not figures: seed 001, issue 16, PR #12.
-      if (/\b(seed|issue|PR) #?$/i.test(line.slice(0, m.index))) continue;
+      // References, not figures: seed 001, issue 16, PR #12, owner/repository#1819.
+      if (/(\b(seed|issue|PR) #?|[\w.-]+\/[\w.-]+#)$/i.test(line.slice(0, m.index))) continue;
       found.push(`${i + 1}: ${m[0].replace(/[.,]$/, "")}`);
     }
   });

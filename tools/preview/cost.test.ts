@@ -9,7 +9,6 @@ import { resource } from "./fixtures";
 import { SPOT_ASSUMED_ON, ec2Hourly, elasticacheHourly, rdsPostgresHourly, spotPriceFraction } from "./prices";
 import { parsedConfig, shippedExpectations } from "../../tests/expectations";
 import { costTable } from "../docs/cost-table";
-import { generatedSection } from "../docs/generated";
 
 /** A Deployment of one-per-node pause pods pinned to `selector`, as components/cluster/playwright.ts builds them. */
 const placeholders = (name: string, replicas: number, selector: Record<string, string>, onePerNode = true) =>
