@@ -3,6 +3,7 @@
  * encrypted with a customer-managed key, and clients must use TLS where the service can enforce it.
  */
 import { resourcePolicy } from "../lib/define";
+import { cmkProblem } from "../lib/keys";
 import { isSet, isTrueOrUnknown, list, path, prop, Unknown } from "../lib/values";
 import { T } from "./types";
 
@@ -170,17 +171,19 @@ export const ecrEncrypted = resourcePolicy({
 
 export const secretsKms = resourcePolicy({
   name: "secretsmanager-kms",
-  description: "Secrets Manager secrets are encrypted with the stack's customer-managed secrets key.",
+  description:
+    "Secrets Manager secrets are encrypted with a customer-managed key: not the default, and not an AWS-managed alias (alias/aws/secretsmanager).",
   enforcementLevel: "mandatory",
   severity: "high",
-  remediation: "set kmsKeyId to the secrets key ARN.",
+  remediation: "set kmsKeyId to the stack's secrets key ARN.",
+  coverage: [{ control: "at rest", types: [T.secret], checkov: ["CKV_AWS_149"] }],
   types: [T.secret],
-  check: ({ props }) =>
-    isSet(props, "kmsKeyId")
-      ? []
-      : [
-          "The secret uses the AWS-managed key: anyone with secretsmanager:GetSecretValue can read it, no key policy applies.",
-        ],
+  check: ({ props }) => {
+    const problem = cmkProblem(props, "kmsKeyId", "The secret");
+    return problem
+      ? [`${problem} Anyone with secretsmanager:GetSecretValue can read it; no key policy of yours applies.`]
+      : [];
+  },
 });
 
 export const logGroupKms = resourcePolicy({
@@ -197,17 +200,15 @@ export const logGroupKms = resourcePolicy({
 export const snsKms = resourcePolicy({
   name: "sns-kms",
   description:
-    "SNS topics are encrypted with a customer-managed key (CloudWatch alarms cannot publish to a topic under the AWS-managed key).",
+    "SNS topics are encrypted with a customer-managed key, not an AWS-managed alias (CloudWatch alarms cannot publish to a topic under alias/aws/sns).",
   enforcementLevel: "mandatory",
   severity: "medium",
   remediation: "set kmsMasterKeyId to the sns key ARN.",
+  coverage: [{ control: "at rest", types: [T.topic], checkov: ["CKV_AWS_26"] }],
   types: [T.topic],
   check: ({ props }) => {
-    if (!isSet(props, "kmsMasterKeyId")) return ["The topic is not encrypted."];
-    const key = prop(props, "kmsMasterKeyId");
-    return key === "alias/aws/sns"
-      ? ["The topic uses the AWS-managed key alias/aws/sns, which alarms and budgets cannot use."]
-      : [];
+    const problem = cmkProblem(props, "kmsMasterKeyId", "The topic");
+    return problem ? [problem] : [];
   },
 });
 

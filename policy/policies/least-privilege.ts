@@ -4,9 +4,17 @@
  * policies only on allow-listed roles, no `*` principals, no policies on users, no access keys.
  */
 import { patternList, resourcePolicy } from "../lib/define";
-import { documentsOf, documentTypes, type FoundDocument } from "../lib/documents";
+import { documentsOf, documentTypes, resourcePolicyTypes, type FoundDocument } from "../lib/documents";
+import { falseLimits, limitingClauses } from "../lib/conditions";
 import { actionsOf, changes, isKnownAction, isKnownConditionKey, scopable } from "../lib/catalogue";
-import { actionMatches, hasScopingCondition, isStarResource, label, type NormalStatement } from "../lib/iam";
+import {
+  actionMatches,
+  hasScopingCondition,
+  isStarResource,
+  label,
+  scopingLookalikes,
+  type NormalStatement,
+} from "../lib/iam";
 import { globMatch, list, prop, Unknown } from "../lib/values";
 import { T } from "./types";
 
@@ -31,19 +39,43 @@ function eachStatement(
   return out;
 }
 
+/** `*` or a whole service (`s3:*`). */
+const wholeService = (a: string) => a === "*" || /^[^:]+:\*$/.test(a);
+const hasWildcard = (a: string) => /[*?]/.test(a);
+
 export const noWildcardActions = resourcePolicy({
   name: "iam-no-wildcard-actions",
-  description: 'Identity policies never Allow Action "*" or "service:*".',
+  description:
+    'Identity policies never Allow Action "*" or "service:*", nor any other action pattern (prefix, suffix or infix wildcard, in the action or the service) that AWS\'s IAM catalogue expands to a write, tagging or permissions-management action: a pattern may only gather read and list actions (ec2:Describe*).',
   enforcementLevel: "mandatory",
   severity: "critical",
-  remediation: "list the actions the principal needs (a verb prefix such as ec2:Describe* is fine).",
+  remediation: "list the actions the principal needs (a read-only verb prefix such as ec2:Describe* is fine).",
+  coverage: [
+    { control: "identity", types: identityTypes, checkov: ["CKV_AWS_63", "CKV_AWS_62"], cis: ["aws-5.0:1.15"] },
+  ],
   types: identityTypes,
-  check: ({ type, props }) =>
-    eachStatement(type, props, ["identity"], (s, where) => {
-      if (s.effect !== "Allow") return [];
-      const wild = s.actions.filter((a) => a === "*" || /^[^:]+:\*$/.test(a));
-      return wild.length ? [`${where} allows ${wild.join(", ")}.`] : [];
-    }),
+  check: async ({ type, props }) => {
+    const found: { pattern: string; where: string }[] = [];
+    const out: string[] = eachStatement(type, props, ["identity"], (s, where) => {
+      if (s.effect === "Allow") for (const pattern of s.actions.filter(hasWildcard)) found.push({ pattern, where });
+      return [];
+    });
+    for (const { pattern, where } of found) {
+      if (wholeService(pattern)) {
+        out.push(`${where} allows ${pattern}.`);
+        continue;
+      }
+      const changing = (await actionsOf(pattern)).filter(changes);
+      if (changing.length)
+        out.push(
+          `${where} allows ${pattern}, which the catalogue expands to ${changing.length} action(s) that change something (${changing
+            .slice(0, 4)
+            .map((a) => a.action)
+            .join(", ")}${changing.length > 4 ? ", …" : ""}).`,
+        );
+    }
+    return out;
+  },
 });
 
 export const noStarResourceOnWrite = resourcePolicy({
@@ -53,7 +85,8 @@ export const noStarResourceOnWrite = resourcePolicy({
   enforcementLevel: "mandatory",
   severity: "high",
   remediation:
-    "name the ARNs, or add a Condition on aws:ResourceTag/… or aws:RequestTag/… (as the official controller policies do).",
+    "name the ARNs, or add a Condition on aws:ResourceTag/… or aws:RequestTag/… (as the official controller policies do) with a positive operator (StringEquals, StringLike) and a value that is not a wildcard.",
+  coverage: [{ control: "identity", types: identityTypes, checkov: ["CKV_AWS_290", "CKV_AWS_355"] }],
   types: identityTypes,
   check: async ({ type, props }) => {
     const found: { s: NormalStatement; where: string }[] = [];
@@ -79,7 +112,11 @@ export const noStarResourceOnWrite = resourcePolicy({
               : scoped[0].action,
           );
       }
-      if (risky.length) out.push(`${where} allows ${risky.join(", ")} on every resource.`);
+      const lookalikes = scopingLookalikes(s);
+      if (risky.length)
+        out.push(
+          `${where} allows ${risky.join(", ")} on every resource${lookalikes.length ? ` (its condition does not scope: ${lookalikes.join("; ")})` : ""}.`,
+        );
     }
     return out;
   },
@@ -135,21 +172,61 @@ export const conditionKeysExist = resourcePolicy({
   },
 });
 
+/**
+ * An IAM resource ARN whose name part leaves open which principal or policy it is (`role/*`, `role/qualisys-*`,
+ * `role/*admin*`). Policy variables (`user/${aws:username}`) name the caller alone; service-linked role paths
+ * (`role/aws-service-role/<service>/…`) hold only roles AWS defines for that service.
+ */
+export function iamNameGlob(resource: string): boolean {
+  const m = /^arn:[^:]*:iam::[^:]*:(role|user|group|policy|instance-profile)\/(.*)$/.exec(resource);
+  if (!m) return /^arn:[^:]*:iam::[^:]*:\*/.test(resource);
+  if (m[1] === "role" && m[2].startsWith("aws-service-role/")) return false;
+  return /[*?]/.test(m[2].replace(/\$\{[^}]*\}/g, ""));
+}
+
 export const noUnscopedPassRole = resourcePolicy({
   name: "iam-no-unscoped-passrole",
-  description: "iam:PassRole names the roles that may be passed, never every role.",
+  description:
+    "iam:PassRole (however the action is spelt: iam:Pass*, iam:*Role, *:PassRole) and IAM write and permissions-management actions name the roles, users, groups and policies they act on one by one: never every resource, nor a name glob (role/qualisys-*, role/*admin*) that covers more than one.",
   enforcementLevel: "mandatory",
   severity: "critical",
-  remediation: "set Resource to the ARNs of the roles this principal hands to a service (and add iam:PassedToService).",
+  remediation:
+    "set Resource to the ARNs of the roles this principal hands to a service (and add iam:PassedToService), or of the IAM entities it manages; service-linked role paths (role/aws-service-role/<service>/*) are fine.",
+  coverage: [{ control: "identity", types: identityTypes, checkov: ["CKV_AWS_286", "CKV_AWS_289"] }],
   types: identityTypes,
-  check: ({ type, props }) =>
-    eachStatement(type, props, ["identity"], (s, where) => {
-      if (s.effect !== "Allow" || !s.actions.some((a) => actionMatches(a, "iam:PassRole"))) return [];
-      const broad = s.resources.filter((r) => isStarResource(r) || /:role\/\*$/.test(r) || r.endsWith(":*"));
-      return broad.length
-        ? [`${where} lets the principal pass any role (${broad.join(", ")}): privilege escalation.`]
-        : [];
-    }),
+  check: async ({ type, props }) => {
+    const found: { s: NormalStatement; where: string }[] = [];
+    const out = eachStatement(type, props, ["identity"], (s, where) => {
+      if (s.effect === "Allow") found.push({ s, where });
+      return [];
+    });
+    for (const { s, where } of found) {
+      const passes = s.actions.some((a) => actionMatches(a, "iam:PassRole"));
+      const broad = s.resources.filter((r) => isStarResource(r) || r.endsWith(":*") || iamNameGlob(r));
+      if (!broad.length) continue;
+      if (passes) {
+        out.push(
+          `${where} lets the principal pass any role its resources match (${broad.join(", ")}): privilege escalation.`,
+        );
+        continue;
+      }
+      const globs = broad.filter(iamNameGlob);
+      if (!globs.length) continue;
+      const writes: string[] = [];
+      for (const pattern of s.actions) {
+        if (pattern === "*") writes.push("*");
+        else
+          writes.push(
+            ...(await actionsOf(pattern)).filter((a) => a.action.startsWith("iam:") && changes(a)).map((a) => a.action),
+          );
+      }
+      if (writes.length)
+        out.push(
+          `${where} allows IAM changes (${[...new Set(writes)].slice(0, 4).join(", ")}${writes.length > 4 ? ", …" : ""}) on ${globs.join(", ")}, a name glob that covers more than one IAM entity.`,
+        );
+    }
+    return out;
+  },
 });
 
 export const noNotActionAllow = resourcePolicy({
@@ -159,7 +236,7 @@ export const noNotActionAllow = resourcePolicy({
   enforcementLevel: "mandatory",
   severity: "high",
   remediation: "list the allowed actions and resources; keep NotAction for Deny statements (like the MFA guard).",
-  types: [...identityTypes, T.kmsKey, T.ecrRepositoryPolicy, T.secretPolicy, T.topicPolicy, T.bucketPolicy],
+  types: [...identityTypes, T.kmsKey, ...resourcePolicyTypes],
   check: ({ type, props }) =>
     eachStatement(type, props, ["identity", "trust", "key", "resource"], (s, where) => {
       if (s.effect !== "Allow") return [];
@@ -294,29 +371,41 @@ export const noStarPrincipalInTrust = resourcePolicy({
 });
 
 /** Conditions that limit a `*` principal on a resource policy to this organisation or account. */
-const principalScopeKeys = [
+export const principalScopeKeys = [
   /^aws:PrincipalAccount$/i,
   /^aws:PrincipalOrgID$/i,
+  /^aws:PrincipalOrgPaths$/i,
   /^aws:SourceAccount$/i,
   /^aws:SourceArn$/i,
   /^aws:SourceOwner$/i,
   /^aws:PrincipalArn$/i,
+  /^aws:SourceVpce?$/i,
 ];
-const principalScoped = (s: NormalStatement) =>
-  Object.values(s.conditions).some((b) => Object.keys(b).some((k) => principalScopeKeys.some((p) => p.test(k))));
 
 export const noStarPrincipalInResourcePolicies = resourcePolicy({
   name: "resource-policy-no-star-principal",
   description:
-    'Resource policies (ECR, Secrets Manager, SNS, S3) never Allow Principal "*" unless a condition limits it to this account or organisation.',
+    'Resource policies (S3, SQS, SNS, ECR, Secrets Manager, OpenSearch, EFS, Backup, Kinesis, MSK, DynamoDB, API Gateway, Lambda) never Allow Principal "*" unless a condition limits it to an account, organisation, source or VPC endpoint, as IAM evaluates it: a negated operator, an IfExists or ForAllValues test, or a wildcard in the account, organisation or ARN account field limits nothing. (Which account a condition names is iam-foreign-accounts\' concern.)',
   enforcementLevel: "mandatory",
   severity: "critical",
-  remediation: "name the principals (the CI role, the node role), or add aws:PrincipalAccount / aws:SourceAccount.",
-  types: [T.ecrRepositoryPolicy, T.secretPolicy, T.topicPolicy, T.bucketPolicy, T.topic],
+  remediation:
+    "name the principals (the CI role, the node role), or add aws:PrincipalAccount / aws:SourceAccount / aws:PrincipalOrgID with StringEquals and a literal value.",
+  coverage: [
+    {
+      control: "exposure",
+      types: resourcePolicyTypes,
+      checkov: ["CKV_AWS_70", "CKV_AWS_32", "CKV_AWS_168", "CKV_AWS_169", "CKV_AWS_387"],
+    },
+  ],
+  types: resourcePolicyTypes,
   check: ({ type, props }) =>
-    eachStatement(type, props, ["resource"], (s, where) =>
-      s.effect === "Allow" && s.principals.star && !principalScoped(s) ? [`${where} allows anyone.`] : [],
-    ),
+    eachStatement(type, props, ["resource"], (s, where) => {
+      if (s.effect !== "Allow" || !s.principals.star || limitingClauses(s, principalScopeKeys).length) return [];
+      const lookalikes = falseLimits(s, principalScopeKeys);
+      return [
+        `${where} allows anyone${lookalikes.length ? ` (its condition limits nothing: ${lookalikes.join("; ")})` : ""}.`,
+      ];
+    }),
 });
 
 export const kmsKeyPolicyNoStar = resourcePolicy({
