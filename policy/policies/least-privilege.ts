@@ -247,32 +247,47 @@ export const noNotActionAllow = resourcePolicy({
     }),
 });
 
-const adminConfig = {
+export const adminConfig = {
   properties: {
     allowedRolePatterns: patternList(
       "Role names (globs) that may carry an administrator policy: break-glass and the deployer.",
       ["*-devops", "*-deploy"],
     ),
-    adminPolicyNames: patternList("Managed policy names treated as administrator.", [
+    // AWS managed policies that grant administration or a path to it (AWS Managed Policy Reference,
+    // docs.aws.amazon.com/aws-managed-policy/latest/reference, read 2026-12-06): AdministratorAccess (everything),
+    // PowerUserAccess (everything but IAM, Organizations and Account: any data, any compute), IAMFullAccess (grants
+    // itself the rest), AWSCloudShellFullAccess (CIS AWS Foundations 5.0 item 1.21: a shell with the caller's rights
+    // and file transfer out).
+    adminPolicyNames: patternList("AWS managed policy names treated as administrator (broad managed policies).", [
       "AdministratorAccess",
+      "PowerUserAccess",
       "IAMFullAccess",
+      "AWSCloudShellFullAccess",
     ]),
   },
 };
 
-const policyName = (arn: string) => arn.split("/").pop() ?? arn;
+export const policyName = (arn: string) => arn.split("/").pop() ?? arn;
 const isAdminArn = (arn: unknown, names: string[]) =>
   typeof arn === "string" && /^arn:[^:]+:iam::aws:policy\//.test(arn) && names.includes(policyName(arn));
 
 export const adminPolicyAllowList = resourcePolicy({
   name: "iam-admin-policy-allow-list",
   description:
-    "Administrator managed policies are attached only to roles on the allow-list (default *-devops, *-deploy); never to groups or users.",
+    "Broad AWS managed policies (AdministratorAccess, PowerUserAccess, IAMFullAccess, AWSCloudShellFullAccess; config) are attached only to roles on the allow-list (default *-devops, *-deploy), through attachments or a role's managedPolicyArns; never to groups or users.",
   enforcementLevel: "mandatory",
   severity: "critical",
   remediation:
     "attach a scoped policy instead, or (for a real break-glass/deployer role) add its name pattern to allowedRolePatterns in the pack config.",
   configSchema: adminConfig,
+  coverage: [
+    {
+      control: "identity",
+      types: [T.rolePolicyAttachment, T.groupPolicyAttachment, T.userPolicyAttachment, T.policyAttachment, T.role],
+      checkov: ["CKV_AWS_274"],
+      cis: ["aws-5.0:1.15", "aws-5.0:1.21"],
+    },
+  ],
   types: [T.rolePolicyAttachment, T.groupPolicyAttachment, T.userPolicyAttachment, T.policyAttachment, T.role],
   check: ({ type, props }, config) => {
     const names: string[] = config.adminPolicyNames;
@@ -306,54 +321,6 @@ export const adminPolicyAllowList = resourcePolicy({
     return [
       `${policyName(String(arn))} is attached to a ${type === T.groupPolicyAttachment ? "group" : "user"}; administrators work through an MFA-protected role.`,
     ];
-  },
-});
-
-/** EKS access policies that make a principal an administrator of the cluster, or of everything in it. */
-const eksAdminAccess = (policyArn: unknown, scope: unknown) => {
-  const name = typeof policyArn === "string" ? policyName(policyArn) : undefined;
-  return (
-    name === "AmazonEKSClusterAdminPolicy" || (name === "AmazonEKSAdminPolicy" && prop(scope, "type") !== "namespace")
-  );
-};
-
-export const eksAdminAccessAllowList = resourcePolicy({
-  name: "eks-admin-access-allow-list",
-  description:
-    "EKS administrator access (AmazonEKSClusterAdminPolicy, or AmazonEKSAdminPolicy beyond a namespace) goes only to roles on the allow-list (default *-devops, *-deploy), the roles that may be account administrators; in access entries of eks.Cluster and in aws.eks.AccessPolicyAssociation alike.",
-  enforcementLevel: "mandatory",
-  severity: "critical",
-  remediation:
-    "map the role to a Kubernetes group bound where it works, scope AmazonEKSAdminPolicy to its namespaces, or (for a real break-glass or deployer role) add its name pattern to allowedRolePatterns in the pack config.",
-  configSchema: { properties: { allowedRolePatterns: adminConfig.properties.allowedRolePatterns } },
-  types: [T.eksAccessPolicyAssociation, T.eksCluster],
-  check: ({ type, props }, config) => {
-    const allowed = (principal: unknown) =>
-      principal === Unknown ||
-      (typeof principal === "string" &&
-        (config.allowedRolePatterns as string[]).some((p) => globMatch(p, policyName(principal))));
-    const grants =
-      type === T.eksAccessPolicyAssociation
-        ? [
-            {
-              principal: prop(props, "principalArn"),
-              policyArn: prop(props, "policyArn"),
-              scope: prop(props, "accessScope"),
-            },
-          ]
-        : Object.values((prop(props, "accessEntries") ?? {}) as Record<string, unknown>).flatMap((entry) =>
-            Object.values((prop(entry, "accessPolicies") ?? {}) as Record<string, unknown>).map((policy) => ({
-              principal: prop(entry, "principalArn"),
-              policyArn: prop(policy, "policyArn"),
-              scope: prop(policy, "accessScope"),
-            })),
-          );
-    return grants
-      .filter((g) => eksAdminAccess(g.policyArn, g.scope) && !allowed(g.principal))
-      .map(
-        (g) =>
-          `${policyName(String(g.policyArn))} is granted to ${String(g.principal)}, which is not on the allow-list.`,
-      );
   },
 });
 
@@ -459,7 +426,6 @@ export const leastPrivilegePolicies = [
   noUnscopedPassRole,
   noNotActionAllow,
   adminPolicyAllowList,
-  eksAdminAccessAllowList,
   noStarPrincipalInTrust,
   noStarPrincipalInResourcePolicies,
   kmsKeyPolicyNoStar,

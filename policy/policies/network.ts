@@ -6,7 +6,7 @@ import type { PolicyResource } from "@pulumi/policy";
 import { patternList, resourcePolicy, stackPolicy } from "../lib/define";
 import { referenced } from "../lib/links";
 import { broadestPrefixConfig, tooBroad, type BroadestPrefix } from "../lib/cidr";
-import { globMatch, isSet, isTrueOrUnknown, list, path, prop, Unknown } from "../lib/values";
+import { globMatch, isSet, list, path, prop, Unknown } from "../lib/values";
 import { T } from "./types";
 
 const broadestOf = (config: Record<string, unknown>): BroadestPrefix => ({
@@ -233,15 +233,18 @@ export const eksNoImplicitAdmin = resourcePolicy({
 export const naclNoBroadIngress = resourcePolicy({
   name: "nacl-no-broad-ingress",
   description:
-    "Network ACLs (the database tier's second layer, SPEC N3) allow no ingress from more public addresses than the broadest allowed prefix (config), judged by what the allow entries cover together.",
+    "Network ACLs, the VPC's default ACL among them (the database tier's second layer, SPEC N3), allow no ingress from more public addresses than the broadest allowed prefix (config), judged by what the allow entries cover together.",
   enforcementLevel: "mandatory",
   severity: "high",
   remediation: "allow only the node subnets (and the tier itself); deny the rest.",
   configSchema: { properties: { ...broadestPrefixConfig } },
-  types: [T.networkAcl, T.networkAclRule],
+  coverage: [
+    { control: "exposure", types: [T.networkAcl, T.networkAclRule, T.defaultNetworkAcl], cis: ["aws-5.0:5.2"] },
+  ],
+  types: [T.networkAcl, T.networkAclRule, T.defaultNetworkAcl],
   check: ({ type, props }, config) => {
     const entries =
-      type === T.networkAcl
+      type === T.networkAcl || type === T.defaultNetworkAcl
         ? list(prop(props, "ingress"))
         : prop(props, "egress") === true
           ? []
@@ -257,32 +260,6 @@ export const naclNoBroadIngress = resourcePolicy({
       .flatMap((e) => known([prop(e, "cidrBlock"), prop(e, "ipv6CidrBlock")]));
     const reach = tooBroad(cidrs, broadestOf(config));
     return reach ? [`Ingress is allowed from ${cidrs.join(", ")}: ${reach}.`] : [];
-  },
-});
-
-export const imdsv2 = resourcePolicy({
-  name: "imdsv2-required",
-  description:
-    "Instances, launch templates and node groups require IMDSv2 (session tokens), which blocks SSRF theft of node credentials.",
-  enforcementLevel: "mandatory",
-  severity: "high",
-  remediation:
-    "launch template / instance: metadataOptions { httpTokens: 'required', httpPutResponseHopLimit: 1 or 2 }; eks.ManagedNodeGroup: enableIMDSv2: true or a launchTemplate that requires it.",
-  types: [T.launchTemplate, T.instance, T.eksManagedNodeGroup, T.awsEksNodeGroup, T.eksCluster],
-  check: ({ type, props }) => {
-    if (type === T.launchTemplate || type === T.instance) {
-      const tokens = path(props, "metadataOptions", "httpTokens");
-      return tokens === Unknown || tokens === "required"
-        ? []
-        : ["IMDSv1 is allowed (metadataOptions.httpTokens is not 'required')."];
-    }
-    if (type === T.eksCluster) {
-      // eks.Cluster's default node group has no IMDSv2 switch: skip it and declare managed node groups.
-      if (isTrueOrUnknown(prop(props, "skipDefaultNodeGroup")) || isSet(props, "fargate")) return [];
-      return ["The default node group allows IMDSv1 (it has no IMDSv2 option); set skipDefaultNodeGroup: true."];
-    }
-    if (type === T.eksManagedNodeGroup && isTrueOrUnknown(prop(props, "enableIMDSv2"))) return [];
-    return isSet(props, "launchTemplate") ? [] : ["The node group's generated launch template allows IMDSv1."];
   },
 });
 
@@ -352,7 +329,6 @@ export const networkPolicies = [
   eksEndpoint,
   naclNoBroadIngress,
   eksNoImplicitAdmin,
-  imdsv2,
   eksControlPlaneLogs,
   nodesNoPublicIp,
   vpcSubnetStrategy,

@@ -8,7 +8,7 @@ import { documentsOf } from "../lib/documents";
 import { globMatch, isTrueOrUnknown, path, prop, stackOf, Unknown } from "../lib/values";
 import { T } from "./types";
 
-const productionConfig = {
+export const productionConfig = {
   productionStackPattern: {
     type: "string" as const,
     default: "(^|[-_.])(prod|production)($|[-_.])",
