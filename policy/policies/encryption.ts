@@ -13,6 +13,14 @@ export const rdsStorageEncrypted = resourcePolicy({
   enforcementLevel: "mandatory",
   severity: "high",
   remediation: "set storageEncrypted: true and kmsKeyId to the stack's rds key.",
+  coverage: [
+    {
+      control: "at rest",
+      types: [T.rdsInstance, T.rdsCluster],
+      checkov: ["CKV_AWS_16", "CKV_AWS_96", "CKV_AWS_327"],
+      cis: ["aws-5.0:2.2.1"],
+    },
+  ],
   types: [T.rdsInstance, T.rdsCluster],
   check: ({ props }) => {
     const out: string[] = [];
@@ -30,6 +38,7 @@ export const rdsPerformanceInsightsEncrypted = resourcePolicy({
   enforcementLevel: "mandatory",
   severity: "medium",
   remediation: "set performanceInsightsEnabled: true and performanceInsightsKmsKeyId to the rds key.",
+  coverage: [{ control: "at rest", types: [T.rdsInstance], checkov: ["CKV_AWS_354"] }],
   types: [T.rdsInstance],
   check: ({ props }) => {
     if (!isTrueOrUnknown(prop(props, "performanceInsightsEnabled"))) return ["Performance Insights is disabled."];
@@ -56,6 +65,7 @@ export const rdsForceSsl = resourcePolicy({
   enforcementLevel: "mandatory",
   severity: "high",
   remediation: 'add { name: "rds.force_ssl", value: "1" } to the parameter group\'s parameters.',
+  coverage: [{ control: "in transit", types: [T.rdsParameterGroup, T.rdsClusterParameterGroup] }],
   types: [T.rdsParameterGroup, T.rdsClusterParameterGroup],
   check: ({ props }) => {
     const family = prop(props, "family");
@@ -73,6 +83,7 @@ export const rdsCustomParameterGroup = resourcePolicy({
   enforcementLevel: "mandatory",
   severity: "medium",
   remediation: "set parameterGroupName to the parameter group declared with the instance.",
+  coverage: [{ control: "in transit", types: [T.rdsInstance] }],
   types: [T.rdsInstance],
   check: ({ props }) => {
     const name = prop(props, "parameterGroupName");
@@ -89,6 +100,9 @@ export const elasticacheAtRest = resourcePolicy({
   enforcementLevel: "mandatory",
   severity: "high",
   remediation: "set atRestEncryptionEnabled: true and kmsKeyId to the elasticache key.",
+  coverage: [
+    { control: "at rest", types: [T.replicationGroup, T.serverlessCache], checkov: ["CKV_AWS_29", "CKV_AWS_191"] },
+  ],
   types: [T.replicationGroup, T.serverlessCache],
   check: ({ type, props }) => {
     const out: string[] = [];
@@ -105,6 +119,7 @@ export const elasticacheInTransit = resourcePolicy({
   enforcementLevel: "mandatory",
   severity: "high",
   remediation: "set transitEncryptionEnabled: true and leave transitEncryptionMode unset or 'required'.",
+  coverage: [{ control: "in transit", types: [T.replicationGroup], checkov: ["CKV_AWS_30"] }],
   types: [T.replicationGroup],
   check: ({ props }) => {
     if (!isTrueOrUnknown(prop(props, "transitEncryptionEnabled")))
@@ -121,6 +136,7 @@ export const elasticacheAuth = resourcePolicy({
   enforcementLevel: "mandatory",
   severity: "high",
   remediation: "set authToken from a generated secret (stored in Secrets Manager) or userGroupIds.",
+  coverage: [{ control: "identity", types: [T.replicationGroup], checkov: ["CKV_AWS_31"] }],
   types: [T.replicationGroup],
   check: ({ props }) =>
     isSet(props, "authToken") || isSet(props, "userGroupIds")
@@ -135,6 +151,7 @@ export const eksSecretsEncryption = resourcePolicy({
   severity: "high",
   remediation:
     "eks.Cluster: set encryptionConfigKeyArn to the eks key; aws.eks.Cluster: encryptionConfig { resources: ['secrets'], provider.keyArn }.",
+  coverage: [{ control: "at rest", types: [T.eksCluster, T.awsEksCluster], checkov: ["CKV_AWS_58"] }],
   types: [T.eksCluster, T.awsEksCluster],
   check: ({ type, props }) => {
     if (type === T.eksCluster)
@@ -158,6 +175,7 @@ export const ecrEncrypted = resourcePolicy({
   enforcementLevel: "mandatory",
   severity: "medium",
   remediation: "set encryptionConfigurations: [{ encryptionType: 'KMS', kmsKey: <ecr key ARN> }].",
+  coverage: [{ control: "at rest", types: [T.ecrRepository], checkov: ["CKV_AWS_136"] }],
   types: [T.ecrRepository],
   check: ({ props }) => {
     const configs = list(prop(props, "encryptionConfigurations"));
@@ -192,6 +210,7 @@ export const logGroupKms = resourcePolicy({
   enforcementLevel: "mandatory",
   severity: "medium",
   remediation: "set kmsKeyId to the logs key ARN (its key policy lets the logs service of this account use it).",
+  coverage: [{ control: "at rest", types: [T.logGroup], checkov: ["CKV_AWS_158"] }],
   types: [T.logGroup],
   check: ({ props }) =>
     isSet(props, "kmsKeyId") ? [] : ["The log group is not encrypted with a customer-managed key."],
@@ -219,6 +238,7 @@ export const s3BucketEncryption = resourcePolicy({
   enforcementLevel: "mandatory",
   severity: "high",
   remediation: "set rules[0].applyServerSideEncryptionByDefault { sseAlgorithm: 'aws:kms', kmsMasterKeyId }.",
+  coverage: [{ control: "at rest", types: [T.bucketSse] }],
   types: [T.bucketSse],
   check: ({ props }) => {
     const rules = list(prop(props, "rules"));
@@ -240,6 +260,14 @@ export const s3PublicAccessBlockFlags = resourcePolicy({
   enforcementLevel: "mandatory",
   severity: "high",
   remediation: "set blockPublicAcls, blockPublicPolicy, ignorePublicAcls and restrictPublicBuckets to true.",
+  coverage: [
+    {
+      control: "exposure",
+      types: [T.bucketPublicAccessBlock],
+      checkov: ["CKV_AWS_53", "CKV_AWS_54", "CKV_AWS_55", "CKV_AWS_56"],
+      cis: ["aws-5.0:2.1.4"],
+    },
+  ],
   types: [T.bucketPublicAccessBlock],
   check: ({ props }) => {
     const flags = ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"];
@@ -257,6 +285,14 @@ export const ebsEncrypted = resourcePolicy({
   severity: "high",
   remediation:
     "EBS volume: encrypted: true (+ kmsKeyId); launch template: blockDeviceMappings [{ deviceName: '/dev/xvda', ebs: { encrypted: 'true' } }]; instance: rootBlockDevice.encrypted.",
+  coverage: [
+    {
+      control: "at rest",
+      types: [T.ebsVolume, T.launchTemplate, T.instance],
+      checkov: ["CKV_AWS_3", "CKV_AWS_8"],
+      cis: ["aws-5.0:5.1.1"],
+    },
+  ],
   types: [T.ebsVolume, T.launchTemplate, T.instance],
   check: ({ type, props }) => {
     if (type === T.ebsVolume) return ebsEncryptedFlag(prop(props, "encrypted")) ? [] : ["The volume is not encrypted."];
@@ -279,6 +315,7 @@ export const nodeRootVolumesEncrypted = resourcePolicy({
   severity: "high",
   remediation:
     "eks.ManagedNodeGroup / aws.eks.NodeGroup: pass a launchTemplate whose root block device is encrypted; eks.Cluster: skipDefaultNodeGroup: true (or nodeRootVolumeEncrypted: true).",
+  coverage: [{ control: "at rest", types: [T.eksManagedNodeGroup, T.awsEksNodeGroup, T.eksCluster] }],
   types: [T.eksManagedNodeGroup, T.awsEksNodeGroup, T.eksCluster],
   check: ({ type, props }) => {
     if (type === T.eksCluster) {
@@ -301,6 +338,7 @@ export const kmsRotation = resourcePolicy({
   enforcementLevel: "mandatory",
   severity: "medium",
   remediation: "set enableKeyRotation: true (rotationPeriodInDays 365 or less).",
+  coverage: [{ control: "at rest", types: [T.kmsKey], checkov: ["CKV_AWS_7"], cis: ["aws-5.0:3.6"] }],
   types: [T.kmsKey],
   check: ({ props }) => {
     const spec = prop(props, "customerMasterKeySpec") ?? prop(props, "keySpec");
@@ -315,6 +353,14 @@ export const cloudTrailEncrypted = resourcePolicy({
   enforcementLevel: "mandatory",
   severity: "medium",
   remediation: "set kmsKeyId and enableLogFileValidation: true.",
+  coverage: [
+    {
+      control: "logging",
+      types: [T.trail],
+      checkov: ["CKV_AWS_35", "CKV_AWS_36"],
+      cis: ["aws-5.0:3.2", "aws-5.0:3.5"],
+    },
+  ],
   types: [T.trail],
   check: ({ props }) => {
     const out: string[] = [];

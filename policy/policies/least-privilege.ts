@@ -140,6 +140,7 @@ export const actionsExist = resourcePolicy({
   severity: "high",
   remediation:
     "spell the action as the Service Authorization Reference lists it (service prefix and action name); drop retired actions.",
+  coverage: [{ control: "identity", types: documentTypes }],
   types: documentTypes,
   check: async ({ type, name, props }) => {
     const { found, errors } = eachAction(type, props);
@@ -158,6 +159,7 @@ export const conditionKeysExist = resourcePolicy({
   enforcementLevel: "mandatory",
   severity: "high",
   remediation: "spell the condition key as the Service Authorization Reference lists it.",
+  coverage: [{ control: "identity", types: documentTypes }],
   types: documentTypes,
   check: async ({ type, name, props }) => {
     const found: { key: string; where: string }[] = [];
@@ -236,6 +238,7 @@ export const noNotActionAllow = resourcePolicy({
   enforcementLevel: "mandatory",
   severity: "high",
   remediation: "list the allowed actions and resources; keep NotAction for Deny statements (like the MFA guard).",
+  coverage: [{ control: "identity", types: [...identityTypes, T.kmsKey, ...resourcePolicyTypes] }],
   types: [...identityTypes, T.kmsKey, ...resourcePolicyTypes],
   check: ({ type, props }) =>
     eachStatement(type, props, ["identity", "trust", "key", "resource"], (s, where) => {
@@ -330,6 +333,7 @@ export const noStarPrincipalInTrust = resourcePolicy({
   enforcementLevel: "mandatory",
   severity: "critical",
   remediation: "name the account, role, service or OIDC provider that may assume the role.",
+  coverage: [{ control: "identity", types: [T.role], checkov: ["CKV_AWS_60"] }],
   types: [T.role],
   check: ({ type, props }) =>
     eachStatement(type, props, ["trust"], (s, where) =>
@@ -381,6 +385,7 @@ export const kmsKeyPolicyNoStar = resourcePolicy({
   enforcementLevel: "mandatory",
   severity: "critical",
   remediation: "name the account root, the admin roles and the service principals; split administration from use.",
+  coverage: [{ control: "exposure", types: [T.kmsKey], checkov: ["CKV_AWS_33"] }],
   types: [T.kmsKey],
   check: ({ type, props }) =>
     eachStatement(type, props, ["key"], (s, where) => {
@@ -400,6 +405,14 @@ export const noUserPolicies = resourcePolicy({
   enforcementLevel: "mandatory",
   severity: "medium",
   remediation: "attach the policy to a group the user joins, or to a role the user assumes with MFA.",
+  coverage: [
+    {
+      control: "identity",
+      types: [T.userPolicy, T.userPolicyAttachment, T.policyAttachment],
+      checkov: ["CKV_AWS_40"],
+      cis: ["aws-5.0:1.14"],
+    },
+  ],
   types: [T.userPolicy, T.userPolicyAttachment, T.policyAttachment],
   check: ({ type, props }) => {
     if (type === T.policyAttachment)
@@ -414,6 +427,7 @@ export const noAccessKeys = resourcePolicy({
   enforcementLevel: "mandatory",
   severity: "high",
   remediation: "remove the access key; use GitHub/Pulumi OIDC or IRSA.",
+  coverage: [{ control: "identity", types: [T.accessKey] }],
   types: [T.accessKey],
   check: () => ["An IAM access key is created; its secret would live in state and never expire."],
 });

@@ -3,7 +3,10 @@
  * customer-managed key, TLS in transit, no public broker endpoints. (SNS topics: ./encryption; their and the
  * queues' resource policies: resource-policy-no-star-principal and iam-foreign-accounts.)
  */
-import { resourcePolicy, type Findings } from "../lib/define";
+import type { PolicyResource } from "@pulumi/policy";
+import { resourcePolicy, stackPolicy, type Findings } from "../lib/define";
+import { referenced } from "../lib/links";
+import { deniesInsecureTransport } from "./storage";
 import { cmkProblem } from "../lib/keys";
 import { path, prop, Unknown } from "../lib/values";
 import { T } from "./types";
@@ -88,4 +91,42 @@ export const mskEncryptedPrivate = resourcePolicy({
   },
 });
 
-export const messagingPolicies = [sqsKms, kinesisKms, mskEncryptedPrivate];
+/** Resources of `type` whose own policy, or a `policyType` resource referring to them by `key`, denies plain HTTP. */
+function tlsOnly(resources: PolicyResource[], type: string, policyType: string, key: string, what: string) {
+  const targets = resources.filter((r) => r.type === type);
+  const enforced = new Set<PolicyResource>(targets.filter((t) => deniesInsecureTransport(t.props, t.type)));
+  for (const p of resources.filter((r) => r.type === policyType && deniesInsecureTransport(r.props, r.type)))
+    for (const t of referenced(p, key, targets)) enforced.add(t);
+  return targets
+    .filter((t) => !enforced.has(t))
+    .map((t) => ({ resource: t, message: `${what} ${t.name} accepts requests without TLS (no policy denies them).` }));
+}
+
+const tlsRemediation =
+  'add a Deny statement for every principal on Condition { Bool: { "aws:SecureTransport": "false" } } to the resource policy.';
+
+export const sqsTlsOnly = stackPolicy({
+  name: "sqs-tls-only",
+  description:
+    "Every SQS queue's policy (inline or aws.sqs.QueuePolicy) denies requests without TLS (Deny with Bool aws:SecureTransport false).",
+  enforcementLevel: "mandatory",
+  severity: "medium",
+  remediation: tlsRemediation,
+  coverage: [{ control: "in transit", types: [T.queue, T.queuePolicy] }],
+  check: (resources) => tlsOnly(resources, T.queue, T.queuePolicy, "queueUrl", "Queue"),
+});
+
+export const snsTlsOnly = stackPolicy({
+  name: "sns-tls-only",
+  description:
+    "Every SNS topic's policy (inline or aws.sns.TopicPolicy) denies requests without TLS (Deny with Bool aws:SecureTransport false).",
+  // Advisory until the program's alarm topic policy (components/alerting) carries the Deny: its only publishers are
+  // CloudWatch and Budgets, AWS services calling over TLS, so the gap is a hardening step, not an open door.
+  enforcementLevel: "advisory",
+  severity: "low",
+  remediation: tlsRemediation,
+  coverage: [{ control: "in transit", types: [T.topic, T.topicPolicy] }],
+  check: (resources) => tlsOnly(resources, T.topic, T.topicPolicy, "arn", "Topic"),
+});
+
+export const messagingPolicies = [sqsKms, sqsTlsOnly, snsTlsOnly, kinesisKms, mskEncryptedPrivate];

@@ -28,6 +28,7 @@ export const humanRolesRequireMfa = resourcePolicy({
   severity: "critical",
   remediation:
     'add Condition { Bool: { "aws:MultiFactorAuthPresent": "true" }, NumericLessThan: { "aws:MultiFactorAuthAge": "3600" } } to the trust statement.',
+  coverage: [{ control: "identity", types: [T.role] }],
   configSchema: {
     properties: {
       machinePrincipalPatterns: patternList(
@@ -64,6 +65,7 @@ export const oidcTrustPinned = resourcePolicy({
   enforcementLevel: "mandatory",
   severity: "critical",
   remediation: "add StringEquals (or StringLike with a fixed prefix) on <issuer>:sub and <issuer>:aud.",
+  coverage: [{ control: "identity", types: [T.role], checkov: ["CKV_AWS_393"] }],
   types: [T.role],
   check: ({ type, props }) => {
     const out: string[] = [];
@@ -114,6 +116,7 @@ export const humanUsersMfa = stackPolicy({
   severity: "critical",
   remediation:
     "attach the MFA enforcement policy (components/identity mfaEnforcementPolicy) to the group, and add each user to a group that has it.",
+  coverage: [{ control: "identity", types: [T.user, T.group], cis: ["aws-5.0:1.9"] }],
   check: (resources) => {
     const out: { resource?: PolicyResource; message: string }[] = [];
     const enforced = mfaGroups(resources);
@@ -145,6 +148,14 @@ export const passwordPolicy = resourcePolicy({
   enforcementLevel: "mandatory",
   severity: "medium",
   remediation: "minimumPasswordLength ≥ 14, require lowercase/uppercase/numbers/symbols, passwordReusePrevention ≥ 24.",
+  coverage: [
+    {
+      control: "identity",
+      types: [T.passwordPolicy],
+      checkov: ["CKV_AWS_10", "CKV_AWS_11", "CKV_AWS_12", "CKV_AWS_13", "CKV_AWS_14", "CKV_AWS_15"],
+      cis: ["aws-5.0:1.7", "aws-5.0:1.8"],
+    },
+  ],
   types: [T.passwordPolicy],
   check: ({ props }) => {
     const out: string[] = [];

@@ -21,6 +21,14 @@ export const dbNotPublic = resourcePolicy({
   enforcementLevel: "mandatory",
   severity: "critical",
   remediation: "set publiclyAccessible: false and place the instance in the isolated database subnets.",
+  coverage: [
+    {
+      control: "exposure",
+      types: [T.rdsInstance, T.rdsClusterInstance],
+      checkov: ["CKV_AWS_17"],
+      cis: ["aws-5.0:2.2.3"],
+    },
+  ],
   types: [T.rdsInstance, T.rdsClusterInstance],
   check: ({ props }) => {
     const v = prop(props, "publiclyAccessible");
@@ -36,6 +44,7 @@ export const cacheNotExposed = resourcePolicy({
   severity: "high",
   remediation:
     "set subnetGroupName (database subnets) and securityGroupIds (the cache group, which admits only the nodes).",
+  coverage: [{ control: "exposure", types: [T.replicationGroup] }],
   types: [T.replicationGroup],
   check: ({ props }) => {
     const out: string[] = [];
@@ -121,6 +130,14 @@ export const noWorldIngress = stackPolicy({
   severity: "critical",
   remediation:
     "admit the peer security group (nodes, load balancer) instead of a CIDR; only the load balancer group may face the internet, on 80/443.",
+  coverage: [
+    {
+      control: "exposure",
+      types: [T.securityGroup, T.securityGroupRule, T.ingressRule],
+      checkov: ["CKV_AWS_24", "CKV_AWS_260", "CKV_AWS_277"],
+      cis: ["aws-5.0:5.3", "aws-5.0:5.4"],
+    },
+  ],
   configSchema: lbConfig,
   check: (resources, config) => {
     const out: { resource?: PolicyResource; message: string }[] = [];
@@ -197,6 +214,7 @@ export const eksEndpoint = resourcePolicy({
   severity: "high",
   remediation:
     "set endpointPublicAccess: false (with endpointPrivateAccess: true), or publicAccessCidrs to the office/VPN ranges.",
+  coverage: [{ control: "exposure", types: [T.eksCluster, T.awsEksCluster], checkov: ["CKV_AWS_38", "CKV_AWS_39"] }],
   configSchema: { properties: { ...broadestPrefixConfig } },
   types: [T.eksCluster, T.awsEksCluster],
   check: ({ type, props }, config) => {
@@ -216,6 +234,7 @@ export const eksNoImplicitAdmin = resourcePolicy({
   severity: "high",
   remediation:
     "set accessConfig.bootstrapClusterCreatorAdminPermissions: false on aws.eks.Cluster (for eks.Cluster, through a transform of its aws:eks/cluster:Cluster child, declaring bootstrapClusterCreatorAdminPermissions: false on the component too) and list every administrator as an access entry.",
+  coverage: [{ control: "identity", types: [T.eksCluster, T.awsEksCluster], cis: ["k8s-2.0.1:5.1.1"] }],
   types: [T.eksCluster, T.awsEksCluster],
   check: ({ type, props }) => {
     const value =
@@ -269,6 +288,7 @@ export const eksControlPlaneLogs = resourcePolicy({
   enforcementLevel: "mandatory",
   severity: "medium",
   remediation: "set enabledClusterLogTypes to include api, audit, authenticator.",
+  coverage: [{ control: "logging", types: [T.eksCluster, T.awsEksCluster], checkov: ["CKV_AWS_37"] }],
   types: [T.eksCluster, T.awsEksCluster],
   check: ({ props }) => {
     const types = list(prop(props, "enabledClusterLogTypes"));
@@ -284,6 +304,7 @@ export const nodesNoPublicIp = resourcePolicy({
   enforcementLevel: "mandatory",
   severity: "high",
   remediation: "leave nodeAssociatePublicIpAddress false and put nodes in the private subnets.",
+  coverage: [{ control: "exposure", types: [T.eksCluster, T.launchTemplate], checkov: ["CKV_AWS_88"] }],
   types: [T.eksCluster, T.launchTemplate],
   check: ({ type, props }) => {
     if (type === T.eksCluster)

@@ -100,6 +100,7 @@ export const prodCiThroughEnvironment = resourcePolicy({
   severity: "critical",
   remediation:
     'list only "environment:<name>" subjects for prod (config identity.githubSubjects), or name the role as a read-only preview role.',
+  coverage: [{ control: "identity", types: [T.role] }],
   configSchema: {
     properties: {
       ...productionConfig,

@@ -30,7 +30,7 @@ export const efsEncrypted = resourcePolicy({
 });
 
 /** Does a resource policy deny requests without TLS (Deny on aws:SecureTransport false)? */
-function deniesInsecureTransport(props: Record<string, unknown>, type: string): boolean {
+export function deniesInsecureTransport(props: Record<string, unknown>, type: string): boolean {
   return documentsOf(type, props).some((d) =>
     (d.statements ?? []).some(
       (s) =>
