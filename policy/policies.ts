@@ -6,6 +6,7 @@ import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/po
 import { accountPolicies } from "./policies/accounts";
 import { advisoryPolicies } from "./policies/advisory";
 import { computePolicies } from "./policies/compute";
+import { keysAtRestPolicies } from "./policies/keys-at-rest";
 import { databasePolicies } from "./policies/databases";
 import { edgePolicies } from "./policies/edge";
 import { eksAccessPolicies } from "./policies/eks-access";
@@ -35,6 +36,7 @@ export const policies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
   ...vpcDefaultPolicies,
   ...computePolicies,
   ...storagePolicies,
+  ...keysAtRestPolicies,
   ...messagingPolicies,
   ...databasePolicies,
   ...serverlessPolicies,

@@ -124,7 +124,49 @@ export const rdsGlobalEncrypted = resourcePolicy({
       : ["The global cluster's storage is not encrypted."],
 });
 
+/** The JSON of an OpenSearch Serverless security policy as a list of policy objects; undefined when unreadable. */
+function serverlessPolicyObjects(value: unknown): Record<string, unknown>[] | undefined {
+  if (typeof value !== "string") return undefined;
+  try {
+    const parsed: unknown = JSON.parse(value);
+    return (Array.isArray(parsed) ? parsed : [parsed]).filter((o) => o && typeof o === "object");
+  } catch {
+    return undefined;
+  }
+}
+
+export const opensearchServerlessProtected = resourcePolicy({
+  name: "opensearch-serverless-private",
+  description:
+    "OpenSearch Serverless security policies never open a collection to the internet (network policy AllowFromPublic true) and encrypt with a customer-managed key (encryption policy with KmsARN, not AWSOwnedKey true).",
+  enforcementLevel: "mandatory",
+  severity: "high",
+  remediation:
+    "network policy: AllowFromPublic false with SourceVPCEs; encryption policy: AWSOwnedKey false and KmsARN of a customer-managed key.",
+  coverage: [
+    { control: "exposure", types: [T.opensearchServerlessSecurityPolicy] },
+    { control: "at rest", types: [T.opensearchServerlessSecurityPolicy] },
+  ],
+  types: [T.opensearchServerlessSecurityPolicy],
+  check: ({ props }) => {
+    const type = prop(props, "type");
+    const objects = serverlessPolicyObjects(prop(props, "policy"));
+    if (type === Unknown) return [];
+    if (!objects) return ["The policy is not JSON the pack can read."];
+    if (type === "network")
+      return objects.some((o) => o.AllowFromPublic === true)
+        ? ["A rule opens the collections to the internet (AllowFromPublic true)."]
+        : [];
+    if (type === "encryption")
+      return objects.some((o) => o.AWSOwnedKey === true || typeof o.KmsARN !== "string")
+        ? ["The collections are encrypted with an AWS-owned key (AWSOwnedKey true, no KmsARN)."]
+        : [];
+    return [];
+  },
+});
+
 export const databasePolicies = [
+  opensearchServerlessProtected,
   dynamoKms,
   opensearchProtected,
   elasticacheClusterProtected,

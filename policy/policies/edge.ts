@@ -48,26 +48,32 @@ export const listenerHttps = resourcePolicy({
   },
 });
 
+// A multi-tenant distribution names its extra behaviours cacheBehaviors and has no loggingConfig.
 const cacheBehaviours = (props: Record<string, unknown>) => [
   prop(props, "defaultCacheBehavior"),
   ...list(prop(props, "orderedCacheBehaviors")),
+  ...list(prop(props, "cacheBehaviors")),
 ];
 
 export const cloudfrontProtected = resourcePolicy({
   name: "cloudfront-tls-waf-logging",
   description:
-    "CloudFront distributions redirect or refuse plain HTTP on every cache behaviour (viewerProtocolPolicy not allow-all), serve a TLS 1.2+ minimum protocol on their own certificate, reach custom origins over HTTPS only, sit behind a WAF web ACL, and log requests.",
+    "CloudFront distributions (standard and multi-tenant) redirect or refuse plain HTTP on every cache behaviour (viewerProtocolPolicy not allow-all), serve a TLS 1.2+ minimum protocol on their own certificate, reach custom origins over HTTPS only, sit behind a WAF web ACL, and (standard ones) log requests.",
   enforcementLevel: "mandatory",
   severity: "high",
   remediation:
     "viewerProtocolPolicy 'redirect-to-https' (or 'https-only'); viewerCertificate.minimumProtocolVersion 'TLSv1.2_2021'; customOriginConfig.originProtocolPolicy 'https-only'; webAclId; loggingConfig.",
   coverage: [
-    { control: "in transit", types: [T.cloudfrontDistribution], checkov: ["CKV_AWS_34", "CKV_AWS_174"] },
-    { control: "exposure", types: [T.cloudfrontDistribution], checkov: ["CKV_AWS_68"] },
+    {
+      control: "in transit",
+      types: [T.cloudfrontDistribution, T.cloudfrontMultitenant],
+      checkov: ["CKV_AWS_34", "CKV_AWS_174"],
+    },
+    { control: "exposure", types: [T.cloudfrontDistribution, T.cloudfrontMultitenant], checkov: ["CKV_AWS_68"] },
     { control: "logging", types: [T.cloudfrontDistribution], checkov: ["CKV_AWS_86"] },
   ],
-  types: [T.cloudfrontDistribution],
-  check: ({ props }) => {
+  types: [T.cloudfrontDistribution, T.cloudfrontMultitenant],
+  check: ({ type, props }) => {
     const out: Findings = [];
     for (const b of cacheBehaviours(props))
       if (b !== Unknown && prop(b, "viewerProtocolPolicy") === "allow-all")
@@ -87,7 +93,8 @@ export const cloudfrontProtected = resourcePolicy({
         out.push(`Origin ${String(prop(o, "originId"))} is reached over ${policy}.`);
     }
     if (!isSet(props, "webAclId")) out.push("No WAF web ACL (webAclId).");
-    if (!isSet(props, "loggingConfig")) out.push("Requests are not logged (loggingConfig).");
+    if (type === T.cloudfrontDistribution && !isSet(props, "loggingConfig"))
+      out.push("Requests are not logged (loggingConfig).");
     return out;
   },
 });

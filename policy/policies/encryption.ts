@@ -3,7 +3,7 @@
  * encrypted with a customer-managed key, and clients must use TLS where the service can enforce it.
  */
 import { resourcePolicy } from "../lib/define";
-import { cmkProblem } from "../lib/keys";
+import { cmkProblem, keyVerdict } from "../lib/keys";
 import { isSet, isTrueOrUnknown, list, path, prop, Unknown } from "../lib/values";
 import { T } from "./types";
 
@@ -171,19 +171,25 @@ export const eksSecretsEncryption = resourcePolicy({
 
 export const ecrEncrypted = resourcePolicy({
   name: "ecr-kms-encryption",
-  description: "ECR repositories encrypt images with a customer-managed KMS key.",
+  description:
+    "ECR repositories, and the templates that create repositories on push or pull through, encrypt images with a customer-managed KMS key.",
   enforcementLevel: "mandatory",
   severity: "medium",
   remediation: "set encryptionConfigurations: [{ encryptionType: 'KMS', kmsKey: <ecr key ARN> }].",
-  coverage: [{ control: "at rest", types: [T.ecrRepository], checkov: ["CKV_AWS_136"] }],
-  types: [T.ecrRepository],
+  coverage: [{ control: "at rest", types: [T.ecrRepository, T.ecrCreationTemplate], checkov: ["CKV_AWS_136"] }],
+  types: [T.ecrRepository, T.ecrCreationTemplate],
   check: ({ props }) => {
     const configs = list(prop(props, "encryptionConfigurations"));
     if (configs.includes(Unknown)) return [];
     const c = configs[0];
     if (!c || prop(c, "encryptionType") !== "KMS")
       return ["Images are encrypted with AES256 (the AWS default), not a customer-managed key."];
-    return isSet(c, "kmsKey") ? [] : ["encryptionType is KMS but kmsKey is not set, so the AWS-managed key is used."];
+    const key = keyVerdict(prop(c, "kmsKey"));
+    return key === "customer-managed"
+      ? []
+      : [
+          `encryptionType is KMS but kmsKey is ${key === "missing" ? "not set" : "an AWS-managed alias"}, so the AWS-managed key is used.`,
+        ];
   },
 });
 

@@ -4,7 +4,7 @@
  * policies only on allow-listed roles, no `*` principals, no policies on users, no access keys.
  */
 import { patternList, resourcePolicy } from "../lib/define";
-import { documentsOf, documentTypes, resourcePolicyTypes, type FoundDocument } from "../lib/documents";
+import { documentsOf, documentTypes, keyPolicyTypes, resourcePolicyTypes, type FoundDocument } from "../lib/documents";
 import { falseLimits, limitingClauses } from "../lib/conditions";
 import { actionsOf, changes, isKnownAction, isKnownConditionKey, scopable } from "../lib/catalogue";
 import {
@@ -238,8 +238,8 @@ export const noNotActionAllow = resourcePolicy({
   enforcementLevel: "mandatory",
   severity: "high",
   remediation: "list the allowed actions and resources; keep NotAction for Deny statements (like the MFA guard).",
-  coverage: [{ control: "identity", types: [...identityTypes, T.kmsKey, ...resourcePolicyTypes] }],
-  types: [...identityTypes, T.kmsKey, ...resourcePolicyTypes],
+  coverage: [{ control: "identity", types: [...identityTypes, ...keyPolicyTypes, ...resourcePolicyTypes] }],
+  types: [...identityTypes, ...keyPolicyTypes, ...resourcePolicyTypes],
   check: ({ type, props }) =>
     eachStatement(type, props, ["identity", "trust", "key", "resource"], (s, where) => {
       if (s.effect !== "Allow") return [];
@@ -385,8 +385,8 @@ export const kmsKeyPolicyNoStar = resourcePolicy({
   enforcementLevel: "mandatory",
   severity: "critical",
   remediation: "name the account root, the admin roles and the service principals; split administration from use.",
-  coverage: [{ control: "exposure", types: [T.kmsKey], checkov: ["CKV_AWS_33"] }],
-  types: [T.kmsKey],
+  coverage: [{ control: "exposure", types: keyPolicyTypes, checkov: ["CKV_AWS_33"] }],
+  types: keyPolicyTypes,
   check: ({ type, props }) =>
     eachStatement(type, props, ["key"], (s, where) => {
       if (s.effect !== "Allow") return [];

@@ -17,19 +17,19 @@ const known = (cidrs: unknown[]) => cidrs.filter((c): c is string => typeof c ==
 
 export const dbNotPublic = resourcePolicy({
   name: "rds-not-public",
-  description: "RDS instances are not publicly accessible.",
+  description: "RDS instances, cluster instances and Aurora shard groups are not publicly accessible.",
   enforcementLevel: "mandatory",
   severity: "critical",
   remediation: "set publiclyAccessible: false and place the instance in the isolated database subnets.",
   coverage: [
     {
       control: "exposure",
-      types: [T.rdsInstance, T.rdsClusterInstance],
+      types: [T.rdsInstance, T.rdsClusterInstance, T.rdsShardGroup],
       checkov: ["CKV_AWS_17"],
       cis: ["aws-5.0:2.2.3"],
     },
   ],
-  types: [T.rdsInstance, T.rdsClusterInstance],
+  types: [T.rdsInstance, T.rdsClusterInstance, T.rdsShardGroup],
   check: ({ props }) => {
     const v = prop(props, "publiclyAccessible");
     return v === true || v === Unknown ? ["The database has (or may get) a public endpoint."] : [];

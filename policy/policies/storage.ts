@@ -98,13 +98,22 @@ export const s3TlsOnly = stackPolicy({
   },
 });
 
+const aclTypes = [
+  T.bucket,
+  T.bucketV2,
+  T.bucketAcl,
+  "aws:s3/bucketAcl:BucketAcl",
+  "aws:s3/bucketObject:BucketObject",
+  "aws:s3/bucketObjectv2:BucketObjectv2",
+  "aws:s3/objectCopy:ObjectCopy",
+];
 const publicAcls = ["public-read", "public-read-write", "authenticated-read"];
 const allUsers = /acs\.amazonaws\.com\/groups\/global\/(AllUsers|AuthenticatedUsers)/;
 
 export const s3NoPublicAcl = resourcePolicy({
   name: "s3-no-public-acl",
   description:
-    "S3 buckets and bucket ACLs grant nothing to everyone or to every AWS account: no canned public-read, public-read-write or authenticated-read ACL, no grant to the AllUsers or AuthenticatedUsers groups.",
+    "S3 buckets, bucket ACLs and objects grant nothing to everyone or to every AWS account: no canned public-read, public-read-write or authenticated-read ACL, no grant to the AllUsers or AuthenticatedUsers groups.",
   enforcementLevel: "mandatory",
   severity: "critical",
   remediation:
@@ -112,12 +121,12 @@ export const s3NoPublicAcl = resourcePolicy({
   coverage: [
     {
       control: "exposure",
-      types: [T.bucket, T.bucketV2, T.bucketAcl],
+      types: aclTypes,
       checkov: ["CKV_AWS_375"],
       cis: ["aws-5.0:2.1.4"],
     },
   ],
-  types: [T.bucket, T.bucketV2, T.bucketAcl, "aws:s3/bucketAcl:BucketAcl"],
+  types: aclTypes,
   check: ({ props }) => {
     const out: Findings = [];
     const acl = prop(props, "acl");
