@@ -25,7 +25,7 @@ export function readReferences(file: string): { source: string; entries: Map<str
   const lines = readFileSync(join(__dirname, "references", file), "utf8").split("\n");
   const source = lines
     .filter((l) => l.startsWith("#"))
-    .map((l) => l.replace(/^#\s?/, ""))
+    .map((l) => l.replace(/^#\s?/, "").replace(/\*/g, "\\*"))
     .join(" ");
   const entries = new Map<string, string>();
   for (const line of lines.filter((l) => l && !l.startsWith("#")).slice(1)) {
