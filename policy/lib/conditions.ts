@@ -92,6 +92,8 @@ export function matchesAny(key: string, value: string, op: Operator): boolean {
     case "arn": {
       const parts = v.split(":");
       if (parts.length < 6) return wild(v);
+      // ARNs without an account (S3 buckets) name their owner nowhere: any wildcard reaches every account's.
+      if (parts[4] === "") return wild(v);
       return parts.slice(0, 5).some((p, i) => (i === 3 ? false : wild(p)));
     }
     default:

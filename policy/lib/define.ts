@@ -65,9 +65,11 @@ const isUndecided = (f: string | Undecided): f is Undecided => typeof f !== "str
 // advisory level, whatever the policy's own level, after the violations it already reported: exactly "cannot
 // decide". The constructor's arguments only build the default message, replaced here.
 const UnknownError = UnknownValueError as unknown as new (sentinel: unknown, props: string[]) => Error;
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const unknownSentinel: string = require("@pulumi/policy/proxy").unknownStringValue;
 class CannotDecide extends UnknownError {
   constructor(reasons: string[]) {
-    super(undefined, []);
+    super(unknownSentinel, []);
     this.message = `cannot decide before the update runs: ${reasons.join(" ")}`;
   }
 }

@@ -14,6 +14,7 @@ import {
   requiresMfa,
   type NormalStatement,
 } from "../lib/iam";
+import { clauses, limits, whyNotLimiting } from "../lib/conditions";
 import { referenced } from "../lib/links";
 import { globMatch, prop, Unknown } from "../lib/values";
 import { T } from "./types";
@@ -58,10 +59,19 @@ export const humanRolesRequireMfa = resourcePolicy({
   },
 });
 
+/** A subject value that pins nothing: a bare wildcard, a wildcarded repository owner or name, or a wildcarded namespace. */
+const openSubject = (v: string) =>
+  /^[*?]+$/.test(v) ||
+  /^repo:[^/]*[*?]/.test(v) ||
+  /^repo:[^/:]*\/[^:]*[*?][^:]*:/.test(v) ||
+  /^repo:[^:]*[*?][^:]*$/.test(v) ||
+  /^system:serviceaccount:[^:]*[*?]/.test(v) ||
+  /^[^:]*:\*$/.test(v);
+
 export const oidcTrustPinned = resourcePolicy({
   name: "iam-oidc-trust-pinned",
   description:
-    "Roles trusted by an OIDC provider (GitHub, Pulumi, EKS/IRSA) pin the token's audience and subject with a Condition.",
+    "Roles trusted by an OIDC provider (GitHub, Pulumi, EKS/IRSA) pin the token's audience and subject with a condition IAM evaluates as a limit: a positive operator (StringEquals, or StringLike with a fixed repository or namespace), not a negated one (StringNotEquals / StringNotLike match every other subject), not IfExists or ForAllValues.",
   enforcementLevel: "mandatory",
   severity: "critical",
   remediation: "add StringEquals (or StringLike with a fixed prefix) on <issuer>:sub and <issuer>:aud.",
@@ -72,18 +82,21 @@ export const oidcTrustPinned = resourcePolicy({
     for (const doc of documentsOf(type, props).filter((d) => d.kind === "trust" && d.statements)) {
       doc.statements!.forEach((s, i) => {
         if (s.effect !== "Allow" || !s.actions.some((a) => actionMatches(a, "sts:AssumeRoleWithWebIdentity"))) return;
-        const keys = Object.entries(s.conditions).flatMap(([op, block]) =>
-          Object.entries(block).map(([k, v]) => ({ op, k, v })),
-        );
-        const sub = keys.filter(({ k }) => /:sub$/.test(k));
-        const aud = keys.some(({ k }) => /:aud$/.test(k));
+        const all = clauses(s);
+        const sub = all.filter((c) => /:sub$/.test(c.key));
+        const aud = all.filter((c) => /:aud$/.test(c.key));
+        const pinning = sub.filter((c) => limits(c));
         if (!sub.length)
           out.push(
             `Trust ${label(s, i)} accepts any subject of the provider (no :sub condition): any repository or workload could assume it.`,
           );
-        else if (sub.some(({ v }) => v.some((x) => /^(repo:)?\*|^[^:]*:\*$/.test(x) || x === "*")))
+        else if (!pinning.length)
+          out.push(
+            `Trust ${label(s, i)} has a :sub condition that pins nothing (${sub.map((c) => whyNotLimiting(c) ?? `${c.operator} on ${c.key}`).join("; ")}).`,
+          );
+        else if (pinning.some((c) => c.values.some(openSubject)))
           out.push(`Trust ${label(s, i)} has a :sub condition that matches anything.`);
-        if (!aud) out.push(`Trust ${label(s, i)} does not pin the audience (:aud).`);
+        if (!aud.some((c) => limits(c))) out.push(`Trust ${label(s, i)} does not pin the audience (:aud).`);
       });
     }
     return out;
