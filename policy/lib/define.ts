@@ -137,6 +137,8 @@ export function resourcePolicy(meta: PolicyMeta & { types: string[]; check: Reso
   };
   // The runtime skips a policy without calling it when the attached type differs; only possible for one type.
   if (types.length === 1) (validate as unknown as { __pulumiType: string }).__pulumiType = types[0];
+  // Every type, for ./runner's fast path (the runtime ignores the field).
+  (validate as unknown as { __pulumiTypes: string[] }).__pulumiTypes = types;
   const policy = {
     ...policyFields(rest),
     validateResource: validate,
