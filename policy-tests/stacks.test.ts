@@ -180,11 +180,17 @@ describe("prod serves HTTPS only (issue 20 item 7, the pack's side)", () => {
     expect(devResult.mandatory).toEqual([]);
   });
 
-  it("the prod kube-prometheus-stack release with Grafana's ingress annotations: HTTPS alone passes, HTTP without redirect fails", async () => {
+  it("prod's kube-prometheus-stack release: Grafana's ingress as rendered (HTTPS alone) passes; HTTP added without redirect fails", async () => {
     const release = runs.prod.resources.find(
       (r) => r.type === "kubernetes:helm.sh/v3:Release" && /kube-prometheus-stack/.test(r.name),
     )!;
     expect(release).toBeDefined();
+    const only = { policies: policies.filter((p) => p.name === "prod-ingress-https") };
+    // As the program renders it (prod has a domain): Grafana's ingress listens on HTTPS alone, and passes.
+    expect(JSON.stringify(release.inputs.values)).toContain(
+      '"alb.ingress.kubernetes.io/listen-ports":"[{\\"HTTPS\\":443}]"',
+    );
+    expect((await runPolicies([release], only)).violations).toEqual([]);
     const withGrafanaIngress = (listenPorts: string) => ({
       ...release,
       inputs: {
@@ -204,7 +210,6 @@ describe("prod serves HTTPS only (issue 20 item 7, the pack's side)", () => {
         },
       },
     });
-    const only = { policies: policies.filter((p) => p.name === "prod-ingress-https") };
     expect((await runPolicies([withGrafanaIngress('[{"HTTPS":443}]')], only)).violations).toEqual([]);
     expect(
       (await runPolicies([withGrafanaIngress('[{"HTTP":80},{"HTTPS":443}]')], only)).mandatory.map((v) => v.message),
