@@ -70,10 +70,11 @@ export function renderCoverage(): string {
 export function coverageMarkdown(): string {
   const byType = new Map<string, Map<Control, Set<string>>>();
   const rows: string[] = [];
+  const config: string[] = [];
   for (const policy of policies) {
     const meta = metaOf(policy);
-    if (!meta?.coverage?.length) continue;
-    for (const c of meta.coverage)
+    const coverage = meta?.coverage ?? [];
+    for (const c of coverage)
       for (const type of c.types) {
         const controlsOf = byType.get(type) ?? new Map<Control, Set<string>>();
         const names = controlsOf.get(c.control) ?? new Set<string>();
@@ -81,17 +82,21 @@ export function coverageMarkdown(): string {
         controlsOf.set(c.control, names);
         byType.set(type, controlsOf);
       }
-    const checkov = [...new Set(meta.coverage.flatMap((c) => c.checkov ?? []))];
-    const cis = [...new Set(meta.coverage.flatMap((c) => c.cis ?? []))];
+    const checkov = [...new Set(coverage.flatMap((c) => c.checkov ?? []))];
+    const cis = [...new Set(coverage.flatMap((c) => c.cis ?? []))];
     rows.push(
-      `| \`${policy.name}\` | ${meta.enforcementLevel} | ${[...new Set(meta.coverage.map((c) => c.control))].join(", ")} | ${
-        checkov.map((id) => `${id} (${cell(references.checkov.entries.get(id) ?? "?")})`).join("<br>") || "–"
-      } | ${
+      `| \`${policy.name}\` | ${policy.enforcementLevel} | ${cell(policy.description ?? "")} | ${
+        [...new Set(coverage.map((c) => c.control))].join(", ") || "–"
+      } | ${checkov.map((id) => `${id} (${cell(references.checkov.entries.get(id) ?? "?")})`).join("<br>") || "–"} | ${
         cis
           .map((id) => `${cisName[id.split(":")[0]]} ${id.split(":")[1]} (${cell(cisTitle(id) ?? "?")})`)
           .join("<br>") || "–"
       } |`,
     );
+    for (const [property, schema] of Object.entries(policy.configSchema?.properties ?? {}))
+      config.push(
+        `| \`${policy.name}\` | \`${property}\` | \`${cell(JSON.stringify(schema.default))}\` | ${cell(String(schema.description ?? ""))} |`,
+      );
   }
   const types = [...byType.keys()].sort();
   const matrix = types.map(
@@ -105,7 +110,7 @@ export function coverageMarkdown(): string {
         )
         .join(" | ")} |`,
   );
-  const withCoverage = rows.length;
+  const withCoverage = policies.filter((p) => metaOf(p)?.coverage?.length).length;
   return [
     "# Policy coverage",
     "",
@@ -114,7 +119,8 @@ export function coverageMarkdown(): string {
     "",
     `What each policy of the pack enforces, per resource type and control, and the published controls it mirrors. ` +
       `${withCoverage} of the pack's ${policies.length} policies carry coverage; the others guard this program's own ` +
-      `conventions (prod protection, NAT per AZ, VPC layout, cost hygiene). ${types.length} resource types are covered.`,
+      `conventions (prod protection, NAT per AZ, VPC layout, availability, cost hygiene). ${types.length} resource ` +
+      `types are covered.`,
     "",
     "Sources of the cited IDs (extracts in `policy-tests/references/`, checked by `policy-tests/coverage.test.ts`):",
     "",
@@ -131,11 +137,20 @@ export function coverageMarkdown(): string {
     `| --- | ${controls.map(() => "---").join(" | ")} |`,
     ...matrix,
     "",
-    "## By policy",
+    "## Every policy",
     "",
-    "| Policy | Level | Controls | checkov | CIS |",
-    "| --- | --- | --- | --- | --- |",
+    "| Policy | Level | What it checks | Controls | checkov | CIS |",
+    "| --- | --- | --- | --- | --- | --- |",
     ...rows,
+    "",
+    "## Configuration",
+    "",
+    "Each policy's `configSchema` properties and their defaults (override them in a `--policy-pack-config` file; every",
+    "policy's `enforcementLevel` is configurable too):",
+    "",
+    "| Policy | Property | Default | What it is |",
+    "| --- | --- | --- | --- |",
+    ...config,
     "",
     `## Provider types not judged (@pulumi/aws ${providerVersion()})`,
     "",
