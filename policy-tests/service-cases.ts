@@ -236,6 +236,29 @@ const trustRole = (principal: unknown, condition?: unknown) =>
       ...(condition ? { Condition: condition } : {}),
     }),
   });
+/** A key created through an explicit AWS provider pinned to the second account, its policy naming that account. */
+const SECOND = "210987654321";
+function keyThroughProvider(): RecordLike[] {
+  const provider = res(
+    "pulumi:providers:aws",
+    {
+      allowedAccountIds: JSON.stringify([SECOND]),
+      assumeRoles: JSON.stringify([{ roleArn: `arn:aws:iam::${SECOND}:role/OrganizationAccountAccessRole` }]),
+    },
+    { name: `account-${SECOND}`, id: "provider-id" },
+  );
+  const key = res(T.kmsKey, {
+    enableKeyRotation: true,
+    policy: doc({
+      Sid: "Admin",
+      Effect: "Allow",
+      Principal: { AWS: `arn:aws:iam::${SECOND}:root` },
+      Action: "kms:*",
+      Resource: "*",
+    }),
+  });
+  return [provider, { ...key, provider: `${provider.urn}::provider-id` }];
+}
 const topic = () =>
   res(
     T.topic,
@@ -256,11 +279,16 @@ export const serviceCases: Case[] = [
         ),
       ],
       [ownRole(), eksEntry(`arn:aws:iam::${ACCOUNT}:role/qualisys-prod-developer`, [])],
+      // A stack that deploys into a second account through an explicit provider (the organisation stack): that
+      // account is its own too.
+      [ownRole(), ...keyThroughProvider()],
     ],
     bad: [
       [ownRole(), trustRole({ AWS: `arn:aws:iam::${FOREIGN}:role/qualisys-prod-runner` })],
       [ownRole(), eksEntry(`arn:aws:iam::${FOREIGN}:role/qualisys-prod-devops`, [])],
       [ownRole(), res(T.lambdaPermission, { action: "lambda:InvokeFunction", function: "f", principal: FOREIGN })],
+      // The same key as the passing case, created through the default provider: the second account is foreign.
+      [ownRole(), { ...keyThroughProvider()[1], provider: undefined }],
     ],
   },
   {

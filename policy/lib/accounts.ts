@@ -17,15 +17,43 @@ export function accountOf(value: string): string | undefined {
   return /[*?]/.test(account) ? "*" : account;
 }
 
-/** The accounts in the `arn` outputs of the stack's own resources. */
+/** A provider input that the engine may send as JSON text (`"[\"123456789012\"]"`) or as a value. */
+function jsonish(value: unknown): unknown {
+  if (typeof value !== "string") return value;
+  try {
+    return JSON.parse(value);
+  } catch {
+    return value;
+  }
+}
+
+/**
+ * The account an explicit AWS provider deploys into: its single `allowedAccountIds` entry, else the account of the
+ * role it assumes. Undefined for other providers, or when the provider does not pin one account.
+ */
+export function providerAccount(provider: PolicyResource["provider"]): string | undefined {
+  if (!provider || provider.type !== "pulumi:providers:aws") return undefined;
+  const allowed = jsonish(prop(provider.props, "allowedAccountIds"));
+  if (Array.isArray(allowed) && allowed.length === 1 && /^\d{12}$/.test(String(allowed[0]))) return String(allowed[0]);
+  const roles = jsonish(prop(provider.props, "assumeRoles"));
+  const role = Array.isArray(roles) ? prop(roles[0], "roleArn") : undefined;
+  const account = typeof role === "string" ? accountOf(role) : undefined;
+  return account && account !== "*" ? account : undefined;
+}
+
+/**
+ * The stack's own accounts: those in the `arn` outputs of its resources, and those its resources are created in
+ * through an explicit AWS provider (a stack that deploys into several accounts, as the organisation stack does).
+ */
 export function ownAccounts(resources: PolicyResource[]): Set<string> {
   const own = new Set<string>();
   for (const r of resources) {
     if (!r.type.startsWith("aws:")) continue;
     const arn = prop(r.props, "arn");
-    if (typeof arn !== "string") continue;
-    const account = accountOf(arn);
+    const account = typeof arn === "string" ? accountOf(arn) : undefined;
     if (account && account !== "*") own.add(account);
+    const deployedTo = providerAccount(r.provider);
+    if (deployedTo) own.add(deployedTo);
   }
   return own;
 }
