@@ -358,6 +358,7 @@ it("the non-production account (dev, staging and this stack's share) stays under
     [
       {
         ...org.resources[0],
+        custom: true,
         urn: "urn:pulumi:dev::qualisys::aws:ec2/vpcEndpoint:VpcEndpoint::sts",
         type: "aws:ec2/vpcEndpoint:VpcEndpoint",
         name: "sts",
