@@ -19,7 +19,7 @@ interface Suite {
 const Reporter = require("./test-count-reporter") as {
   new (
     config: object,
-    options: { suite: Suite; page: string; stackFiles?: (dir: string) => string[] },
+    options: { suite: Suite; page: string; stackFiles?: (dir: string) => string[]; update?: boolean },
   ): {
     onRunComplete(contexts: Set<{ config: object }>, results: object): void;
     getLastError(): Error | undefined;
@@ -52,7 +52,7 @@ async function verdict(
   stackFiles = () => [...suite.stackFiles].sort(),
 ) {
   const { globalConfig, projectConfig } = await readConfig({ $0: "jest", _: [], ...argv } as never, projectRoot);
-  const reporter = new Reporter(globalConfig, { suite, page: page(), stackFiles });
+  const reporter = new Reporter(globalConfig, { suite, page: page(), stackFiles, update: false });
   reporter.onRunComplete(new Set([{ config: projectConfig }]), results(count, more));
   return reporter.getLastError()?.message;
 }
@@ -64,6 +64,18 @@ it("rounds a count to the nearest hundred, as the page states it", () => {
 it("judges `npm test`'s run (jest.config.js, no arguments): passes a count that rounds to the page's, fails one that does not, naming both", async () => {
   expect(await verdict({}, 1231)).toBeUndefined();
   expect(await verdict({}, 1460)).toMatch(/says "about 1,200 tests"; this run had 1460 \(about 1,500\)/);
+});
+
+it("with UPDATE_DOCS, rewrites the page's count to the run's instead of failing", async () => {
+  const { globalConfig, projectConfig } = await readConfig({ $0: "jest", _: [] } as never, projectRoot);
+  const file = page();
+  const stackFiles = () => [...suite.stackFiles].sort();
+  const reporter = new Reporter(globalConfig, { suite, page: file, stackFiles, update: true });
+  reporter.onRunComplete(new Set([{ config: projectConfig }]), results(1460));
+  expect([reporter.getLastError(), readFileSync(file, "utf8")]).toEqual([
+    undefined,
+    "`npm test` (about 1,500 tests; …)\n",
+  ]);
 });
 
 it.each([
