@@ -2,7 +2,8 @@
 import { z } from "zod";
 import { fitsOnNode, nodeInstance, nodeInstanceTypes } from "../core/instances";
 import { broadestPublicPrefix, publicAddressCount, reachesBeyond } from "../core/cidr";
-import { kubernetesVersions } from "./catalog";
+import { utcToday, versionProblem } from "../upstream/eks-calendar";
+import { eksCalendar } from "./catalog";
 import { chartVersion, cidrBlock, count, oneOf } from "./zod";
 
 /** The fields every node pool has. */
@@ -44,6 +45,19 @@ const playwrightPool = z
   })
   .superRefine(minNotAboveMax);
 
+/** A Kubernetes minor EKS offers today; a YAML number (unquoted 1.30 read as 1.3) is named as such. */
+const kubernetesVersion = z
+  .string({
+    error: (issue) =>
+      typeof issue.input === "number"
+        ? `unknown Kubernetes version ${issue.input}; a number: YAML reads an unquoted 1.30 as 1.3, so quote versions: "1.30"`
+        : 'must be a Kubernetes minor such as "1.35"',
+  })
+  .check((ctx) => {
+    const problem = versionProblem(eksCalendar(), ctx.value, utcToday());
+    if (problem) ctx.issues.push({ code: "custom", message: problem, input: ctx.value });
+  });
+
 /** An EKS managed add-on version as `aws eks describe-addon-versions` lists it. */
 const addonVersion = z.string().regex(/^v\d+\.\d+\.\d+-eksbuild\.\d+$/, { error: "must look like v1.20.4-eksbuild.1" });
 /** A Kubernetes CPU quantity (`3`, `3500m`). */
@@ -54,14 +68,27 @@ const memoryQuantity = z
   .regex(/^\d+(Mi|Gi)$/, { error: 'must be a memory quantity such as "5Gi" or "5120Mi"' });
 
 const addonsSchema = z.strictObject({
-  /** Amazon VPC CNI (network policy enforcement is turned on). Default v1.20.4-eksbuild.2. */
-  vpcCni: addonVersion.default("v1.20.4-eksbuild.2"),
-  /** CoreDNS. Default v1.14.2-eksbuild.4 (verified: upstream/catalogue.json). */
+  /**
+   * Amazon VPC CNI (network policy enforcement is turned on). Default: none pinned — the version EKS marks as the
+   * default for the cluster's Kubernetes minor, resolved by AWS at deploy (no source here lists vpc-cni builds per
+   * minor). Pin it (`aws eks describe-addon-versions --addon-name vpc-cni --kubernetes-version <minor>`) to freeze it.
+   */
+  vpcCni: addonVersion.optional(),
+  /**
+   * CoreDNS, a managed add-on created once nodes exist. Default v1.14.2-eksbuild.4 (Amazon EKS User Guide,
+   * "managing-coredns" latest-version table for 1.35: upstream/sources/eks-addons.json).
+   */
   coredns: addonVersion.default("v1.14.2-eksbuild.4"),
-  /** kube-proxy; its minor must match the cluster version. Default v1.35.3-eksbuild.13 (verified: upstream/). */
+  /**
+   * kube-proxy; its minor must match the cluster version. Default v1.35.3-eksbuild.13 (Amazon EKS User Guide,
+   * "managing-kube-proxy" latest-version table: upstream/sources/eks-addons.json).
+   */
   kubeProxy: addonVersion.default("v1.35.3-eksbuild.13"),
-  /** Amazon EBS CSI driver (persistent volumes). Default v1.48.0-eksbuild.2. */
-  ebsCsiDriver: addonVersion.default("v1.48.0-eksbuild.2"),
+  /**
+   * Amazon EBS CSI driver (persistent volumes). Default: none pinned — EKS's default version for the cluster's
+   * minor, resolved by AWS at deploy, as for `vpcCni`. Pin it to freeze it.
+   */
+  ebsCsiDriver: addonVersion.optional(),
 });
 
 const chartsSchema = z.strictObject({
@@ -86,8 +113,12 @@ const placeholderSchema = z.strictObject({
 
 export const clusterSchema = z
   .strictObject({
-    /** Kubernetes minor version. Default 1.35 (in EKS standard support until 2027-03). */
-    version: oneOf(kubernetesVersions, "Kubernetes version").default("1.35"),
+    /**
+     * Kubernetes minor version: one EKS still supports (upstream catalogue's EKS version calendar). Default 1.35
+     * (EKS standard support until 2027-03-27). A version past standard support is billed at the extended-support
+     * rate, and the preview prices and warns about it.
+     */
+    version: kubernetesVersion.default("1.35"),
     /**
      * CIDRs allowed to reach the public API endpoint. Default [] — the public endpoint is off and the API is
      * reachable only inside the VPC (SPEC E1).

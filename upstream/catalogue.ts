@@ -6,6 +6,7 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import type { EksCalendar } from "./eks-calendar";
 
 /** A CRD a chart installs. */
 export interface CrdFact {
@@ -73,6 +74,8 @@ export interface Catalogue {
   amiReleases: Record<string, SourcedList>;
   /** Built-in Kubernetes API group/versions served per minor (`apps/v1`, `v1` for core). */
   builtinApis: Record<string, SourcedList>;
+  /** The EKS version calendar: standard and extended support end dates per minor (upstream/eks-calendar.ts). */
+  eksVersions: EksCalendar;
 }
 
 export const cataloguePath = join(__dirname, "catalogue.json");

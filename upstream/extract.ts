@@ -11,6 +11,7 @@
  * - AL2023 node AMI releases per minor: awslabs/amazon-eks-ami CHANGELOG.md (the release notes of every AMI release).
  * - EKS add-on versions: upstream/sources/eks-addons.json (AWS documentation tables, with their URLs).
  * - Built-in API versions: upstream/sources/k8s-discovery.json (Kubernetes discovery document).
+ * - The EKS version calendar: upstream/sources/eks-versions.json (`npm run catalog:calendar`, from the EKS User Guide).
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -19,6 +20,7 @@ import { join } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { cataloguePath, type Catalogue, type ChartFacts, type SourcedList } from "./catalogue";
 import { crdsIn, readChartDir } from "./chart-facts";
+import { calendarPath, type EksCalendar } from "./eks-calendar";
 import { compareVersions, newestAmiFirst } from "./semver";
 
 const mirror = process.env.UPSTREAM_MIRROR ?? "/work/.mirror";
@@ -253,7 +255,16 @@ function main() {
     builtinApis[minor] = { versions: discovery.groupVersions, source: discovery.source, asOf: today };
   }
 
-  const catalogue: Catalogue = { generated: today, method: "extract", charts, eksAddons, amiReleases, builtinApis };
+  const eksVersions = JSON.parse(readFileSync(calendarPath, "utf8")) as EksCalendar;
+  const catalogue: Catalogue = {
+    generated: today,
+    method: "extract",
+    charts,
+    eksAddons,
+    amiReleases,
+    builtinApis,
+    eksVersions,
+  };
   writeFileSync(cataloguePath, `${JSON.stringify(catalogue)}\n`);
   console.log(`Wrote ${cataloguePath} (${readFileSync(cataloguePath).length} bytes).`);
 }

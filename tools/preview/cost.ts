@@ -4,6 +4,8 @@
  * no rule cost 0 and are listed as "not priced", so a reader sees what the total leaves out.
  */
 import type { RecordedResource } from "../../offline/run";
+import { loadCatalogue } from "../../upstream/catalogue";
+import { supportStatus, utcToday, type EksCalendar } from "../../upstream/eks-calendar";
 import { componentOf } from "./inventory";
 import {
   HOURS_PER_MONTH,
@@ -51,6 +53,9 @@ export interface CostEstimate {
 /** What a rule sees besides the resource: the whole record, to follow dependencies (launch templates). */
 interface RuleContext {
   byUrn: Map<string, RecordedResource>;
+  /** The EKS version calendar and the date, which decide a control plane's support tier. */
+  calendar: EksCalendar;
+  today: string;
   /** Set once the platform ALB has been priced, so two controller releases do not count it twice. */
   albPriced: boolean;
 }
@@ -90,10 +95,29 @@ function nodeShape(resource: RecordedResource, context: RuleContext) {
   return { instanceTypes, diskGb };
 }
 
-const eksControlPlane: Rule = () => ({
-  usd: hourly(p.eksClusterHourly),
-  detail: `control plane $${p.eksClusterHourly}/h × ${HOURS_PER_MONTH} h`,
-});
+/**
+ * The control plane at its support tier on the day of the estimate: past the end of EKS standard support the whole
+ * cluster-hour is billed at the extended-support rate. A version without calendar dates is priced at the standard
+ * rate and says so (the readiness check reports it as unverified).
+ */
+const eksControlPlane: Rule = (resource, context) => {
+  const minor = /^(\d+\.\d+)/.exec(str(resource.inputs.version) ?? "")?.[1];
+  const status = minor ? supportStatus(context.calendar, minor, context.today) : { kind: "unknown" as const };
+  if (status.kind === "extended" || status.kind === "ended") {
+    return {
+      usd: hourly(p.eksExtendedSupportClusterHourly),
+      detail: `control plane, EXTENDED SUPPORT (Kubernetes ${minor} left standard support ${status.kind === "extended" ? status.endOfStandardSupport : "earlier"}) $${p.eksExtendedSupportClusterHourly}/h × ${HOURS_PER_MONTH} h`,
+    };
+  }
+  const tier =
+    status.kind === "standard"
+      ? `standard support until ${status.endOfStandardSupport}`
+      : `support dates of Kubernetes ${minor ?? "(unset)"} unknown: priced as standard`;
+  return {
+    usd: hourly(p.eksClusterHourly),
+    detail: `control plane (${tier}) $${p.eksClusterHourly}/h × ${HOURS_PER_MONTH} h`,
+  };
+};
 
 /**
  * pulumi-eks adds a self-managed default node group (desiredCapacity 2 × t3.medium) unless told not to; under
@@ -310,9 +334,13 @@ const isNoCharge = (type: string) => noChargeTypes.some((prefix) => type.startsW
  * `awsx:ec2:Vpc` are priced by what they will create. A missing instance price throws: a wrong total is worse
  * than no total.
  */
-export function estimateCost(resources: RecordedResource[], budgetUsd: number): CostEstimate {
+export function estimateCost(
+  resources: RecordedResource[],
+  budgetUsd: number,
+  { calendar = loadCatalogue().eksVersions, today = utcToday() }: { calendar?: EksCalendar; today?: string } = {},
+): CostEstimate {
   const byUrn = new Map(resources.map((r) => [r.urn, r]));
-  const context: RuleContext = { byUrn, albPriced: false };
+  const context: RuleContext = { byUrn, calendar, today, albPriced: false };
   const lines: CostLine[] = [];
   const notPriced: UnpricedResource[] = [];
   let noCharge = 0;
