@@ -162,6 +162,16 @@ describe("cost estimate", () => {
     expect(cluster({ skipDefaultNodeGroup: true }).total).toBeCloseTo(73, 6);
   });
 
+  it("prices a control plane past EKS standard support at the extended-support rate, from the day standard support ends", () => {
+    const plane = (version: string, today: string) =>
+      estimateCost([resource("eks:index:Cluster", "eks", { version, skipDefaultNodeGroup: true })], 1e6, { today });
+    // 1.34 left standard support on 2026-12-02 (EKS User Guide): $0.60 × 730 h = $438 from that day, $73 before.
+    expect(plane("1.34", "2026-12-01").total).toBeCloseTo(73, 6);
+    expect(plane("1.34", "2026-12-02").total).toBeCloseTo(438, 6);
+    expect(plane("1.34", "2026-12-05").lines[0].detail).toMatch(/EXTENDED SUPPORT .*left standard support 2026-12-02/);
+    expect(plane("1.35", "2026-12-05").lines[0].detail).toMatch(/standard support until 2027-03-27/);
+  });
+
   it("has a price for every instance type, class and node type the config accepts", () => {
     const missing = [
       ...nodeInstanceTypes.filter((t) => !(t in ec2Hourly)),
