@@ -98,8 +98,11 @@ const chartsSchema = z.strictObject({
   metricsServer: chartVersion.default("3.13.1"),
   /** aws-load-balancer-controller chart (https://aws.github.io/eks-charts). Default 1.13.0. */
   awsLoadBalancerController: chartVersion.default("1.13.0"),
-  /** external-secrets chart (https://charts.external-secrets.io). Default 1.3.2. */
-  externalSecrets: chartVersion.default("1.3.2"),
+  /**
+   * external-secrets chart (https://charts.external-secrets.io). Default 2.9.0: upstream supports only its newest
+   * minor (1.3 reached end of life on 2026-02-06); see docs/readiness.md for the 1.3 → 2.9 upgrade note.
+   */
+  externalSecrets: chartVersion.default("2.9.0"),
   /** aws-for-fluent-bit chart (https://aws.github.io/eks-charts). Default 0.2.0. */
   fluentBit: chartVersion.default("0.2.0"),
 });

@@ -7,6 +7,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { EksCalendar } from "./eks-calendar";
+import type { SupportWindows } from "./support-windows";
 
 /** A CRD a chart installs. */
 export interface CrdFact {
@@ -53,6 +54,8 @@ export interface ChartFacts {
   published: string[];
   /** Details of the pinned versions. */
   versions: Record<string, ChartVersionFacts>;
+  /** The application's upstream support windows, where upstream publishes them (upstream/support-windows.ts). */
+  support?: SupportWindows;
 }
 
 export interface SourcedList {

@@ -22,6 +22,7 @@ import { cataloguePath, type Catalogue, type ChartFacts, type SourcedList } from
 import { crdsIn, readChartDir } from "./chart-facts";
 import { calendarPath, type EksCalendar } from "./eks-calendar";
 import { compareVersions, newestAmiFirst } from "./semver";
+import { parseSupportTable } from "./support-windows";
 
 const mirror = process.env.UPSTREAM_MIRROR ?? "/work/.mirror";
 const root = join(__dirname, "..");
@@ -48,6 +49,11 @@ export const chartSources: Record<string, { repo: string; snapshot: string }> = 
     repo: "https://prometheus-community.github.io/helm-charts",
     snapshot: "prometheus-community/helm-charts",
   },
+};
+
+/** Charts whose upstream publishes a support table: where it is (upstream/support-windows.ts reads it). */
+const supportTables: Record<string, { ref: string; path: string }> = {
+  "external-secrets": { ref: "main", path: "docs/introduction/stability-support.md" },
 };
 
 /** Snapshots holding the subcharts pinned charts depend on, by the repository URL Chart.yaml names. */
@@ -191,6 +197,14 @@ function chartFacts(chart: string, versions: Set<string>): ChartFacts {
     } finally {
       for (const t of unpacked) rmSync(t, { recursive: true, force: true });
     }
+  }
+  const support = supportTables[chart];
+  if (support) {
+    const commit = gitText(snapshot, "rev-parse", support.ref).trim();
+    facts.support = {
+      source: `${snapshot} ${support.path} at ${commit.slice(0, 12)} (${gitText(snapshot, "log", "-1", "--format=%cs", commit).trim()})`,
+      lines: parseSupportTable(gitText(snapshot, "show", `${commit}:${support.path}`)),
+    };
   }
   return facts;
 }

@@ -212,6 +212,19 @@ describe("deploy readiness catches planted faults", () => {
     expect(formatReadiness(readiness)).toMatch(/\[resolved by AWS at deploy\] addons: .*vpc-cni/);
   });
 
+  it("warns, without blocking, when upstream's support table does not test the pinned external-secrets line on the cluster's minor", () => {
+    const support = checkReadiness(record, catalogue).findings.filter((f) => f.check === "support");
+    expect(support).toEqual([
+      expect.objectContaining({
+        severity: "warning",
+        resource: release(record, "external-secrets").name,
+        message: expect.stringMatching(
+          /external-secrets 2\.9\.0 \(v2\.9\.0\): upstream tests line 2\.9 on Kubernetes 1\.36, not 1\.35/,
+        ),
+      }),
+    ]);
+  });
+
   describe("the cluster's version on the EKS calendar", () => {
     const withVersion = (version: string) => {
       const resources = copy();

@@ -10,6 +10,7 @@ import { REFRESH_COMMAND, type Catalogue, type CrdFact } from "./catalogue";
 import { CreationGraph } from "./creation-graph";
 import { STANDARD_SUPPORT_WARNING_DAYS, supportStatus, utcToday, versionProblem } from "./eks-calendar";
 import { compareVersions, satisfies, versionParts } from "./semver";
+import { supportProblems } from "./support-windows";
 import { closest, isMap, unknownValuesKeys } from "./values-keys";
 
 export { CreationGraph } from "./creation-graph";
@@ -23,7 +24,15 @@ export type Severity = "blocking" | "unverified" | "warning";
 
 export interface Finding {
   check:
-    "chart-version" | "values" | "custom-resources" | "addons" | "ami" | "autoscaler" | "first-create" | "eks-version";
+    | "chart-version"
+    | "values"
+    | "custom-resources"
+    | "addons"
+    | "ami"
+    | "autoscaler"
+    | "first-create"
+    | "eks-version"
+    | "support";
   severity: Severity;
   /** Logical name of the resource the finding is about. */
   resource: string;
@@ -190,6 +199,18 @@ export function checkReadiness(
       });
     }
     installedCrds.push(...crdsOf(release, facts));
+    // The application's line against upstream's own support table (end of life, Kubernetes minors tested).
+    const app = facts.appVersion;
+    if (known.support && app && minor) {
+      for (const problem of supportProblems(known.support, app, minor, today)) {
+        add({
+          check: "support",
+          severity: "warning",
+          resource: release.name,
+          message: `${chart} ${version} (${app}): ${problem} (${known.support.source})`,
+        });
+      }
+    }
   }
   // The host's releases are deployed already: their CRDs serve this stack's objects from the start.
   const deployedCrds = platform

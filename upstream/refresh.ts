@@ -105,6 +105,8 @@ async function main() {
   for (const chart of Object.keys(chartSources)) {
     const repo = chartSources[chart].repo.replace(/\/$/, "");
     charts[chart] = await chartFacts(chart, wanted.get(chart) ?? new Set(), indexes.get(repo) as string);
+    // Support tables live in the upstream repository, not the chart repository: kept from the last extract.
+    if (previous.charts[chart]?.support) charts[chart].support = previous.charts[chart].support;
   }
 
   const today = new Date().toISOString().slice(0, 10);
