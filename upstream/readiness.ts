@@ -8,6 +8,7 @@
 import { UNKNOWN, type RecordedResource } from "../offline/run";
 import { REFRESH_COMMAND, type Catalogue, type CrdFact } from "./catalogue";
 import { CreationGraph } from "./creation-graph";
+import { catalogueAgeDays, formatFreshness, freshness, sourceDates, type PinFreshness } from "./freshness";
 import { STANDARD_SUPPORT_WARNING_DAYS, supportStatus, utcToday, versionProblem } from "./eks-calendar";
 import { compareVersions, satisfies, versionParts } from "./semver";
 import { supportProblems } from "./support-windows";
@@ -53,6 +54,12 @@ export interface Readiness {
   counts: { releases: number; valuesKeys: number; customResources: number; addons: number; nodeGroups: number };
   /** EKS managed add-ons with no pinned version: AWS picks the default build for the cluster's minor at deploy. */
   resolvedAtDeploy: { resource: string; addon: string }[];
+  /** How far each pin is behind the newest the catalogue knows (upstream/freshness.ts). */
+  freshness: PinFreshness[];
+  /** Days since the catalogue was generated. */
+  catalogueAgeDays: number;
+  /** The oldest and newest dates of the catalogue's sources. */
+  sourceDates: { oldest: string; newest: string };
 }
 
 const RELEASE = "kubernetes:helm.sh/v3:Release";
@@ -428,6 +435,9 @@ export function checkReadiness(
     passed: blocking === 0,
     counts,
     resolvedAtDeploy,
+    freshness: freshness(resources, catalogue),
+    catalogueAgeDays: catalogueAgeDays(catalogue, today),
+    sourceDates: sourceDates(catalogue),
   };
 }
 
@@ -445,5 +455,11 @@ export function formatReadiness(readiness: Readiness): string {
     ({ resource, addon }) =>
       `  [resolved by AWS at deploy] addons: ${resource}: ${addon}: the default version EKS offers for Kubernetes ${readiness.kubernetesVersion} when the stack is deployed (pin it in cluster.addons to freeze it)`,
   );
-  return [header, ...rows, ...resolved].join("\n");
+  const fresh = formatFreshness(
+    readiness.freshness,
+    readiness.catalogueDate,
+    readiness.catalogueAgeDays,
+    readiness.sourceDates,
+  );
+  return [header, ...rows, ...resolved, fresh].join("\n");
 }
