@@ -1,15 +1,29 @@
 /** `qualisys:cluster` — EKS and its node pools (SPEC E1–E3, E6). */
 import { z } from "zod";
-import { fitsOnNode, nodeInstance, nodeInstanceTypes } from "../core/instances";
+import { EC2_PRICES_AS_OF, fitsOnNode, nodeInstance, nodeInstanceTypes } from "../core/instances";
 import { broadestPublicPrefix, publicAddressCount, reachesBeyond } from "../core/cidr";
 import { utcToday, versionProblem } from "../upstream/eks-calendar";
 import { eksCalendar } from "./catalog";
-import { chartVersion, cidrBlock, count, oneOf } from "./zod";
+import { chartVersion, cidrBlock, count } from "./zod";
+
+/** An EC2 type the instance data lists (core/instance-types.json); a near miss is suggested. */
+const instanceType = z.string().check((ctx) => {
+  if (nodeInstance(ctx.value)) return;
+  const near = nodeInstanceTypes.filter((t) => t.split(".")[0] === ctx.value.split(".")[0]).slice(0, 8);
+  ctx.issues.push({
+    code: "custom",
+    input: ctx.value,
+    message: `unknown EC2 instance type "${ctx.value}" (instance data ${EC2_PRICES_AS_OF}, core/instance-types.json${near.length ? `; that family has ${near.join(", ")}` : ""})`,
+  });
+});
 
 /** The fields every node pool has. */
 const poolShape = (minFloor: number) => ({
-  /** EC2 instance type (must be in core/instances.ts). */
-  instanceType: oneOf(nodeInstanceTypes, "instance type"),
+  /**
+   * EC2 instance type: any type the instance data lists (core/instance-types.json, from the AWS Price List API).
+   * Its architecture picks the AMI type (an arm64 type such as m8g.large gets the arm64 AL2023 AMI).
+   */
+  instanceType,
   /** Fewest nodes the autoscaler keeps. */
   minSize: count(minFloor, 100),
   /** Most nodes the autoscaler may add. */

@@ -263,12 +263,11 @@ describe("cost estimate", () => {
       runs.parity = await runStack("staging", { config: { ...config, "qualisys:prodParity": true } });
     });
 
-    it("dev: the warm placeholder's Spot node is priced (issue 16)", () => {
+    it("dev: the warm placeholder's Spot node is priced at the Spot fraction of c5.xlarge, the dearest type it may launch (issue 16)", () => {
       const line = estimateCost(runs.dev.resources, 400).lines.find((l) => l.name === "qualisys-dev-playwright")!;
-      const dearest = Math.max(
-        ...["c5.xlarge", "c6i.xlarge", "c7i.xlarge", "c5a.xlarge", "c6a.xlarge"].map((t) => ec2Hourly[t]),
-      );
-      expect(line.monthlyUsd).toBeCloseTo(1 * (spotPriceFraction * dearest * 730 + 50 * 0.08), 6);
+      // c5.xlarge: $0.17/h on demand in the AWS price list (Karpenter's table of 2026-07-20).
+      expect(ec2Hourly["c5.xlarge"]).toBe(0.17);
+      expect(line.monthlyUsd).toBeCloseTo(1 * (spotPriceFraction * 0.17 * 730 + 50 * 0.08), 6);
       expect(line.detail).toMatch(/^1 node\(s\) \(1 warm placeholder\(s\); min size 0\) × Spot /);
     });
 
