@@ -110,8 +110,11 @@ const chartsSchema = z.strictObject({
   clusterAutoscaler: chartVersion.default("9.59.0"),
   /** metrics-server chart (https://kubernetes-sigs.github.io/metrics-server/). Default 3.13.1. */
   metricsServer: chartVersion.default("3.13.1"),
-  /** aws-load-balancer-controller chart (https://aws.github.io/eks-charts). Default 1.13.0. */
-  awsLoadBalancerController: chartVersion.default("1.13.0"),
+  /**
+   * aws-load-balancer-controller chart (https://aws.github.io/eks-charts). Default 3.5.0 (controller v3.5.0): its
+   * values keys and CRDs check against the catalogue, and upstream's reference IAM policy is the same as at v2.13.0.
+   */
+  awsLoadBalancerController: chartVersion.default("3.5.0"),
   /**
    * external-secrets chart (https://charts.external-secrets.io). Default 2.9.0: upstream supports only its newest
    * minor (1.3 reached end of life on 2026-02-06); see docs/readiness.md for the 1.3 → 2.9 upgrade note.
