@@ -126,6 +126,12 @@ function unpackChart(
   return { dir: join(tmp, folder), origin: `${snapshot} tag ${tag} (${commit.slice(0, 12)}) ${folder}/`, commit, tmp };
 }
 
+/**
+ * Versions detailed although no stack pins them: the previous pin an upgrade note compares against
+ * (docs/readiness.md, external-secrets 1.3 → 2.9; its test reads both versions' facts).
+ */
+const alsoDetailed = ["external-secrets@1.3.2"];
+
 /** Chart versions the program pins today: every Helm release in the stacks' records. */
 function pinnedVersions(extra: string[]): Map<string, Set<string>> {
   const pins = new Map<string, Set<string>>();
@@ -138,7 +144,7 @@ function pinnedVersions(extra: string[]): Map<string, Set<string>> {
       if (r.type === "kubernetes:helm.sh/v3:Release") add(String(r.inputs.chart), String(r.inputs.version));
     }
   }
-  for (const pin of extra) {
+  for (const pin of [...alsoDetailed, ...extra]) {
     const [chart, version] = pin.split("@");
     add(chart, version);
   }
@@ -246,6 +252,7 @@ function main() {
   }
 
   const docs = JSON.parse(readFileSync(join(__dirname, "sources", "eks-addons.json"), "utf8")) as {
+    lookedUp: string;
     addons: Record<string, Record<string, { version: string; source: string }[]>>;
   };
   const eksAddons: Catalogue["eksAddons"] = {};
@@ -255,18 +262,19 @@ function main() {
       eksAddons[addon][minor] = {
         versions: list.map((v) => v.version),
         source: [...new Set(list.map((v) => v.source))].join(" ; "),
-        asOf: `looked up ${today} (AWS documentation pages, undated)`,
+        asOf: `looked up ${docs.lookedUp} (AWS documentation pages, undated)`,
       };
     }
   }
 
   const discovery = JSON.parse(readFileSync(join(__dirname, "sources", "k8s-discovery.json"), "utf8")) as {
+    lookedUp: string;
     source: string;
     groupVersions: string[];
   };
   const builtinApis: Record<string, SourcedList> = {};
   for (const minor of Object.keys(amiReleases)) {
-    builtinApis[minor] = { versions: discovery.groupVersions, source: discovery.source, asOf: today };
+    builtinApis[minor] = { versions: discovery.groupVersions, source: discovery.source, asOf: discovery.lookedUp };
   }
 
   const eksVersions = JSON.parse(readFileSync(calendarPath, "utf8")) as EksCalendar;

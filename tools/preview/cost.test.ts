@@ -2,7 +2,16 @@ import { cacheNodeTypes, databaseInstanceClasses, nodeInstanceTypes } from "../.
 import { readStackFile, runStack, type StackRun } from "../../offline/run";
 import { estimateCost, formatCost } from "./cost";
 import { resource } from "./fixtures";
-import { SPOT_ASSUMED_ON, ec2Hourly, elasticacheHourly, rdsPostgresHourly, spotPriceFraction } from "./prices";
+import {
+  PRICE_SOURCE,
+  SPOT_ASSUMED_ON,
+  ec2Hourly,
+  elasticacheHourly,
+  rdsPostgresHourly,
+  spotPriceFraction,
+  unitPrices,
+} from "./prices";
+import { generatedSection } from "../docs/generated";
 
 /** A Deployment of one-per-node pause pods pinned to `selector`, as components/cluster/playwright.ts builds them. */
 const placeholders = (name: string, replicas: number, selector: Record<string, string>, onePerNode = true) =>
@@ -290,6 +299,24 @@ describe("cost estimate", () => {
       const parity = estimateCost(runs.parity.resources, 400);
       expect(parity.total - lean.total).toBeCloseTo((0.25 - 0.032) * 730 + 4 * (0.216 - 0.016) * 730, 6);
       expect(parity.overBudget).toBe(true); // the switch goes with a raised budget, visibly
+    });
+
+    it("docs/cost.md's totals and price sources are the estimate's (UPDATE_DOCS=1 rewrites them)", () => {
+      const total = (stack: string) => estimateCost(runs[stack].resources, 0).total;
+      const rows = ["dev", "staging", "prod"].map(
+        (stack) =>
+          `| ${stack} | ${total(stack).toFixed(2)} | ${readStackFile(stack).config["qualisys:monthlyBudgetUsd"] as number} |`,
+      );
+      const body = [
+        "| Stack | Estimate (USD/month) | `monthlyBudgetUsd` |",
+        "| --- | --- | --- |",
+        ...rows,
+        `| dev + staging | ${(total("dev") + total("staging")).toFixed(2)} | 500 (seed target) |`,
+        "",
+        `Prices: ${PRICE_SOURCE}. EKS control plane: $${unitPrices.eksClusterHourly}/h in standard support, $${unitPrices.eksExtendedSupportClusterHourly}/h in extended support.`,
+      ].join("\n");
+      const { current, expected } = generatedSection("docs/cost.md", "cost-totals", "tools/preview/cost.test.ts", body);
+      expect(current).toEqual(expected);
     });
 
     it("dev and staging together fit the seed's $500 a month, and so do their budgets (issue 16)", () => {
