@@ -52,7 +52,13 @@ it("docs/readiness.md lists every source of the catalogue with its date", () => 
     page,
     "readiness-sources",
     me,
-    `Catalogue of ${catalogue.generated} (\`method: ${catalogue.method}\`).\n\n${table(["Fact", "Source", "Date of the source"], rows)}`,
+    table(
+      ["Fact", "Source", "Date of the source"],
+      [
+        ["The catalogue itself", `\`method: ${catalogue.method}\` (upstream/catalogue.json)`, catalogue.generated],
+        ...rows,
+      ],
+    ),
   );
   expect(current).toEqual(expected);
 });
@@ -121,12 +127,17 @@ it("docs/readiness.md's external-secrets upgrade note compares 1.3.2 and 2.9.0 f
   const release = run.resources.find((r) => r.inputs.chart === "external-secrets")!;
   const { unknown, checked } = unknownValuesKeys(release.inputs.values, after);
   expect(unknown).toEqual([]);
-  const body = [
+  const crds = generatedSection(
+    page,
+    "eso-crds",
+    me,
     table(
       ["Kind the program declares", "Served by 1.3.2", "Served by 2.9.0"],
       kinds.map((k) => [k, served(before, k), served(after, k)]),
     ),
-    "",
+  );
+  expect(crds.current).toEqual(crds.expected);
+  const body = [
     `- CRDs added by 2.9.0: ${added.join(", ") || "none"}; removed: ${removed.join(", ") || "none"}. Both versions install them from templates behind \`installCRDs\` (the program sets it), so \`helm upgrade\` updates them in place.`,
     `- Values keys of 1.3.2 gone in 2.9.0: ${keysGone.map((k) => `\`${k}\``).join(", ") || "none"}; the program sets none of them: all ${checked} values keys it sets exist in 2.9.0.`,
     `- Upstream support table (${catalogue.charts["external-secrets"].support?.source}): ${catalogue.charts[

@@ -26,10 +26,15 @@ describe("freshness of pins", () => {
     const nodeGroups = record.filter((r) => r.type === "eks:index:ManagedNodeGroup").length;
     // Charts, node groups, Kubernetes, kube-proxy and CoreDNS (vpc-cni and EBS CSI are left to AWS: not pins).
     expect(pins).toHaveLength(releases + nodeGroups + 3);
-    expect(pins.find((p) => p.pin === "chart aws-load-balancer-controller")).toMatchObject({
-      current: "1.13.0",
-      newest: catalogue.charts["aws-load-balancer-controller"].published[0],
-      behind: "major",
+    expect(pins.find((p) => p.pin === "chart external-secrets")).toMatchObject({
+      current: "2.9.0",
+      newest: catalogue.charts["external-secrets"].published[0],
+      behind: "current",
+    });
+    expect(pins.find((p) => p.pin === "Kubernetes")).toMatchObject({
+      current: "1.35",
+      newest: "1.36",
+      behind: "minor",
     });
   });
 
