@@ -1,8 +1,10 @@
 /** The bootstrap plan, its Job script, hash and manifests (pure), and the DatabaseBootstrap component (mocks). */
 import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import * as k8s from "@pulumi/kubernetes";
-import { runStack, type StackRun } from "../../../offline/run";
+import { projectRoot, runStack, type StackRun } from "../../../offline/run";
+import { defaultConcurrency } from "./migrate";
 import { jsonInput, named, ofType } from "../../../offline/record";
 import { DatabaseBootstrap } from ".";
 import {
@@ -50,6 +52,21 @@ describe("the plan", () => {
       readSqlFile("10-database.sql"),
     );
     expect(Number(seeded?.[1])).toBe(defaultMaxTenants);
+  });
+
+  it("docs/data-tier.md states the cap's default and bound as config/data.ts enforces them", () => {
+    const required = { instanceClass: "db.t4g.small", multiAz: false, rolePasswordsRotatedOn: "2026-11-01" };
+    const bound = 100_000;
+    expect(databaseSchema.safeParse({ ...required, maxTenants: bound }).success).toBe(true);
+    expect(databaseSchema.safeParse({ ...required, maxTenants: bound + 1 }).success).toBe(false);
+    const doc = readFileSync(join(projectRoot, "docs/data-tier.md"), "utf8");
+    const n = (value: number) => value.toLocaleString("en-US");
+    expect(doc).toContain(`\`database.maxTenants\` (default ${n(defaultMaxTenants)}, at most ${n(bound)};`);
+  });
+
+  it("docs/migrations.md states the Job's concurrency as the runner's default", () => {
+    const doc = readFileSync(join(projectRoot, "docs/migrations.md"), "utf8");
+    expect(doc).toContain(`${defaultConcurrency} tenants at a time (\`--concurrency\`'s default)`);
   });
 
   it("refuses to splice an unexpected database name into SQL", () => {
