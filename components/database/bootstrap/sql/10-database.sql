@@ -105,6 +105,8 @@ CREATE OR REPLACE FUNCTION control.secure_tenant_schema(slug text)
   RETURNS void
   LANGUAGE plpgsql
   SET search_path = pg_catalog, pg_temp
+  -- DROP POLICY IF EXISTS notes every missing policy; a sign-up's caller should see warnings, not that.
+  SET client_min_messages = warning
 AS $fn$
 DECLARE
   tenant_schema text := 'tenant_' || secure_tenant_schema.slug;
