@@ -366,7 +366,9 @@ describe("registration follows success: a migration that fails on a new tenant",
     await migrate(database, { migrations: withFiles(typo) });
     const app = await connect(database, "app");
     const warnings: string[] = [];
-    app.on("notice", (notice) => notice.severity === "WARNING" && warnings.push(notice.message ?? ""));
+    app.on("notice", (notice) => {
+      if (notice.severity === "WARNING") warnings.push(notice.message ?? "");
+    });
     expect((await app.query("SELECT control.create_tenant('newco') AS s")).rows[0].s).toBe("tenant_newco");
     await app.query("BEGIN");
     await app.query("SELECT set_config('app.current_tenant', 'newco', true)");
@@ -400,14 +402,22 @@ describe("a template poisoned before registration was checked (a database the ea
     ]);
   });
 
-  it("create_tenant still succeeds, with the last good template and a warning naming the migration", async () => {
+  it("create_tenant still succeeds, with the last good template and a warning naming the migration and the command", async () => {
     const app = await connect(database, "app");
     const warnings: string[] = [];
-    app.on("notice", (notice) => notice.severity === "WARNING" && warnings.push(notice.message ?? ""));
+    const hints: string[] = [];
+    app.on("notice", (notice) => {
+      if (notice.severity !== "WARNING") return;
+      warnings.push(notice.message ?? "");
+      hints.push(notice.hint ?? "");
+    });
     expect((await app.query("SELECT control.create_tenant('newco') AS s")).rows[0].s).toBe("tenant_newco");
     await app.end();
     expect(warnings).toEqual([
       'tenant newco was created without 0002_typo.sql and the migrations after it: relation "projets" does not exist',
+    ]);
+    expect(hints).toEqual([
+      `no tenant has it: npm run db:migrate -- --url <admin URL of ${database}> --withdraw 0002_typo.sql`,
     ]);
     expect((await history(database)).find((h) => h.slug === "newco")?.names).toEqual(["0001_template.sql"]);
   });
@@ -441,7 +451,9 @@ describe("a template poisoned before registration was checked (a database the ea
     expect(fleetFailed(result)).toBe(false);
     const app = await connect(database, "app");
     const warnings: string[] = [];
-    app.on("notice", (notice) => notice.severity === "WARNING" && warnings.push(notice.message ?? ""));
+    app.on("notice", (notice) => {
+      if (notice.severity === "WARNING") warnings.push(notice.message ?? "");
+    });
     await app.query("SELECT control.create_tenant('later')");
     const probe = await isolationBreaches(app, ["alpha", "bravo", "newco", "later"]);
     await app.end();

@@ -393,7 +393,12 @@ BEGIN
   IF built.migration IS NOT NULL THEN
     RAISE WARNING 'tenant % was created without % and the migrations after it: %', create_tenant.slug,
       built.migration, built.error
-      USING HINT = 'npm run db:migrate names the recovery (withdraw a migration no tenant has, or fix it forward)';
+      USING HINT = CASE
+        WHEN EXISTS (SELECT FROM control.tenant_migration_history h WHERE h.name = built.migration)
+          THEN 'some tenants have it, so it is fixed forward: npm run db:migrate names the cause'
+        ELSE format('no tenant has it: npm run db:migrate -- --url <admin URL of %s> --withdraw %s',
+          current_database(), built.migration)
+      END;
   END IF;
   RETURN 'tenant_' || create_tenant.slug;
 END
