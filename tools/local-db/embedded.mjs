@@ -56,6 +56,8 @@ const starting = (async () => {
       `--pwfile=${passwordFile}`,
       "--encoding=UTF8",
       "--locale=C",
+      // The cluster is deleted with its folder, so initdb need not wait for the disk (half its time on a busy one).
+      "--no-sync",
     ]);
   } finally {
     rmSync(passwordFile, { force: true });
