@@ -142,7 +142,7 @@ export function bootstrapManifests(args: ManifestArgs) {
     spec: {
       // A failing bootstrap is retried a few times (e.g. while the ExternalSecret syncs), then reported.
       backoffLimit: 4,
-      // Room for a fleet migration: at a tenth of the rate measured locally (docs/data-tier.md, "Tenant migrations") an hour
+      // Room for a fleet migration: at a tenth of the rate measured locally (docs/migrations.md, "Figures") an hour
       // still covers about 100,000 tenants.
       activeDeadlineSeconds: 3600,
       // No ttlSecondsAfterFinished: a Job that vanished would be re-created, and so re-run, by the next `up`.
