@@ -13,7 +13,8 @@ import { alertingSchema, monitoringSchema } from "./observability";
 import { platformSchema } from "./platform";
 import { foreignKeyProblems, suggest } from "./namespaces";
 import { dnsLabel, fromConfig } from "./zod";
-import { seedDataTierSizes } from "../core/instances";
+import { regionOfferProblem, seedDataTierSizes } from "../core/instances";
+import { derivedNameProblems } from "./aws-names";
 import { defaultSubnetLayout, type SubnetLayout } from "../core/subnets";
 import { environmentNamespace, environments, type Environment } from "../core/environments";
 
@@ -244,20 +245,6 @@ function distinct(problems: ConfigProblem[]): ConfigProblem[] {
   return problems.filter((p) => !seen.has(`${p.key}\n${p.message}`) && seen.add(`${p.key}\n${p.message}`));
 }
 
-/**
- * The longest physical-name prefix (`<appName>-<stack>`) every name this program derives from it still fits (SPEC
- * C4). The tightest limit is the ALB's: `<prefix>-alb`, at most 32 characters (the `name` of aws.lb.LoadBalancer,
- * @pulumi/aws lb/loadBalancer.d.ts); the next are ElastiCache's replication group id (40, `<prefix>-redis`) and IAM
- * role names (64). tests/personal-stacks.test.ts checks every name in the record of a stack at this length.
- */
-export const maxPrefixLength = 32 - "-alb".length;
-
-/**
- * Stack names the physical names can carry: lowercase letters, digits and single hyphens (RDS, ElastiCache and ALB
- * names allow nothing else, and no two hyphens in a row). Pulumi itself also allows `_`, `.` and capitals.
- */
-const physicalNamePart = /^[a-z0-9]+(-[a-z0-9]+)*$/;
-
 /** Stack names that mean production (`prod`, `production`, `prod-eu`, `eu.production`; not `preprod`). */
 export const productionStackName = /(^|[-_.])(prod|production)($|[-_.])/i;
 
@@ -307,18 +294,6 @@ export function parseStackConfig(raw: RawConfig): StackConfig {
   if (!region) problems.push({ key: "aws:region", message: "is required (the AWS region to deploy to)" });
   else if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region))
     problems.push({ key: "aws:region", message: `"${region}" is not an AWS region` });
-
-  if (!physicalNamePart.test(raw.stack))
-    problems.push({
-      key: "stack name",
-      message: `"${raw.stack}" cannot be part of AWS resource names; use lowercase letters, digits and single hyphens`,
-    });
-  const prefix = `${parsed.appName ?? "qualisys"}-${raw.stack}`;
-  if (prefix.length > maxPrefixLength)
-    problems.push({
-      key: "stack name",
-      message: `"${raw.stack}" makes the name prefix ${prefix} ${prefix.length} characters long; AWS names allow at most ${maxPrefixLength} (the ALB's name, ${prefix}-alb, has a limit of 32): use a shorter stack name (or qualisys:appName)`,
-    });
 
   const environment = parsed.environment ?? (environments as readonly string[]).find((e) => e === raw.stack);
   if (!environment && !problems.some((p) => p.key === `${ns}:environment`)) {
@@ -424,6 +399,22 @@ export function parseStackConfig(raw: RawConfig): StackConfig {
     parsed.network.availabilityZones.forEach((az, i) =>
       rule(az.startsWith(region), `network.availabilityZones[${i}]`, `${az} is not in region ${region}`),
     );
+  }
+
+  // Values AWS refuses at create time that only show with the region and stack name (./aws-names.ts, core/instances.ts).
+  if (parsed.cluster && region) {
+    for (const pool of ["generalNodes", "playwrightNodes"] as const) {
+      const type = parsed.cluster[pool]?.instanceType;
+      const problem = type ? regionOfferProblem(type, region) : undefined;
+      if (problem) problems.push({ key: `${ns}:cluster.${pool}.instanceType`, message: problem });
+    }
+  }
+  for (const name of derivedNameProblems(`${parsed.appName ?? "qualisys"}-${raw.stack}`)) {
+    if (name.problem)
+      problems.push({
+        key: `${ns}:appName`,
+        message: `with stack name "${raw.stack}", the ${name.what} would be "${name.name}": ${name.problem}; shorten or rename the stack, or set a shorter appName`,
+      });
   }
 
   if (problems.length > 0 || !environment) throw new ConfigError(raw.stack, distinct(problems));

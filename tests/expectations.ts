@@ -74,8 +74,12 @@ const shippedAlerting = {
   alb5xxPeriods: 2,
 };
 
-/** Every catalogue type of c5.xlarge's shape (4 vCPU, 8 GiB), in catalogue order: what a Spot c5.xlarge pool launches. */
-const c5xlargeShape = ["c5.xlarge", "c6i.xlarge", "c7i.xlarge", "c5a.xlarge", "c6a.xlarge"];
+/**
+ * What a Spot c5.xlarge pool launches: c5.xlarge, then every listed type of its shape (4 vCPU, 8 GiB), architecture
+ * (x86) and category (c) no dearer on demand ($0.17/h), by name (core/instance-types.json: c7i.xlarge at $0.1785/h
+ * is dearer, c6g.xlarge is arm64).
+ */
+const c5xlargeShape = ["c5.xlarge", "c5a.xlarge", "c6a.xlarge", "c6i.xlarge", "c7i-flex.xlarge"];
 
 /** The shipped stacks, by hand (their stack files, read as a reviewer would). */
 export const shippedExpectations: Record<(typeof shippedStacks)[number], StackExpectations> = {
@@ -182,11 +186,19 @@ export const shippedExpectations: Record<(typeof shippedStacks)[number], StackEx
  * the program's `sameShapeTypes`, so the test does not take the code under test's word for it).
  */
 function sameShape(type: string): string[] {
-  const table = nodeInstances as Record<string, { vcpu: number; memoryGiB: number }>;
-  const { vcpu, memoryGiB } = table[type];
-  const twins = Object.keys(table).filter(
-    (t) => t !== type && table[t].vcpu === vcpu && table[t].memoryGiB === memoryGiB,
-  );
+  const node = nodeInstances[type];
+  const twins = Object.entries(nodeInstances)
+    .filter(
+      ([t, n]) =>
+        t !== type &&
+        n.vcpu === node.vcpu &&
+        n.memoryGiB === node.memoryGiB &&
+        n.arch === node.arch &&
+        n.category === node.category &&
+        n.hourlyUsd <= node.hourlyUsd,
+    )
+    .map(([t]) => t)
+    .sort();
   return [type, ...twins];
 }
 

@@ -15,7 +15,7 @@ import { projectRoot, readStackFile, runStack, type StackConfigFile, type StackR
 import { ofType } from "../offline/record";
 import { runPolicies, formatViolations } from "../policy/runner";
 import { estimateCost } from "../tools/preview/cost";
-import { maxPrefixLength } from "../config/schema";
+import { maxPrefixLength } from "../config/aws-names";
 import { expectationsOf, shippedExpectations, type StackExpectations } from "./expectations";
 import { stackChecks } from "./stack-checks";
 

@@ -116,6 +116,9 @@ function fieldsOf(expression: ts.Expression, file: ts.SourceFile, depth = 0): Ma
     for (const property of expression.properties) {
       if (ts.isPropertyAssignment(property) && (ts.isIdentifier(property.name) || ts.isStringLiteral(property.name)))
         fields.set(property.name.text, { doc: jsDocOf(property), expression: property.initializer, file });
+      // `instanceType,`: the field's schema is the variable of that name.
+      else if (ts.isShorthandPropertyAssignment(property))
+        fields.set(property.name.text, { doc: jsDocOf(property), expression: property.name, file });
       else if (ts.isSpreadAssignment(property)) {
         // `...poolShape(0)`: the fields of the object the function returns.
         let spread: ts.Expression | undefined = property.expression;
