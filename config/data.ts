@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { cacheNodeTypes, databaseInstanceClasses } from "../core/instances";
 import { cacheEngineVersions, postgresMajors } from "./catalog";
+import { dailyLength, dailyOverlapsWeekly, weeklyLength } from "./windows";
 import { count, oneOf } from "./zod";
 
 const window = /^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/;
@@ -63,6 +64,14 @@ export const databaseSchema = z
         message: `(${db.maxAllocatedStorageGb}) is below allocatedStorageGb (${db.allocatedStorageGb})`,
       });
     }
+    // RDS refuses the create ("The backup window and maintenance window must not overlap"): ./windows.ts.
+    if (dailyOverlapsWeekly(db.backupWindow, db.maintenanceWindow)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["maintenanceWindow"],
+        message: `(${db.maintenanceWindow}) overlaps database.backupWindow (${db.backupWindow}), which runs every day; RDS refuses overlapping windows: move one of them`,
+      });
+    }
   });
 
 export const cacheSchema = z
@@ -98,6 +107,26 @@ export const cacheSchema = z
           cache.engine === "redis" && major < 7
             ? `Redis ${cache.engineVersion} is below the required major 7; use one of ${known.join(", ")}`
             : `${cache.engine} ${cache.engineVersion} is not supported; use one of ${known.join(", ")}`,
+      });
+    }
+    // What ElastiCache refuses at create time (./windows.ts): windows under an hour, or overlapping each other.
+    for (const [key, length] of [
+      ["snapshotWindow", dailyLength(cache.snapshotWindow)],
+      ["maintenanceWindow", weeklyLength(cache.maintenanceWindow)],
+    ] as const) {
+      if (length < 60) {
+        ctx.addIssue({
+          code: "custom",
+          path: [key],
+          message: `is ${length} minutes long; ElastiCache's minimum is 60 minutes`,
+        });
+      }
+    }
+    if (dailyOverlapsWeekly(cache.snapshotWindow, cache.maintenanceWindow)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["maintenanceWindow"],
+        message: `(${cache.maintenanceWindow}) overlaps cache.snapshotWindow (${cache.snapshotWindow}), which runs every day; ElastiCache refuses overlapping windows: move one of them`,
       });
     }
   });

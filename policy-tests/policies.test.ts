@@ -6,16 +6,8 @@ import { broken, good, json, KEY, networkRecords, res, rolePolicy } from "./fixt
 import { isolatedSubnetCase } from "./isolated-subnets.cases";
 import { policies } from "../policy/policies";
 import { T } from "../policy/policies/types";
-import { runPolicies, type PackConfig, type RecordLike } from "../policy/runner";
-
-interface Case {
-  policy: string;
-  /** Stacks (lists of resources) on which the policy reports nothing. */
-  good: RecordLike[][];
-  /** Stacks on which it reports at least one violation. */
-  bad: RecordLike[][];
-  config?: PackConfig;
-}
+import { runPolicies, type RecordLike } from "../policy/runner";
+import { serviceCases, type Case } from "./service-cases";
 
 const stmt = (s: Record<string, unknown>) => ({ Version: "2012-10-17", Statement: [s] });
 const unprotected = (r: RecordLike): RecordLike => ({ ...r, options: { protect: false } });
@@ -70,6 +62,7 @@ const runnerRole = (
 
 const cases: Case[] = [
   isolatedSubnetCase,
+  ...serviceCases,
   {
     policy: "rds-storage-encrypted",
     good: [[good.rdsInstance()], [broken(good.rdsInstance(), { kmsKeyId: "[unknown]" })]],

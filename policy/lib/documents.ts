@@ -28,9 +28,43 @@ const documentInputs: Record<string, { key: string; kind: DocumentKind }[]> = {
   [T.topicPolicy]: [{ key: "policy", kind: "resource" }],
   [T.bucketPolicy]: [{ key: "policy", kind: "resource" }],
   [T.topic]: [{ key: "policy", kind: "resource" }],
+  [T.bucketV2]: [{ key: "policy", kind: "resource" }],
+  [T.bucket]: [{ key: "policy", kind: "resource" }],
+  [T.accessPoint]: [{ key: "policy", kind: "resource" }],
+  [T.queue]: [{ key: "policy", kind: "resource" }],
+  [T.queuePolicy]: [{ key: "policy", kind: "resource" }],
+  [T.secret]: [{ key: "policy", kind: "resource" }],
+  [T.opensearchDomain]: [{ key: "accessPolicies", kind: "resource" }],
+  [T.opensearchDomainPolicy]: [{ key: "accessPolicies", kind: "resource" }],
+  [T.efsFileSystemPolicy]: [{ key: "policy", kind: "resource" }],
+  [T.backupVaultPolicy]: [{ key: "policy", kind: "resource" }],
+  [T.kinesisResourcePolicy]: [{ key: "policy", kind: "resource" }],
+  [T.mskClusterPolicy]: [{ key: "policy", kind: "resource" }],
+  [T.dynamoResourcePolicy]: [{ key: "policy", kind: "resource" }],
+  [T.restApi]: [{ key: "policy", kind: "resource" }],
+  [T.restApiPolicy]: [{ key: "policy", kind: "resource" }],
+  [T.ecrRegistryPolicy]: [{ key: "policy", kind: "resource" }],
+  [T.kmsKeyPolicy]: [{ key: "policy", kind: "key" }],
+  [T.kmsReplicaKey]: [{ key: "policy", kind: "key" }],
+  [T.kmsExternalKey]: [{ key: "policy", kind: "key" }],
+  [T.kmsReplicaExternalKey]: [{ key: "policy", kind: "key" }],
+  [T.lambdaResourcePolicy]: [{ key: "policy", kind: "resource" }],
+  [T.eventBusPolicy]: [{ key: "policy", kind: "resource" }],
+  ["aws:s3/filesFileSystemPolicy:FilesFileSystemPolicy"]: [{ key: "policy", kind: "resource" }],
+  ["aws:s3/vectorsVectorBucketPolicy:VectorsVectorBucketPolicy"]: [{ key: "policy", kind: "resource" }],
 };
 
-export const documentTypes = Object.keys(documentInputs);
+function documentTypes_() {
+  return Object.keys(documentInputs);
+}
+
+/** Types holding a KMS key policy. */
+export const keyPolicyTypes = documentTypes_().filter((t) => documentInputs[t].some((d) => d.kind === "key"));
+
+export const documentTypes = documentTypes_();
+
+/** Types holding a resource policy (who, beyond identity policies, may act on the resource). */
+export const resourcePolicyTypes = documentTypes.filter((t) => documentInputs[t].some((d) => d.kind === "resource"));
 
 /**
  * The documents of a resource. An unknown document makes the runtime proxy throw here, on purpose: the policy is

@@ -44,6 +44,7 @@ export const isolatedSubnetsNoInternetRoute = stackPolicy({
     "Isolated subnets (tagged SubnetType: Isolated, as awsx tags them, or named by a database or cache subnet group) are associated with no route table that routes to an internet gateway, a NAT gateway or an egress-only gateway.",
   enforcementLevel: "mandatory",
   severity: "high",
+  coverage: [{ control: "exposure", types: [types.subnet, types.routeTable, types.route, types.association] }],
   remediation:
     "give the isolated tier route tables with local routes only (awsx: subnet spec type Isolated), and reach AWS services through VPC endpoints.",
   check: (resources) => {
