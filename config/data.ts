@@ -12,6 +12,12 @@ const window = /^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/;
 const weeklyWindow =
   /^(mon|tue|wed|thu|fri|sat|sun):([01]\d|2[0-3]):[0-5]\d-(mon|tue|wed|thu|fri|sat|sun):([01]\d|2[0-3]):[0-5]\d$/;
 
+/**
+ * database.maxTenants' default: ten times the 1,000-tenant fleet the migration benchmark measures, and within what
+ * the bootstrap Job's one-hour deadline migrates (docs/migrations.md). sql/10-database.sql starts from it too.
+ */
+export const defaultMaxTenants = 10_000;
+
 export const databaseSchema = z
   .strictObject({
     /** PostgreSQL major version. Default 17. The spec's floor is 15. */
@@ -55,6 +61,13 @@ export const databaseSchema = z
      * 90 days; the program warns when it is older). Required, so each stack's rotation is visible in its file.
      */
     rolePasswordsRotatedOn: z.iso.date({ error: 'must be a date like "2026-11-01"' }),
+    /**
+     * The most tenants `control.create_tenant` creates in each application database; past it a sign-up fails with
+     * SQLSTATE 54000, "tenant cap reached". Bounds what the application role (or whoever holds its password) can
+     * create: each tenant is a schema of tables, indexes and files. 1 to 100000; default 10000. The bootstrap Job
+     * sets it on every run, so a change applies with `pulumi up`.
+     */
+    maxTenants: count(1, 100_000).default(defaultMaxTenants),
   })
   .superRefine((db, ctx) => {
     if (db.maxAllocatedStorageGb < db.allocatedStorageGb) {

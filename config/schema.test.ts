@@ -513,6 +513,20 @@ const badConfigs: { name: string; stack: string; breakIt: (c: YamlConfig) => voi
     problem: /must be 7, 731 or a multiple of 31/,
   },
   {
+    name: "tenant cap of zero",
+    stack: "dev",
+    breakIt: (c) => (c["qualisys:database"].maxTenants = 0),
+    key: "qualisys:database.maxTenants",
+    problem: /must be at least 1/,
+  },
+  {
+    name: "tenant cap past what the bootstrap Job's deadline migrates",
+    stack: "dev",
+    breakIt: (c) => (c["qualisys:database"].maxTenants = 100_001),
+    key: "qualisys:database.maxTenants",
+    problem: /must be at most 100000/,
+  },
+  {
     name: "secret recovery window outside 7–30 days",
     stack: "dev",
     breakIt: (c) => (c["qualisys:secretsManager"] = { recoveryWindowDays: 3 }),
