@@ -270,7 +270,10 @@ export function mockResource(region: string, type: string, name: string, inputs:
   const [service, kind] = awsKind(type);
   const state: State = {
     ...inputs,
-    ...(service ? { arn: `arn:aws:${service}:${region}:${mockAccountId}:${kind}/${inputs.name ?? name}` } : {}),
+    // A resource that takes an ARN as input (a topic policy, an event target) reports that ARN, as AWS does.
+    ...(service && inputs.arn === undefined
+      ? { arn: `arn:aws:${service}:${region}:${mockAccountId}:${kind}/${inputs.name ?? name}` }
+      : {}),
     ...typeOutputs[type]?.({ region, type, name, inputs }),
   };
   return { id: mockId(type, name), state };

@@ -20,7 +20,7 @@ import { defaultConcurrency } from "../../components/database/bootstrap/migrate"
 import { defaultRunnerImage } from "../../components/database/bootstrap/manifests";
 import { named, ofType } from "../../offline/record";
 import type { StackConfig } from "../../config/schema";
-import { runStack, shippedStacks, type StackRun } from "../../offline/run";
+import { readStackFile, runStack, shippedStacks, type StackRun } from "../../offline/run";
 import { parsedConfig } from "../../tests/expectations";
 import { estimateCost, type CostEstimate, type CostLine } from "../preview/cost";
 import { createMinutes, criticalPath, defaultCreateMinutes } from "../preview/critical-path";
@@ -240,6 +240,8 @@ export function claims(f: Facts): Claim[] {
     JSON.parse(read("components/deployment-runner/agent-release.json")) as { version: string }
   ).version.split(".")[0];
   const monthly = (hourlyUsd: number) => usd(hourlyUsd * HOURS_PER_MONTH);
+  // The one account each stack file pins its AWS provider to.
+  const account = (s: Shipped) => (readStackFile(s).config["aws:allowedAccountIds"] as string[])[0];
   const clusterVersion = defaultOf("qualisys:cluster.version");
   const maxTenants = configFields().find((field) => field.key === "qualisys:database.maxTenants")!;
   // The Spot pool's dearest type is the configured one (core/instances.ts sameShapeTypes takes none dearer).
@@ -265,6 +267,11 @@ export function claims(f: Facts): Claim[] {
     { file: "docs/access.md", text: "`devops-users`, MFA ≤ {} h old", values: [mfaHours] },
     { file: "docs/access.md", text: "`developer-users`, MFA ≤ {} h old", values: [mfaHours] },
     { file: "docs/access.md", text: "`@pulumi/eks`\n{} always sets it", values: [version("@pulumi/eks")] },
+    {
+      file: "docs/access.md",
+      text: "dev and staging share {}, prod has {})",
+      values: [account("dev"), account("prod")],
+    },
     // docs/cluster.md
     {
       file: "docs/cluster.md",
