@@ -43,8 +43,9 @@ it("states every registered figure as the code computes it (UPDATE_DOCS=1 rewrit
   expect(all.filter((c) => !docs.includes(c.file)).map((c) => c.file)).toEqual([]);
 });
 
-it("registers exceptions only for text that is in the docs, each with a reason (and a date, for a measurement)", () => {
+it("registers exceptions only for text that is in the docs, each with a reason (and a date, for a measurement), and generated pages that are docs", () => {
   expect(exceptions.length).toBeGreaterThan(0);
+  expect(generatedPages.map((page) => page.file).filter((file) => !docs.includes(file))).toEqual([]);
   const texts = new Map(docs.map((file) => [file, readFileSync(join(projectRoot, file), "utf8")]));
   for (const e of exceptions) {
     const what = "pattern" in e ? String(e.pattern) : `${e.file}: ${e.text}`;
