@@ -4,7 +4,7 @@
  * with options (a broken config, a secret, another program) and `cached: false` still run the program afresh.
  * The stacks are split over two children, one per core, since most of a run is loading and running the program.
  * Then it points TMPDIR at a folder of the run's own, which the teardown checks is left empty (./temp-folder), and
- * turns Node's compile cache off for the processes tests start, so they leave nothing there.
+ * keeps Node's compile cache out of it (in node_modules/.cache, reused from run to run).
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
@@ -43,8 +43,8 @@ export default async function globalSetup(): Promise<void> {
   process.env[recordCacheVariable] = dir;
   // From here on, every test's temporary files go to a folder of this run's own (./temp-folder).
   openRunTempFolder();
-  // npm, prettier, eslint and tsc turn on Node's module compile cache, which lives in the temp folder: a process a
-  // test starts would leave `node-compile-cache` there. The folder is new every run, so the cache would never be
-  // reused anyway; every process of the run inherits this.
-  process.env.NODE_DISABLE_COMPILE_CACHE = "1";
+  // Node's module compile cache (npm, prettier, eslint and tsc turn it on; the variable turns it on for every Node
+  // process the run starts) goes beside the other tool caches instead of into the temp folder, where it would be
+  // left behind and, the folder being new every run, never reused.
+  process.env.NODE_COMPILE_CACHE = join(root, "node_modules", ".cache", "node-compile-cache");
 }
