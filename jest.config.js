@@ -2,9 +2,8 @@
  * Tests run transpile-only through SWC (types are checked by `npm run typecheck`), the way pulumi-eks runs its
  * unit tests. Tests sit beside the code they test; whole-program tests live in tests/.
  */
-/** @type {import('jest').Config} */
-module.exports = {
-  testEnvironment: "node",
+/** What `npm test` runs: the whole suite, whose test count docs/verification.md states (tools/docs). */
+const suite = {
   roots: [
     "<rootDir>/core",
     "<rootDir>/offline",
@@ -18,9 +17,18 @@ module.exports = {
   testMatch: ["**/*.test.ts"],
   // *.pack.test.ts need the npm registry (the policy pack installed alone from its lockfile): `npm run test:pack`,
   // which .ci/run runs after `npm test`, so `npm test` itself works offline as the README says.
-  testPathIgnorePatterns: process.env.QUALISYS_PACK_TESTS
-    ? ["/node_modules/"]
-    : ["/node_modules/", "\\.pack\\.test\\.ts$"],
+  testPathIgnorePatterns: ["/node_modules/", "\\.pack\\.test\\.ts$"],
+  // The stack files the repository ships (offline/stacks.ts; tools/docs/test-count-reporter.test.ts holds the list
+  // to it): tests run per stack file, so a personal one changes the count.
+  stackFiles: ["Pulumi.dev.yaml", "Pulumi.staging.yaml", "Pulumi.prod.yaml", "Pulumi.organization.yaml"],
+};
+
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: "node",
+  roots: suite.roots,
+  testMatch: suite.testMatch,
+  testPathIgnorePatterns: process.env.QUALISYS_PACK_TESTS ? ["/node_modules/"] : suite.testPathIgnorePatterns,
   transform: {
     "^.+\\.ts$": ["@swc/jest", { jsc: { target: "es2022" }, module: { type: "commonjs" } }],
     // @marcbachmann/cel-js (the CEL evaluator of the admission-policy tests) ships ES modules only; jest's require
@@ -38,4 +46,6 @@ module.exports = {
   // Each stack's record is made once per run and shared by every test file (offline/run.ts runStack).
   globalSetup: "<rootDir>/tests/global-setup.ts",
   globalTeardown: "<rootDir>/tests/global-teardown.ts",
+  // The default output, and docs/verification.md's test count held to a whole run's (tools/docs).
+  reporters: ["default", ["<rootDir>/tools/docs/test-count-reporter.js", { suite }]],
 };

@@ -8,7 +8,19 @@
  * - RDS final snapshot identifier (`<identifier>-final`, prod): must begin with a letter, only alphanumerics and
  *   hyphens, not end with a hyphen or contain two consecutive hyphens (rds.Instance `finalSnapshotIdentifier`).
  * - ElastiCache replication group id: at most 40 characters (components/naming.ts).
+ * - S3 bucket name (the secrets audit trail's, `<prefix>-secrets-audit-<account id>` in components/secrets/audit.ts,
+ *   with `secretsManager.auditAccess`): lowercase, at most 63 characters (s3.Bucket `bucket`).
+ * This is the one check of the stack name (SPEC C4): a prefix that passes it fits every name AWS validates.
  */
+
+/** A load balancer name's limit; `<prefix>-alb` is the tightest name the prefix must fit. */
+export const loadBalancerNameLimit = 32;
+
+/**
+ * The longest prefix (`<appName>-<stack>`) every derived name fits: the load balancer's, whose limit is the
+ * tightest (tests/personal-stacks.test.ts names a stack at this length and checks every name in its record).
+ */
+export const maxPrefixLength = loadBalancerNameLimit - "-alb".length;
 export interface DerivedName {
   what: string;
   name: string;
@@ -30,8 +42,8 @@ export function derivedNameProblems(prefix: string): DerivedName[] {
   check(
     "load balancer name",
     alb,
-    (alb.length > 32 || !/^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/.test(alb)) &&
-      `a load balancer name is at most 32 letters, digits and hyphens (this one is ${alb.length})`,
+    (alb.length > loadBalancerNameLimit || !/^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/.test(alb)) &&
+      `a load balancer name is at most ${loadBalancerNameLimit} letters, digits and hyphens (this one is ${alb.length})`,
   );
   const snapshot = `${prefix}-postgres-final`;
   check(
@@ -45,6 +57,14 @@ export function derivedNameProblems(prefix: string): DerivedName[] {
     "ElastiCache replication group id",
     cache,
     cache.length > 40 && `an ElastiCache replication group id is at most 40 characters (this one is ${cache.length})`,
+  );
+  // The account id is 12 digits, which makes the name as long as it will be.
+  const bucket = `${prefix}-secrets-audit-123456789012`;
+  check(
+    "S3 bucket name of the secrets audit trail",
+    bucket,
+    (bucket !== bucket.toLowerCase() || bucket.length > 63) &&
+      `an S3 bucket name is lowercase and at most 63 characters (this one is ${bucket.length})`,
   );
   return names;
 }

@@ -22,7 +22,14 @@ export const networkSchema = z
      * core/subnets.ts. Set this only to adopt an existing addressing plan.
      */
     subnets: z
-      .strictObject({ public: z.array(cidrBlock), private: z.array(cidrBlock), database: z.array(cidrBlock) })
+      .strictObject({
+        /** The public subnets (load balancer, NAT gateways), one CIDR per AZ. */
+        public: z.array(cidrBlock),
+        /** The private subnets (nodes and pods), one CIDR per AZ. */
+        private: z.array(cidrBlock),
+        /** The isolated subnets (database and cache, no route out), one CIDR per AZ. */
+        database: z.array(cidrBlock),
+      })
       .optional(),
     /** VPC flow log traffic filter. Default ALL. */
     flowLogTrafficType: z.enum(["ALL", "REJECT", "ACCEPT"]).default("ALL"),

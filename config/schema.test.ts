@@ -1,6 +1,7 @@
 import { engineConfig, readStackFile, runStack, shippedStacks, stacks } from "../offline/run";
 import { environments } from "../core/environments";
 import { regionOfferProblem } from "../core/instances";
+import { maxPrefixLength } from "./aws-names";
 import { ConfigError, parseStackConfig, type StackConfig } from "./schema";
 
 type YamlConfig = Record<string, any>;
@@ -335,7 +336,7 @@ const badConfigs: { name: string; stack: string; breakIt: (c: YamlConfig) => voi
     stack: "dev",
     breakIt: (c) => (c["qualisys:monthlyBudgetUsd"] = "lots"),
     key: "qualisys:monthlyBudgetUsd",
-    problem: /expected number/,
+    problem: /must be a whole number of USD/,
   },
   {
     name: "missing required section",
@@ -758,6 +759,39 @@ describe("prod needs TLS", () => {
     const prod = yamlOf("prod");
     expect(prod["qualisys:domain"]).toMatch(/(^|\.)example\.(com|net|org)$/);
     expect(prod["qualisys:cluster"].hostedZoneId).toMatch(/REPLACE/);
+  });
+});
+
+it("takes budgets in whole dollars, as Pulumi.yaml declares them", () => {
+  expect(problemsOf("dev", { ...yamlOf("dev"), "qualisys:monthlyBudgetUsd": 404.5 }).problems).toEqual([
+    { key: "qualisys:monthlyBudgetUsd", message: expect.stringMatching(/whole number/) },
+  ]);
+});
+
+describe("the stack name (SPEC C4: every physical name fits AWS's limits)", () => {
+  const longest = "a".repeat(maxPrefixLength - "qualisys-".length);
+
+  it(`is accepted up to ${maxPrefixLength} characters of prefix (qualisys-<stack>), and refused one longer, under appName`, () => {
+    expect(parse(longest, yamlOf("dev")).prefix).toHaveLength(maxPrefixLength);
+    expect(problemsOf(`${longest}b`, yamlOf("dev")).problems).toEqual([
+      {
+        key: "qualisys:appName",
+        message: expect.stringMatching(
+          /the load balancer name would be "qualisys-a+b-alb": .*at most 32 .*\(this one is 33\)/,
+        ),
+      },
+    ]);
+  });
+
+  it.each([
+    ["Dev-Alice", ["S3 bucket name of the secrets audit trail"]],
+    ["dev_alice", ["load balancer name", "RDS final snapshot identifier"]],
+    ["dev--alice", ["RDS final snapshot identifier"]],
+    ["dev-", ["RDS final snapshot identifier"]],
+  ])("%s is refused, naming the AWS name it would break: %j", (stack, names) => {
+    const { problems } = problemsOf(stack, yamlOf("dev"));
+    expect(problems.map((p) => p.key)).toEqual(names.map(() => "qualisys:appName"));
+    names.forEach((name, i) => expect(problems[i].message).toContain(`the ${name} would be`));
   });
 });
 

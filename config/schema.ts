@@ -20,8 +20,12 @@ import { environmentNamespace, environments, type Environment } from "../core/en
 
 export { environmentNamespace, environments, type Environment } from "../core/environments";
 
-/** Every project-namespaced key. Simple scalars are also declared in Pulumi.yaml's `config:` block. */
-const keys = {
+/**
+ * Every project-namespaced key. Simple scalars are also declared in Pulumi.yaml's `config:` block. The doc comment
+ * of each key and of each field of the structured ones is docs/configuration.md's reference
+ * (tools/docs/config-reference.ts): say what it does, its default and why.
+ */
+export const configKeys = {
   /** Application name, the first part of every physical resource name. Default qualisys. */
   appName: dnsLabel.default("qualisys"),
   /** dev, staging or prod; drives protection and prod-only rules. Default: the stack name. */
@@ -37,14 +41,21 @@ const keys = {
           : `${issue.input} is not a retention CloudWatch accepts; use one of ${logRetentionDays.join(", ")}`,
     }),
   ),
-  /** Monthly AWS budget in USD; alerts fire at 50/80/100% and the offline preview fails above it. */
-  monthlyBudgetUsd: fromConfig(z.number().positive({ error: "must be a positive amount of USD" })),
+  /**
+   * Monthly AWS budget in whole USD; alerts fire at 50/80/100% and the offline preview fails above it. Whole
+   * dollars, as Pulumi.yaml declares it (`integer`, a type the CLI checks). Required.
+   */
+  monthlyBudgetUsd: fromConfig(
+    z.int({ error: "must be a whole number of USD" }).positive({ error: "must be a positive whole number of USD" }),
+  ),
   /**
    * The AWS Budget's limit when this stack's account also holds stacks hosted on its platform (`qualisys:platform`):
    * the whole account's target, since the budget counts the whole account. Default `monthlyBudgetUsd`. The
    * offline preview still holds this stack's own estimate to `monthlyBudgetUsd`.
    */
-  accountBudgetUsd: fromConfig(z.number().positive({ error: "must be a positive amount of USD" })).optional(),
+  accountBudgetUsd: fromConfig(
+    z.int({ error: "must be a whole number of USD" }).positive({ error: "must be a positive whole number of USD" }),
+  ).optional(),
   /**
    * Prod parity for load tests before launch: the data tier takes the seed's staging/prod sizes
    * ({@link seedDataTierSizes}) instead of the stack file's lean classes. Not in prod (prod always has them).
@@ -75,17 +86,23 @@ const keys = {
     .optional(),
   /** Share another stack's network, cluster and runner (config/platform.ts). Default none: the stack has its own. */
   platform: fromConfig(platformSchema).optional(),
+  /** The VPC: address space, AZs, NAT gateways, subnets, flow logs (SPEC N1–N3). Not with `platform`. */
   network: fromConfig(networkSchema).default(networkSchema.parse({})),
+  /** Roles, OIDC trust for GitHub Actions and Pulumi Deployments, MFA (SPEC I1, I2). Required. */
   identity: fromConfig(identitySchema),
-  /** Required unless `platform` is set. */
+  /** The EKS cluster and its node pools (SPEC E1–E6). Required unless `platform` is set; not with it. */
   cluster: fromConfig(clusterSchema).optional(),
+  /** RDS PostgreSQL (SPEC D1, D4). Required. */
   database: fromConfig(databaseSchema),
+  /** ElastiCache, cluster mode (SPEC R1). Required. */
   cache: fromConfig(cacheSchema),
+  /** ECR repositories and their lifecycle (SPEC G1). */
   registry: fromConfig(registrySchema).default(registrySchema.parse({})),
   /** CloudWatch alarm thresholds (SPEC O3). Default: see config/observability.ts. */
   alerting: fromConfig(alertingSchema).default(alertingSchema.parse({})),
   /** Prometheus/Grafana storage, retention and Slack channels (SPEC O1, O2). Default: see config/observability.ts. */
   monitoring: fromConfig(monitoringSchema).default(monitoringSchema.parse({})),
+  /** Secrets Manager: recovery window and the optional access audit trail (SPEC S1, S2). */
   secretsManager: fromConfig(secretsManagerSchema).default(secretsManagerSchema.parse({})),
   /** Slack incoming-webhook URL for alerts. Secret: set it with `pulumi config set --secret` or ESC. */
   slackWebhookUrl: z
@@ -97,7 +114,7 @@ const keys = {
 export const secretKeys = ["slackWebhookUrl"] as const;
 export type SecretKey = (typeof secretKeys)[number];
 
-type Keys = typeof keys;
+type Keys = typeof configKeys;
 type Parsed = { [K in keyof Keys]: z.infer<Keys[K]> };
 
 /** A stack with its own platform: it creates the network, the cluster and the deployment runner. */
@@ -249,17 +266,17 @@ export function parseStackConfig(raw: RawConfig): StackConfig {
   for (const [fullKey, value] of Object.entries(raw.values)) {
     const [namespace, key] = fullKey.split(/:(.*)/s);
     if (namespace === ns) {
-      if (key in keys) own[key] = value;
+      if (key in configKeys) own[key] = value;
       else
         problems.push({
           key: fullKey,
-          message: `unknown key${suggest(key, Object.keys(keys))} (known keys: ${Object.keys(keys).join(", ")})`,
+          message: `unknown key${suggest(key, Object.keys(configKeys))} (known keys: ${Object.keys(configKeys).join(", ")})`,
         });
     } else problems.push(...foreignKeyProblems(ns, fullKey, namespace, key ?? ""));
   }
 
   const parsed: Partial<Parsed> = {};
-  for (const [key, schema] of Object.entries(keys) as [keyof Keys, z.ZodType][]) {
+  for (const [key, schema] of Object.entries(configKeys) as [keyof Keys, z.ZodType][]) {
     const result = schema.safeParse(own[key]);
     if (result.success) (parsed as Record<string, unknown>)[key] = result.data;
     else problems.push(...problemsOf(ns, key, result.error));

@@ -1,11 +1,13 @@
 /** Which stacks exist (any Pulumi.<stack>.yaml), and what a stack's `environment` decides. */
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { readStackFile, runStack, shippedStacks, stackNames, stacks, StackFileError, unknownStackMessage } from "./run";
+import { tempFolders } from "../tests/temp-folder";
+
+const scratch = tempFolders();
 
 function project(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), "qualisys-stacks-"));
+  const dir = scratch("qualisys-stacks-");
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
   return dir;
 }

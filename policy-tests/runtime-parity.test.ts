@@ -11,6 +11,7 @@ import * as pb from "@pulumi/pulumi/proto/analyzer_pb";
 import { runStack, type StackRun } from "../offline/run";
 import { broken, good, networkRecords, res } from "./fixtures";
 import { policies } from "../policy/policies";
+import { tempFolders } from "../tests/temp-folder";
 import { T } from "../policy/policies/types";
 import { enforcementLevelOf, policyConfig, runPolicies, type RecordLike, type Violation } from "../policy/runner";
 
@@ -58,6 +59,8 @@ function options(r: RecordLike) {
 async function startPack() {
   pack = spawn(process.execPath, ["--import", "tsx", "index.ts"], {
     cwd: join(__dirname, "..", "policy"),
+    // tsx keeps its cache, and Node its compile cache, in the temp folder: a folder of this file's, removed after.
+    env: { ...process.env, TMPDIR: scratch("qualisys-pack-") },
     stdio: ["ignore", "pipe", "pipe"],
   });
   const port = await new Promise<string>((resolve, reject) => {
@@ -82,10 +85,16 @@ beforeAll(async () => {
   [prod] = await Promise.all([runStack("prod"), startPack()]);
 }, 30000);
 
-afterAll(() => {
+afterAll(async () => {
   client?.close();
-  pack?.kill();
+  if (pack && pack.exitCode === null && pack.signalCode === null) {
+    const exited = new Promise((resolve) => pack.once("exit", resolve));
+    pack.kill();
+    await exited;
+  }
 });
+// Declared after the hook above: jest runs afterAll hooks in order, so the pack has exited before its folder goes.
+const scratch = tempFolders();
 
 // `analyze` diagnostics carry no URN (the engine knows which resource it asked about); `analyzeStack` ones do.
 const fromRuntime = (ds: pb.AnalyzeDiagnostic[]) =>

@@ -9,6 +9,7 @@ import { ACCOUNT, accessModel, simulate, simulateWebIdentity, type AccessModel, 
 import managed from "./fixtures/aws-managed-policies.json";
 import { hostOf, runStack, stacks, type StackRun } from "../offline/run";
 import { generatedSection } from "../tools/docs/generated";
+import { expectationsOf } from "./expectations";
 
 const REPO = "qualisys/platform";
 const GITHUB = `arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`;
@@ -16,12 +17,8 @@ const PULUMI = `arn:aws:iam::${ACCOUNT}:oidc-provider/api.pulumi.com/oidc`;
 const arn = (service: string, resource: string) => `arn:aws:${service}:us-east-1:${ACCOUNT}:${resource}`;
 const denied = (d: Decision) => d !== "Allowed";
 
-/** The GitHub subjects each stack's deploy role accepts (stack files; prod only through its GitHub Environment). */
-const cicdSubjects: Record<string, string[]> = {
-  dev: ["environment:dev", "ref:refs/heads/main"],
-  staging: ["environment:staging", "ref:refs/heads/main"],
-  prod: ["environment:production"],
-};
+/** The GitHub subjects each stack's deploy role accepts (tests/expectations.ts; prod only through its Environment). */
+const cicdSubjects = (stack: string) => expectationsOf(stack).cicdSubjects;
 
 const runs: Record<string, StackRun> = {};
 const models: Record<string, AccessModel> = {};
@@ -119,12 +116,12 @@ describe.each(stacks)("stack %s", (stack) => {
     const cases: [string, string[], string[]][] = [
       [
         "cicd",
-        cicdSubjects[stack],
+        cicdSubjects(stack),
         [
           "pull_request",
           "ref:refs/heads/feature",
           ...(stack === "prod" ? ["ref:refs/heads/main", "environment:staging"] : ["environment:production"]),
-        ],
+        ].filter((subject) => !cicdSubjects(stack).includes(subject)),
       ],
       // Prod is previewed in the cloud by reviewed code only (main); pull requests preview it offline.
       stack === "prod"

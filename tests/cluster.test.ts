@@ -2,7 +2,6 @@
  * The cluster area (SPEC E1–E6, I3, L1, S2), read from the harness record of every stack: pools, control plane,
  * add-ons, IRSA trust, every Kubernetes object validated against the Kubernetes schemas, the warm pool and the edge.
  */
-import { sameShapeTypes } from "../core/instances";
 import { parseStackConfig } from "../config/schema";
 import {
   engineConfig,
@@ -16,6 +15,8 @@ import {
 import { validateManifests, type ValidationResult } from "./kubernetes/validate";
 import { byId, jsonInput, named, ofType, within } from "../offline/record";
 import { appSecrets } from "../components/naming";
+import { expectationsOf } from "./expectations";
+import { checkPools } from "./stack-checks";
 
 const runs: Record<string, StackRun> = {};
 const validations: Record<string, ValidationResult[]> = {};
@@ -54,33 +55,23 @@ describe.each(platformStacks)("stack %s", (stack) => {
     expect(runs[stack].error).toBeUndefined();
   });
 
-  it("taints, labels and sizes the Playwright pool from the stack file, leaving desired size to the autoscaler", () => {
+  it("taints and labels the Playwright pool, pins its AMI release and leaves desired size to the autoscaler", () => {
     const group = pool(runs[stack], "playwright");
-    const { playwrightNodes, nodeAmiReleaseVersion } = cfg().cluster;
     expect(group.remote).toBe(true);
     expect(group.inputs.taints).toEqual([{ key: "dedicated", value: "playwright", effect: "NO_SCHEDULE" }]);
     expect(group.inputs.labels).toMatchObject({ dedicated: "playwright" });
-    // Spot (dev, staging): every catalogue type of the configured shape; on demand (prod): exactly the type.
-    const spot = playwrightNodes.capacity === "spot";
-    expect(group.inputs.capacityType).toBe(spot ? "SPOT" : "ON_DEMAND");
-    expect(group.inputs.instanceTypes).toEqual(
-      spot ? sameShapeTypes(playwrightNodes.instanceType) : [playwrightNodes.instanceType],
-    );
-    expect(group.inputs.scalingConfig).toMatchObject({
-      minSize: playwrightNodes.minSize,
-      maxSize: playwrightNodes.maxSize,
-    });
     expect(group.inputs.ignoreScalingChanges).toBe(true);
-    expect(group.inputs.releaseVersion).toBe(nodeAmiReleaseVersion);
+    expect(group.inputs.releaseVersion).toBe(cfg().cluster.nodeAmiReleaseVersion);
   });
 
-  it("sizes the general pool 2–10 on t3.medium, untainted", () => {
+  it("leaves the general pool untainted and its desired size to the autoscaler", () => {
     const group = pool(runs[stack], "general");
-    expect(group.inputs.scalingConfig).toMatchObject({ minSize: 2, maxSize: 10 });
-    expect(group.inputs.instanceTypes).toEqual(["t3.medium"]);
-    expect(group.inputs.capacityType).toBe("ON_DEMAND");
     expect(group.inputs.taints ?? []).toEqual([]);
     expect(group.inputs.ignoreScalingChanges).toBe(true);
+  });
+
+  it("sizes both pools (types, capacity, bounds, root volume) and the warm placeholders as expected for the stack", () => {
+    checkPools(runs[stack], expectationsOf(stack));
   });
 
   it.each(["general", "playwright"])("launches %s nodes with IMDSv2 only and an encrypted gp3 root volume", (name) => {
@@ -246,16 +237,31 @@ describe.each(platformStacks)("stack %s", (stack) => {
     });
   });
 
-  it("puts no write action on `*` without a condition in any cluster IAM policy", () => {
+  it("scopes every write action on `*` in a cluster IAM policy to resources tagged for this cluster", () => {
     const readOnly = (action: string) => /^[a-z0-9-]+:(Describe|Get|List)/.test(action);
     const policies = ofType(runs[stack], "aws:iam/rolePolicy:RolePolicy").filter((p) => p.parent?.includes("Cluster"));
     expect(policies.length).toBe(4);
-    for (const policy of policies) {
-      for (const s of jsonInput(policy, "policy").Statement) {
-        const actions = [s.Action].flat() as string[];
-        if ([s.Resource].flat().includes("*") && !actions.every(readOnly))
-          expect([policy.name, s.Sid, s.Condition]).toEqual([policy.name, s.Sid, expect.any(Object)]);
-      }
+    const writesOnAny = policies.flatMap((policy) =>
+      (jsonInput(policy, "policy").Statement as { Sid: string; Action: unknown; Resource: unknown; Condition?: any }[])
+        .filter((s) => [s.Resource].flat().includes("*") && !([s.Action].flat() as string[]).every(readOnly))
+        .map((s) => ({ policy: policy.name, sid: s.Sid, condition: s.Condition })),
+    );
+    // The load balancer controller and cluster-autoscaler write on `*`; the loop below must see them.
+    expect(writesOnAny.length).toBeGreaterThan(0);
+    const cluster = `qualisys-${stack}`;
+    for (const { policy, sid, condition } of writesOnAny) {
+      // One StringEquals on a resource or request tag that names this cluster, by its key or its value.
+      const [[key, value], ...more] = Object.entries(condition?.StringEquals ?? {}) as [string, string][];
+      expect({ policy, sid, operators: Object.keys(condition ?? {}), more }).toEqual({
+        policy,
+        sid,
+        operators: ["StringEquals"],
+        more: [],
+      });
+      expect([policy, sid, key]).toEqual([policy, sid, expect.stringMatching(/^aws:(Resource|Request)Tag\//)]);
+      expect([policy, sid, key.endsWith(`/${cluster}`) ? value : value === cluster]).toEqual(
+        key.endsWith(`/${cluster}`) ? [policy, sid, "owned"] : [policy, sid, true],
+      );
     }
   });
 
@@ -319,7 +325,7 @@ describe.each(platformStacks)("stack %s", (stack) => {
   it("syncs every application secret into each app namespace from the aws-secrets-manager store", () => {
     const [store] = k8sOf("ClusterSecretStore");
     expect((store.inputs.metadata as any).name).toBe("aws-secrets-manager");
-    expect((store.inputs.spec as any).provider.aws).toMatchObject({ service: "SecretsManager", region: "us-east-1" });
+    expect((store.inputs.spec as any).provider.aws).toMatchObject({ service: "SecretsManager", region: cfg().region });
     // It serves this stack's namespaces only: a namespace another stack owns on this cluster cannot read through it.
     expect((store.inputs.spec as any).conditions).toEqual([
       { namespaces: [...cfg().cluster.namespaces, "monitoring"] },

@@ -3,6 +3,8 @@
  * `runStack` finds them (see ./record-cache); worker processes inherit the variable. Runs
  * with options (a broken config, a secret, another program) and `cached: false` still run the program afresh.
  * The stacks are split over two children, one per core, since most of a run is loading and running the program.
+ * Then it points TMPDIR at a folder of the run's own, which the teardown checks is left empty (./temp-folder), and
+ * keeps Node's compile cache out of it (in node_modules/.cache, reused from run to run).
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
@@ -10,6 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { recordCacheVariable } from "../offline/record-cache";
 import { allStacks } from "../offline/stacks";
+import { openRunTempFolder } from "./temp-folder";
 
 export default async function globalSetup(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "qualisys-records-"));
@@ -38,4 +41,10 @@ export default async function globalSetup(): Promise<void> {
     ),
   );
   process.env[recordCacheVariable] = dir;
+  // From here on, every test's temporary files go to a folder of this run's own (./temp-folder).
+  openRunTempFolder();
+  // Node's module compile cache (npm, prettier, eslint and tsc turn it on; the variable turns it on for every Node
+  // process the run starts) goes beside the other tool caches instead of into the temp folder, where it would be
+  // left behind and, the folder being new every run, never reused.
+  process.env.NODE_COMPILE_CACHE = join(root, "node_modules", ".cache", "node-compile-cache");
 }

@@ -1,6 +1,8 @@
 /** CloudWatch alarms, the alarm topic and the budget (SPEC O3), per stack, through the whole program. */
 import { hostOf, readStackFile, runStack, stacks, type StackRun } from "../offline/run";
 import { jsonInput, named, ofType } from "../offline/record";
+import { expectationsOf } from "./expectations";
+import { checkAlarms, checkBudget } from "./stack-checks";
 
 const runs: Record<string, StackRun> = {};
 beforeAll(async () => {
@@ -35,36 +37,35 @@ describe.each(stacks)("stack %s", (stack) => {
         Condition: { Bool: { "aws:SecureTransport": "false" } },
       },
     ]);
-    for (const a of ofType(run, "aws:cloudwatch/metricAlarm:MetricAlarm")) {
+    const alarms = ofType(run, "aws:cloudwatch/metricAlarm:MetricAlarm");
+    expect(alarms.length).toBeGreaterThan(0);
+    for (const a of alarms) {
       expect(a.inputs.alarmActions).toEqual([topic.outputs.arn]);
       expect(a.inputs.okActions).toEqual([topic.outputs.arn]);
     }
     expect(run.outputs.alarmTopicArn).toEqual(topic.outputs.arn);
   });
 
-  it("alarms on RDS CPU above 80% for 15 minutes, on the database's fixed identifier", () => {
+  it("alarms on RDS CPU above the stack's threshold over its 5-minute periods, on the database's fixed identifier", () => {
+    const { alerting } = expectationsOf(stack);
     expect(alarm(stack, "rds-cpu").inputs).toMatchObject({
       namespace: "AWS/RDS",
       metricName: "CPUUtilization",
       statistic: "Average",
       dimensions: { DBInstanceIdentifier: `qualisys-${stack}-postgres` },
       comparisonOperator: "GreaterThanThreshold",
-      threshold: 80,
+      threshold: alerting.rdsCpuPercent,
       period: 300,
-      evaluationPeriods: 3,
+      evaluationPeriods: alerting.rdsCpuPeriods,
     });
   });
 
-  it("alarms on Redis memory above 80% on every node of the 2-shard, 1-replica group", () => {
+  it("alarms on Redis memory on every node of the stack's replication group, and at the stack's thresholds", () => {
+    checkAlarms(runs[stack], expectationsOf(stack));
     const redis = ofType(runs[stack], "aws:cloudwatch/metricAlarm:MetricAlarm").filter(
       (a) => a.inputs.metricName === "DatabaseMemoryUsagePercentage",
     );
-    expect(redis.map((a) => (a.inputs.dimensions as Record<string, string>).CacheClusterId).sort()).toEqual(
-      ["0001-001", "0001-002", "0002-001", "0002-002"].map((n) => `qualisys-${stack}-redis-${n}`),
-    );
-    for (const a of redis) {
-      expect(a.inputs).toMatchObject({ namespace: "AWS/ElastiCache", threshold: 80, evaluationPeriods: 2 });
-    }
+    for (const a of redis) expect(a.inputs).toMatchObject({ namespace: "AWS/ElastiCache", period: 300 });
   });
 
   it("alarms on ALB 5xx through a Metrics Insights query (the ALB's id is unknown before the controller creates it)", () => {
@@ -82,27 +83,25 @@ describe.each(stacks)("stack %s", (stack) => {
         expression: 'SELECT SUM(HTTPCode_ELB_5XX_Count) FROM SCHEMA("AWS/ApplicationELB", LoadBalancer)',
       }),
     ]);
-    expect(a.inputs).toMatchObject({ threshold: 50, evaluationPeriods: 2, treatMissingData: "notBreaching" });
+    const { alerting } = expectationsOf(stack);
+    expect(a.inputs).toMatchObject({
+      threshold: alerting.alb5xxPerFiveMinutes,
+      evaluationPeriods: alerting.alb5xxPeriods,
+      treatMissingData: "notBreaching",
+    });
   });
 
   it("has a monthly cost budget of the stack's amount (the account's, or its own tag's), notifying at 50/80/100% actual", () => {
     const run = runs[stack];
     const budgets = ofType(run, "aws:budgets/budget:Budget");
-    expect(budgets).toHaveLength(1);
-    const config = readStackFile(stack).config;
     // The account's whole target where the stack owns the account's platform; its own share where it is hosted.
-    const amount = (config["qualisys:accountBudgetUsd"] ?? config["qualisys:monthlyBudgetUsd"]) as number;
+    checkBudget(run, expectationsOf(stack));
     expect(budgets[0].inputs).toMatchObject({
       name: `qualisys-${stack}-monthly`,
       budgetType: "COST",
       timeUnit: "MONTHLY",
       limitUnit: "USD",
-      limitAmount: amount.toFixed(2),
     });
-    const environment = ((config["aws:defaultTags"] as any).tags as Record<string, string>).environment;
-    expect(budgets[0].inputs.costFilters).toEqual(
-      hostOf(stack) === undefined ? undefined : [{ name: "TagKeyValue", values: [`user:environment$${environment}`] }],
-    );
     const topicArn = named(run, "aws:sns/topic:Topic", `qualisys-${stack}-alarms`).outputs.arn;
     const notifications = budgets[0].inputs.notifications as Record<string, unknown>[];
     expect(notifications.map((n) => n.threshold)).toEqual([50, 80, 100]);
@@ -136,7 +135,9 @@ it("takes thresholds, periods, cache size and budget recipients from config", as
   const redis = ofType(run, "aws:cloudwatch/metricAlarm:MetricAlarm").filter((a) => a.name.includes("-redis-memory-"));
   expect(redis).toHaveLength(9);
   const budget = ofType(run, "aws:budgets/budget:Budget")[0];
-  for (const n of budget.inputs.notifications as Record<string, unknown>[]) {
+  const notifications = budget.inputs.notifications as Record<string, unknown>[];
+  expect(notifications).toHaveLength(3);
+  for (const n of notifications) {
     expect(n.subscriberEmailAddresses).toEqual(["finops@example.com"]);
   }
 });

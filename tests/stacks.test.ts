@@ -1,6 +1,8 @@
 /** The whole program, per stack, under the mock runtime with the real stack files. */
 import { hostOf, platformStacks, runStack, shippedStacks, stacks, type StackRun } from "../offline/run";
 import { jsonInput, named, ofType } from "../offline/record";
+import { expectationsOf } from "./expectations";
+import { checkLogRetention, checkNetwork, checkProtection } from "./stack-checks";
 
 const runs: Record<string, StackRun> = {};
 beforeAll(async () => {
@@ -16,6 +18,11 @@ describe.each(stacks)("stack %s", (stack) => {
     const atRoot = run.resources.filter((r) => r.parent === root);
     // Besides components, only reads (a StackReference to the host, for a stack on another's platform).
     expect(atRoot.filter((r) => !r.type.startsWith("qualisys:") && !r.read).map((r) => r.type)).toEqual([]);
+  });
+
+  it("keeps every log group the stack's retention, and protects its stateful resources exactly when it should", () => {
+    checkLogRetention(runs[stack], expectationsOf(stack));
+    checkProtection(runs[stack], expectationsOf(stack));
   });
 
   it("creates a rotating customer-managed key per data domain (EKS secrets only with a cluster of its own)", () => {
@@ -34,20 +41,18 @@ describe.each(stacks)("stack %s", (stack) => {
 
 // A stack on another's platform has no network of its own (tests/hosted.test.ts).
 describe.each(platformStacks)("the network of stack %s", (stack) => {
-  it("lays out three subnet tiers across two pinned AZs with explicit CIDRs and a non-legacy strategy", () => {
+  it("lays out three subnet tiers, one subnet per AZ, over the stack's CIDR and AZs, with a non-legacy strategy", () => {
     const vpc = ofType(runs[stack], "awsx:ec2:Vpc")[0];
     expect(vpc.remote).toBe(true);
     expect(vpc.inputs.subnetStrategy).toBe("Auto");
-    expect(vpc.inputs.availabilityZoneNames).toEqual(["us-east-1a", "us-east-1b"]);
-    const specs = vpc.inputs.subnetSpecs as { type: string; cidrBlocks: string[] }[];
-    expect(specs.map((s) => s.type)).toEqual(["Public", "Private", "Isolated"]);
-    for (const spec of specs) expect(spec.cidrBlocks).toHaveLength(2);
+    checkNetwork(runs[stack], expectationsOf(stack));
   });
 
   it("sends VPC flow logs to a KMS-encrypted log group with the stack's retention", () => {
     const run = runs[stack];
     const group = named(run, "aws:cloudwatch/logGroup:LogGroup", `qualisys-${stack}-flow-logs`);
     expect(group.inputs.kmsKeyId).toEqual(named(run, "aws:kms/key:Key", `qualisys-${stack}-logs`).outputs.arn);
+    expect(group.inputs.retentionInDays).toBe(expectationsOf(stack).logRetentionDays);
     const flowLog = ofType(run, "aws:ec2/flowLog:FlowLog")[0];
     expect(flowLog.inputs).toMatchObject({ logDestinationType: "cloud-watch-logs", trafficType: "ALL" });
     expect(flowLog.inputs.logDestination).toEqual(group.outputs.arn);
@@ -61,38 +66,13 @@ it("is deterministic: a second run, in another process, records the same thing",
   expect(JSON.stringify(again)).toEqual(JSON.stringify(runs.prod));
 });
 
+// NAT gateways, retention, protection and address space per stack: tests/expectations.test.ts (the SPEC's rules over
+// the shipped table) and the per-stack checks above (each record against the table).
 describe("differences between stacks", () => {
-  const vpcInput = (stack: string) => ofType(runs[stack], "awsx:ec2:Vpc")[0].inputs;
-
   it("gives prod a platform of its own and runs staging on dev's (docs/shared-platform.md)", () => {
     expect(shippedStacks.map((s) => hostOf(s))).toEqual([undefined, "dev", undefined]);
     expect(ofType(runs.staging, "awsx:ec2:Vpc")).toEqual([]);
     expect(ofType(runs.staging, "eks:index:Cluster")).toEqual([]);
-  });
-
-  it("has a NAT gateway per AZ only in prod", () => {
-    expect(["dev", "prod"].map((s) => (vpcInput(s).natGateways as { strategy: string }).strategy)).toEqual([
-      "Single",
-      "OnePerAz",
-    ]);
-  });
-
-  it("keeps logs 14 / 30 / 90 days", () => {
-    const retention = (stack: string) =>
-      named(runs[stack], "aws:cloudwatch/logGroup:LogGroup", `qualisys-${stack}-db-postgresql-logs`).inputs
-        .retentionInDays;
-    expect(shippedStacks.map(retention)).toEqual([14, 30, 90]);
-  });
-
-  it("protects keys in prod only", () => {
-    for (const stack of shippedStacks) {
-      const protectedKeys = ofType(runs[stack], "aws:kms/key:Key").map((k) => k.options.protect);
-      expect(new Set(protectedKeys)).toEqual(new Set([stack === "prod"]));
-    }
-  });
-
-  it("gives each platform its own address space", () => {
-    expect(["dev", "prod"].map((s) => vpcInput(s).cidrBlock)).toEqual(["10.10.0.0/16", "10.0.0.0/16"]);
   });
 
   it("lets developers push images outside prod only", () => {

@@ -15,7 +15,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseUrn } from "../offline/record";
 import { remodel } from "../offline/children";
-import { readStackFile, runStack, stacks, type StackRun } from "../offline/run";
+import { readStackFile, runStack, shippedStacks, stacks, type StackRun } from "../offline/run";
 
 const last = (qualifiedType: string) => qualifiedType.split("$").pop();
 const lines = (file: string) =>
@@ -31,6 +31,12 @@ describe.each(stacks)("%s: URNs of deployed resources (the program's and its com
   let run: StackRun;
   beforeAll(async () => {
     run = await runStack(stack);
+  });
+
+  it("are listed for every shipped stack (a personal or review stack, never deployed from here, has no list)", () => {
+    const listed = existsSync(join(__dirname, "urns", `${stack}.txt`));
+    expect([stack, listed]).toEqual([stack, (shippedStacks as readonly string[]).includes(stack)]);
+    if (listed) expect(deployed(stack).length).toBeGreaterThan(0);
   });
 
   it("each is still there or is an alias of the resource that replaced it, with the same type and name", () => {
@@ -49,6 +55,8 @@ describe.each(stacks)("%s: URNs of deployed resources (the program's and its com
 
   it("lists as retired only URNs it once deployed and no longer declares or aliases", () => {
     const current = new Set(run.resources.flatMap((r) => [r.urn, ...r.options.aliases]));
+    // A stack that retired nothing has no list at all (an empty or unreadable list would hide a typo in its name).
+    expect(retired(stack).length > 0).toBe(existsSync(join(__dirname, "urns", `${stack}.retired.txt`)));
     for (const urn of retired(stack))
       expect([urn, deployed(stack).includes(urn), current.has(urn)]).toEqual([urn, true, false]);
   });

@@ -1,13 +1,15 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { tempFolders } from "../tests/temp-folder";
 
 const runner = join(__dirname, "run-ts.js");
 
 describe("tools/run-ts.js", () => {
+  const scratch = tempFolders();
+
   it("runs a TypeScript entry with its arguments, preferring x.ts over a sibling x.json", () => {
-    const dir = mkdtempSync(join(tmpdir(), "run-ts-"));
+    const dir = scratch("run-ts-");
     writeFileSync(join(dir, "facts.json"), JSON.stringify({ from: "json" }));
     writeFileSync(join(dir, "facts.ts"), 'export const from: string = "ts";\n');
     writeFileSync(
@@ -19,7 +21,7 @@ describe("tools/run-ts.js", () => {
   });
 
   it("keeps the entry's exit code and refuses to run without an entry", () => {
-    const dir = mkdtempSync(join(tmpdir(), "run-ts-"));
+    const dir = scratch("run-ts-");
     writeFileSync(join(dir, "fail.ts"), "process.exitCode = 3;\n");
     expect(spawnSync(process.execPath, [runner, join(dir, "fail.ts")]).status).toBe(3);
     const bare = spawnSync(process.execPath, [runner], { encoding: "utf8" });

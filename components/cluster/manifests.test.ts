@@ -16,7 +16,9 @@ describe("namespaces and network policies", () => {
   });
 
   it("starts every namespace with a default deny in both directions", () => {
-    for (const plan of namespacePlan(["production"])) {
+    const plans = namespacePlan(["production"]);
+    expect(plans.length).toBeGreaterThan(0);
+    for (const plan of plans) {
       const [first] = networkPolicies(plan, network);
       expect(first.metadata.name).toBe("default-deny");
       expect(first.spec).toEqual({ podSelector: {}, policyTypes: ["Ingress", "Egress"] });
@@ -87,7 +89,9 @@ describe("RBAC", () => {
   });
 
   it("never grants developers or CI access to Secrets", () => {
-    for (const clusterRole of rbac(["dev"]).filter((m) => m.kind === "ClusterRole")) {
+    const clusterRoles = rbac(["dev"]).filter((m) => m.kind === "ClusterRole");
+    expect(clusterRoles.length).toBeGreaterThan(0);
+    for (const clusterRole of clusterRoles) {
       for (const rule of clusterRole.rules as { resources: string[] }[])
         expect(rule.resources).not.toContain("secrets");
     }

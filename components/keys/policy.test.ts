@@ -7,6 +7,7 @@ describe.each(keyDomains)("the %s key policy", (domain) => {
   const doc = keyPolicy({ account, domain, adminRoleArns: [devops] });
 
   it("names its principals: never *", () => {
+    expect(doc.Statement.length).toBeGreaterThan(0);
     for (const s of doc.Statement) {
       expect(s.Principal).not.toBe("*");
       expect(JSON.stringify(s.Principal)).not.toMatch(/"\*"/);

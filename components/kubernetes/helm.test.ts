@@ -1,7 +1,7 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { mergeValues, readValues } from "./helm";
+import { tempFolders } from "../../tests/temp-folder";
 
 describe("mergeValues", () => {
   it.each([
@@ -25,8 +25,10 @@ describe("mergeValues", () => {
 });
 
 describe("readValues", () => {
+  const scratch = tempFolders();
+
   it("parses a values file, and an empty one as no values", () => {
-    const dir = mkdtempSync(join(tmpdir(), "values-"));
+    const dir = scratch("values-");
     writeFileSync(join(dir, "chart.yaml"), "replicas: 2\nimage:\n  tag: v1\n");
     writeFileSync(join(dir, "empty.yaml"), "# nothing\n");
     expect(readValues(dir, "chart.yaml")).toEqual({ replicas: 2, image: { tag: "v1" } });

@@ -261,6 +261,7 @@ it("ships the rule files as one PrometheusRule, exactly as promtool tested them"
 
 it("provisions each dashboard as a ConfigMap labelled for the Grafana sidecar", () => {
   const maps = ofType(prod, "kubernetes:core/v1:ConfigMap");
+  expect(dashboards().length).toBeGreaterThan(0);
   expect(maps).toHaveLength(dashboards().length);
   for (const d of dashboards()) {
     const map = maps.find((m) => (m.inputs.data as Record<string, string>)[d.file] === d.json)!;

@@ -1,13 +1,13 @@
 /** The scripted first deploy (SPEC P3): its plan, proven against the record, and the CLI's fail-fast. */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { hostOf, runStack, stacks, type StackRun } from "../../offline/run";
 import { packName } from "../../policy/policies";
 import { runPolicies } from "../../policy/runner";
 import { planFor, preflight, readInput, readOrganizationInput } from "./cli";
 import { bootstrapPlan, BootstrapRefused, describeStep, hostedComponents, runnerComponents } from "./plan";
+import { tempFolders } from "../../tests/temp-folder";
 
 const globMatch = (glob: string, urn: string) => {
   // The engine's target globbing: `**` spans anything, `*` stays within one `:`-separated segment.
@@ -199,8 +199,10 @@ describe("the bootstrap plan", () => {
 });
 
 describe("the bootstrap CLI", () => {
+  const scratch = tempFolders();
+
   it("finds neither the Pulumi CLI nor AWS credentials here, and says what to do", () => {
-    const problems = preflight({ PATH: "/nonexistent" }, mkdtempSync(join(tmpdir(), "no-aws-")));
+    const problems = preflight({ PATH: "/nonexistent" }, scratch("no-aws-"));
     expect(problems).toEqual([
       expect.stringMatching(/the Pulumi CLI is not on PATH/),
       expect.stringMatching(/no AWS credentials/),
@@ -208,7 +210,7 @@ describe("the bootstrap CLI", () => {
   });
 
   it("fails fast with a clear message and a non-zero exit, after printing the plan", () => {
-    const home = mkdtempSync(join(tmpdir(), "no-aws-"));
+    const home = scratch("no-aws-");
     const env = {
       PATH: process.env
         .PATH!.split(":")

@@ -15,6 +15,8 @@ import {
   spotPriceFraction,
   unitPrices,
 } from "./prices";
+import { parsedConfig, shippedExpectations } from "../../tests/expectations";
+import { costTable } from "../docs/cost-table";
 
 /** A Deployment of one-per-node pause pods pinned to `selector`, as components/cluster/playwright.ts builds them. */
 const placeholders = (name: string, replicas: number, selector: Record<string, string>, onePerNode = true) =>
@@ -297,9 +299,11 @@ describe("cost estimate", () => {
 
     it("dev: the warm placeholder's Spot node is priced at the Spot fraction of c5.xlarge, the dearest type it may launch (issue 16)", () => {
       const line = estimateCost(runs.dev.resources, 400).lines.find((l) => l.name === "qualisys-dev-playwright")!;
-      // c5.xlarge: $0.17/h on demand in the AWS price list (Karpenter's table of 2026-07-20).
-      expect(ec2Hourly["c5.xlarge"]).toBe(0.17);
-      expect(line.monthlyUsd).toBeCloseTo(1 * (spotPriceFraction * 0.17 * 730 + 50 * 0.08), 6);
+      // The pool's always-on nodes × the Spot fraction of the dearest type it may launch, from the shipped stacks'
+      // hand table; c5.xlarge is $0.17/h on demand in the AWS price list (Karpenter's table of 2026-07-20).
+      const { instanceTypes, diskSizeGb, warmPlaceholders } = shippedExpectations.dev.pools!.playwright;
+      expect(Math.max(...instanceTypes.map((t) => ec2Hourly[t]))).toBe(0.17);
+      expect(line.monthlyUsd).toBeCloseTo(warmPlaceholders * (spotPriceFraction * 0.17 * 730 + diskSizeGb * 0.08), 6);
       expect(line.detail).toMatch(/^1 node\(s\) \(1 warm placeholder\(s\); min size 0\) × Spot /);
     });
 
@@ -315,7 +319,8 @@ describe("cost estimate", () => {
           .map((r) => r.inputs.nodeType),
       ];
       expect(runs.parity.error).toBeUndefined();
-      expect(classes(runs.staging)).toEqual(["db.t4g.small", "cache.t4g.micro"]);
+      const { database, cache } = shippedExpectations.staging;
+      expect(classes(runs.staging)).toEqual([database.instanceClass, cache.nodeType]);
       expect(classes(runs.parity)).toEqual(["db.r5.large", "cache.r5.large"]);
       // The switch costs what docs/cost.md's table says: (0.25 − 0.032) × 730 + 4 × (0.216 − 0.016) × 730.
       const lean = estimateCost(runs.staging.resources, 400);
@@ -352,6 +357,23 @@ describe("cost estimate", () => {
         .lines.map((l) => l.detail)
         .join("\n");
       expect(staging).not.toMatch(/control plane|NAT gateway|ALB|web ACL|t3\.medium|t3\.small|Spot/);
+    });
+
+    it("docs/cost.md's per-stack table is these records' estimates (UPDATE_DOCS=1 rewrites it)", () => {
+      const parity = { ...readStackFile("staging").config, "qualisys:prodParity": true };
+      const column = (title: string, run: StackRun, config = readStackFile(run.stack).config) => ({
+        title,
+        resources: run.resources,
+        config: parsedConfig(run.stack, { config, warnings: [] }),
+      });
+      const table = costTable([
+        column("dev", runs.dev),
+        column("staging", runs.staging),
+        column("staging, prod parity", runs.parity, parity),
+        column("prod", runs.prod),
+      ]);
+      const { current, expected } = generatedSection("docs/cost.md", "cost-table", "tools/preview/cost.test.ts", table);
+      expect(current).toEqual(expected);
     });
 
     // Per component, so the expectation survives the merge of the cluster and data areas (their own components

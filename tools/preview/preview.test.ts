@@ -1,10 +1,10 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { readStackFile, type RecordedResource } from "../../offline/run";
 import { loadCatalogue } from "../../upstream/catalogue";
 import { formatInventory, inventory } from "./inventory";
 import { outputProblem, preview } from "./preview";
+import { tempFolders } from "../../tests/temp-folder";
 
 function capture() {
   const lines: string[] = [];
@@ -12,13 +12,15 @@ function capture() {
 }
 
 describe("preview", () => {
-  const outDir = mkdtempSync(join(tmpdir(), "preview-"));
+  const scratch = tempFolders();
+  const outDir = scratch("preview-");
 
   it("writes the record as a JSON array with the documented fields, and prints the inventory", async () => {
     const out = capture();
     expect(await preview("staging", { outDir, log: out.sink })).toBe(0);
     const record = JSON.parse(readFileSync(join(outDir, "staging", "resources.json"), "utf8")) as RecordedResource[];
     expect(Array.isArray(record)).toBe(true);
+    expect(record.length).toBeGreaterThan(0);
     for (const resource of record) {
       expect(Object.keys(resource)).toEqual(
         expect.arrayContaining(["type", "name", "parent", "inputs", "dependencies"]),
@@ -50,7 +52,7 @@ describe("preview", () => {
     config["qualisys:monthlyBudgetUsd"] = 10;
     const out = capture();
     const err = capture();
-    const dir = mkdtempSync(join(tmpdir(), "preview-budget-"));
+    const dir = scratch("preview-budget-");
     expect(await preview("dev", { outDir: dir, run: { config }, log: out.sink, error: err.sink })).toBe(1);
     expect(out.lines.join("\n")).toContain("against a budget of $10.00 (qualisys:monthlyBudgetUsd): OVER BUDGET");
     expect(err.lines.join("\n")).toMatch(/FAILED: estimated \$\d+\.\d\d\/month exceeds the budget of \$10\.00/);
@@ -62,7 +64,7 @@ describe("preview", () => {
     catalogue.charts["metrics-server"].published = ["3.13.2", "3.13.0"]; // 3.13.1 withdrawn
     const out = capture();
     const err = capture();
-    const dir = mkdtempSync(join(tmpdir(), "preview-readiness-"));
+    const dir = scratch("preview-readiness-");
     expect(await preview("dev", { outDir: dir, catalogue, log: out.sink, error: err.sink })).toBe(1);
     expect(out.lines.join("\n")).toMatch(/^Deploy readiness: FAIL — \d+ blocking/m);
     expect(out.lines.join("\n")).toMatch(
@@ -101,7 +103,7 @@ describe("preview", () => {
     config["qualisys:network"].cidr = "10.0.0.0/33";
     config["qualisys:cache"].engineVersion = "6.2";
     const err = capture();
-    const emptyDir = mkdtempSync(join(tmpdir(), "preview-bad-"));
+    const emptyDir = scratch("preview-bad-");
     expect(await preview("dev", { outDir: emptyDir, run: { config }, error: err.sink, log: () => {} })).toBe(1);
     expect(err.lines.join("\n")).toMatch(/qualisys:network\.cidr: .*prefix length above 32/);
     expect(err.lines.join("\n")).toMatch(/qualisys:cache\.engineVersion: Redis 6\.2/);
@@ -109,7 +111,7 @@ describe("preview", () => {
   });
 
   it("turns an unwritable or malformed out/ into one line naming the path (the CLI prints it, not a stack trace)", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "preview-malformed-"));
+    const dir = scratch("preview-malformed-");
     writeFileSync(join(dir, "out"), "a file where the out/ folder belongs");
     const failure = await preview("dev", { outDir: join(dir, "out"), log: () => {}, error: () => {} }).catch((e) => e);
     expect(outputProblem(failure)).toBe(
@@ -119,7 +121,7 @@ describe("preview", () => {
   });
 
   it("removes the stack's previous report when a run fails, so no stale `passed: true` survives", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "preview-stale-"));
+    const dir = scratch("preview-stale-");
     mkdirSync(join(dir, "dev"));
     writeFileSync(join(dir, "dev", "report.json"), JSON.stringify({ verdict: { passed: true } }));
     const config = structuredClone(readStackFile("dev").config) as Record<string, any>;

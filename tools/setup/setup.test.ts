@@ -8,21 +8,21 @@ import {
   copyFileSync,
   existsSync,
   mkdirSync,
-  mkdtempSync,
   readdirSync,
   readFileSync,
   symlinkSync,
   writeFileSync,
 } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
+import { tempFolders } from "../../tests/temp-folder";
 
 const root = join(__dirname, "..", "..");
 const read = (path: string) => readFileSync(join(root, path), "utf8");
+const scratch = tempFolders();
 /** A copy of the script in an empty project (only .nvmrc), so a Node installed in this checkout's .tools/ is not seen. */
 const setup = (() => {
-  const dir = mkdtempSync(join(tmpdir(), "qualisys-project-"));
+  const dir = scratch("qualisys-project-");
   mkdirSync(join(dir, "tools", "setup"), { recursive: true });
   copyFileSync(join(root, "tools", "setup", "setup"), join(dir, "tools", "setup", "setup"));
   copyFileSync(join(root, ".nvmrc"), join(dir, ".nvmrc"));
@@ -33,7 +33,7 @@ const nvmrc = read(".nvmrc").trim();
 
 /** A PATH holding only what `commands` names (links to the real ones), plus any fake scripts. */
 function pathWith(commands: string[], fakes: Record<string, string> = {}): string {
-  const bin = mkdtempSync(join(tmpdir(), "qualisys-setup-"));
+  const bin = scratch("qualisys-setup-");
   for (const command of commands) {
     const found = spawnSync("bash", ["-c", `command -v ${command}`], { encoding: "utf8" }).stdout.trim();
     if (found) symlinkSync(found, join(bin, command));
@@ -163,7 +163,7 @@ describe("CI and the README run the same commands", () => {
   });
 
   it("finds the blocks exactly as marked (a tiny README)", () => {
-    const dir = mkdtempSync(join(tmpdir(), "qualisys-readme-"));
+    const dir = scratch("qualisys-readme-");
     const readme = join(dir, "README.md");
     writeFileSync(
       readme,
