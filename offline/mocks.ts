@@ -245,10 +245,31 @@ export interface StackOutputs {
 }
 
 /**
+ * The tables above build ARNs, ids and URLs with {@link mockAccountId}; a stack deploys into the account of its
+ * `aws:allowedAccountIds` (the provider refuses any other), so its answers name that account instead.
+ */
+export function inAccount<T>(value: T, accountId: string): T {
+  if (accountId === mockAccountId) return value;
+  const rewrite = (v: unknown): unknown => {
+    if (typeof v === "string") return v.split(mockAccountId).join(accountId);
+    if (Array.isArray(v)) return v.map(rewrite);
+    if (v !== null && typeof v === "object")
+      return Object.fromEntries(Object.entries(v as Record<string, unknown>).map(([k, x]) => [k, rewrite(x)]));
+    return v;
+  };
+  return rewrite(value) as T;
+}
+
+/**
  * @param stacks Outputs of the stacks this one may reference, by stack name (a reference's
  *   `organization/project/stack` name is matched on its last part).
+ * @param accountId The account the stack deploys into (its `aws:allowedAccountIds`). Default {@link mockAccountId}.
  */
-export function createMocks(region: string, stacks: Record<string, StackOutputs> = {}): pulumi.runtime.Mocks {
+export function createMocks(
+  region: string,
+  stacks: Record<string, StackOutputs> = {},
+  accountId: string = mockAccountId,
+): pulumi.runtime.Mocks {
   return {
     newResource({ type, name, inputs }) {
       if (type === "pulumi:pulumi:StackReference") {
@@ -259,18 +280,17 @@ export function createMocks(region: string, stacks: Record<string, StackOutputs>
       }
       const [service, kind] = awsKind(type);
       const id = `${idPrefixes[kind] ?? ""}${idPrefixes[kind] ? hex(`${type}/${name}`, 17) : `${name}-id`}`;
-      const state: State = {
-        ...inputs,
+      const computed: State = {
         ...(service ? { arn: `arn:aws:${service}:${region}:${mockAccountId}:${kind}/${inputs.name ?? name}` } : {}),
         ...typeOutputs[type]?.({ region, type, name, inputs }),
       };
-      return { id, state };
+      return { id, state: { ...inputs, ...inAccount(computed, accountId) } };
     },
     call({ token, inputs }) {
       const answer = callResults[token];
       if (!answer)
         throw new Error(`the offline mocks have no answer for data source ${token}; add one in offline/mocks.ts`);
-      return answer(inputs, region);
+      return inAccount(answer(inputs, region), accountId);
     },
   };
 }

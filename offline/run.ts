@@ -8,8 +8,8 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type * as Pulumi from "@pulumi/pulumi";
 import { parseStackFile } from "../config/stack-file";
-import { platformHost, stackNames } from "./stacks";
-import { createMocks, type StackOutputs } from "./mocks";
+import { platformHost, stackAccount, stackNames } from "./stacks";
+import { createMocks, mockAccountId, type StackOutputs } from "./mocks";
 import {
   aliasUrns,
   childUrn,
@@ -191,6 +191,7 @@ export async function runStack(stack: string, options: RunOptions = {}): Promise
   const { config, warnings } = file;
   const { values, secretKeys } = engineConfig(config, options.secrets);
   const region = values["aws:region"] ?? "us-east-1";
+  const accountId = stackAccount(config) ?? mockAccountId;
 
   // A stack on another's platform reads that stack's outputs: its offline run answers the StackReference.
   const references: Record<string, StackOutputs> = {};
@@ -200,7 +201,7 @@ export async function runStack(stack: string, options: RunOptions = {}): Promise
 
   // Loaded here, not at the top: a test that only reads a cached record never pays for the SDK.
   const pulumi: typeof Pulumi = await import("@pulumi/pulumi");
-  await pulumi.runtime.setMocks(createMocks(region, references), "qualisys", stack, true);
+  await pulumi.runtime.setMocks(createMocks(region, references, accountId), "qualisys", stack, true);
   pulumi.runtime.setAllConfig(values, secretKeys);
 
   const resources = new Map<string, RecordedResource>();
