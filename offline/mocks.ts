@@ -61,6 +61,11 @@ export const typeOutputs: Record<string, (ctx: Context) => State> = {
       uniqueId: `AROA${hex(name, 17).toUpperCase()}`,
     };
   },
+  // IAM ARNs have no region.
+  "aws:iam/policy:Policy": ({ inputs, name }) => ({
+    name: inputs.name ?? name,
+    arn: `arn:aws:iam::${mockAccountId}:policy/${inputs.name ?? name}`,
+  }),
   "aws:iam/group:Group": ({ inputs, name }) => ({
     name: inputs.name ?? name,
     arn: `arn:aws:iam::${mockAccountId}:group/${inputs.name ?? name}`,

@@ -23,10 +23,11 @@ import {
 import { recordCacheVariable } from "./record-cache";
 
 export type { RecordedResource, StackRun } from "./record";
+export type { StackOutputs } from "./mocks";
 export { SECRET, UNKNOWN } from "./record";
 
 export const projectRoot = join(__dirname, "..");
-export { hostedStacks, hostOf, platformStacks, shippedStacks, stackNames, stacks } from "./stacks";
+export { accountOf, hostedStacks, hostOf, platformStacks, shippedStacks, stackNames, stacks } from "./stacks";
 
 export interface StackConfigFile {
   /** The `config:` map of Pulumi.<stack>.yaml, as YAML values. */
@@ -150,6 +151,10 @@ export interface RunOptions {
   program?: Program;
   /** Use the record jest's global setup made for this stack, when the run is a plain one. Default true. */
   cached?: boolean;
+  /** What this stack's last deployment exported, as a reference to itself reads it. Default: never deployed. */
+  deployed?: StackOutputs;
+  /** Replace the outputs the host's offline run answers its StackReference with (a host of another version). */
+  hostOutputs?: (outputs: StackOutputs) => StackOutputs;
 }
 
 /**
@@ -159,7 +164,7 @@ export interface RunOptions {
 
 function cachedRun(stack: string, options: RunOptions): StackRun | undefined {
   const dir = process.env[recordCacheVariable];
-  const plain = !options.config && !options.secrets && !options.program;
+  const plain = !options.config && !options.secrets && !options.program && !options.deployed && !options.hostOutputs;
   if (!dir || !plain || options.cached === false || !existsSync(join(dir, `${stack}.json`))) return undefined;
   const { error, ...run } = JSON.parse(readFileSync(join(dir, `${stack}.json`), "utf8")) as StackRun & {
     error?: string;
@@ -173,7 +178,7 @@ export function cacheRun(dir: string, run: StackRun): void {
 }
 
 /** A run's outputs as a StackReference reads them; secret ones keep their "[secret]" stand-in and stay secret. */
-function referencedOutputs(run: StackRun): StackOutputs {
+export function referencedOutputs(run: StackRun): StackOutputs {
   return { outputs: run.outputs, secretOutputNames: run.secretOutputs.filter((path) => !/[.[]/.test(path)) };
 }
 
@@ -197,7 +202,9 @@ export async function runStack(stack: string, options: RunOptions = {}): Promise
   const references: Record<string, StackOutputs> = {};
   const host = platformHost(config);
   const hostRun = host !== undefined && host !== stack ? await runStack(host) : undefined;
-  if (host && hostRun && !hostRun.error) references[host] = referencedOutputs(hostRun);
+  if (host && hostRun && !hostRun.error)
+    references[host] = (options.hostOutputs ?? ((o) => o))(referencedOutputs(hostRun));
+  if (options.deployed) references[stack] = options.deployed;
 
   // Loaded here, not at the top: a test that only reads a cached record never pays for the SDK.
   const pulumi: typeof Pulumi = await import("@pulumi/pulumi");

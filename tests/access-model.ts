@@ -20,6 +20,8 @@ export interface RoleModel {
   trust: Document;
   /** Inline and attached policies, each named as IAM names it. */
   policies: { name: string; policy: Document }[];
+  /** Its permissions boundary (a stack hosted on another's platform), from the record's policy of that ARN. */
+  boundary?: { name: string; policy: Document };
 }
 
 const managedByArn = new Map(
@@ -39,10 +41,23 @@ export function accessModel(run: StackRun): AccessModel {
     const name = String(r.inputs.name);
     roles.set(name, {
       name,
-      arn: `arn:aws:iam::${ACCOUNT}:role/${name}`,
+      // The record's ARN names the stack's own account (aws:allowedAccountIds).
+      arn: typeof r.outputs.arn === "string" ? r.outputs.arn : `arn:aws:iam::${ACCOUNT}:role/${name}`,
       trust: JSON.parse(String(r.inputs.assumeRolePolicy)),
       policies: [],
     });
+  }
+  const managedPolicies = new Map(
+    ofType(run, "aws:iam/policy:Policy").map((p) => [
+      String(p.outputs.arn),
+      { name: String(p.inputs.name), policy: JSON.parse(String(p.inputs.policy)) as Document },
+    ]),
+  );
+  for (const r of ofType(run, "aws:iam/role:Role")) {
+    if (r.inputs.permissionsBoundary === undefined) continue;
+    const boundary = managedPolicies.get(String(r.inputs.permissionsBoundary));
+    if (!boundary) throw new Error(`${r.name}'s permissions boundary ${r.inputs.permissionsBoundary} is not in the record`);
+    roles.get(String(r.inputs.name))!.boundary = boundary;
   }
   const unmodelled: string[] = [];
   for (const p of ofType(run, "aws:iam/rolePolicy:RolePolicy"))
@@ -80,20 +95,32 @@ export async function simulate(
   identityPolicies: { name: string; policy: Document }[],
   request: Request,
   resourcePolicy?: Document,
+  permissionsBoundary?: { name: string; policy: Document },
 ): Promise<Decision> {
   const simulation: Simulation = {
     identityPolicies: identityPolicies as Simulation["identityPolicies"],
+    ...(permissionsBoundary ? { permissionBoundaryPolicies: [permissionsBoundary] } : {}),
     serviceControlPolicies: [],
     resourceControlPolicies: [],
     resourcePolicy: resourcePolicy as Simulation["resourcePolicy"],
     request: {
       principal: request.principal,
       action: request.action,
-      resource: { resource: request.resource, accountId: ACCOUNT },
+      // A request for "*" (or an ARN without an account) is about the principal's own account.
+      resource: {
+        resource: request.resource,
+        accountId: accountOfArn(request.resource, accountOfArn(request.principal)),
+      },
       contextVariables: request.context ?? {},
     },
   };
   return decisionOf(await runSimulation(simulation, {}));
+}
+
+/** The account an ARN names (its fifth field), or `otherwise` when it names none (`*`, S3 buckets). */
+export function accountOfArn(resource: string, otherwise = ACCOUNT): string {
+  const account = resource.split(":")[4];
+  return account && /^\d{12}$/.test(account) ? account : otherwise;
 }
 
 /**
@@ -115,7 +142,7 @@ export function simulateWebIdentity(role: RoleModel, provider: string, claims: R
       request: {
         principal: provider,
         action: "sts:AssumeRoleWithWebIdentity",
-        resource: { resource: role.arn, accountId: ACCOUNT },
+        resource: { resource: role.arn, accountId: accountOfArn(role.arn) },
         contextVariables: claims,
       },
     },

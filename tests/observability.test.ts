@@ -1,5 +1,5 @@
 /** CloudWatch alarms, the alarm topic and the budget (SPEC O3), per stack, through the whole program. */
-import { hostOf, readStackFile, runStack, stacks, type StackRun } from "../offline/run";
+import { accountOf, hostOf, readStackFile, runStack, stacks, type StackRun } from "../offline/run";
 import { jsonInput, named, ofType } from "../offline/record";
 
 const runs: Record<string, StackRun> = {};
@@ -24,7 +24,7 @@ describe.each(stacks)("stack %s", (stack) => {
         Principal: { Service: ["cloudwatch.amazonaws.com", "budgets.amazonaws.com"] },
         Action: "SNS:Publish",
         Resource: topic.outputs.arn,
-        Condition: { StringEquals: { "aws:SourceAccount": "123456789012" } },
+        Condition: { StringEquals: { "aws:SourceAccount": accountOf(stack) } },
       }),
     ]);
     for (const a of ofType(run, "aws:cloudwatch/metricAlarm:MetricAlarm")) {

@@ -1,5 +1,13 @@
 /** Network exposure and trust, read from the harness record of every stack (SPEC N2, I1, I2). */
-import { hostOf, platformStacks, runStack, stacks, type RecordedResource, type StackRun } from "../offline/run";
+import {
+  accountOf,
+  hostOf,
+  platformStacks,
+  runStack,
+  stacks,
+  type RecordedResource,
+  type StackRun,
+} from "../offline/run";
 import { byId, jsonInput, named, ofType } from "../offline/record";
 
 const runs: Record<string, StackRun> = {};
@@ -85,7 +93,7 @@ describe.each(stacks)("stack %s", (stack) => {
     const trust = jsonInput(role(name), "assumeRolePolicy");
     for (const statement of trust.Statement) {
       expect(statement.Effect).toBe("Allow");
-      expect(statement.Principal).toEqual({ AWS: "arn:aws:iam::123456789012:root" });
+      expect(statement.Principal).toEqual({ AWS: `arn:aws:iam::${accountOf(stack)}:root` });
       expect(statement.Condition.Bool).toEqual({ "aws:MultiFactorAuthPresent": "true" });
       expect(Number(statement.Condition.NumericLessThan["aws:MultiFactorAuthAge"])).toBeLessThanOrEqual(3600);
     }
@@ -95,7 +103,7 @@ describe.each(stacks)("stack %s", (stack) => {
     const [statement, ...rest] = jsonInput(role(name), "assumeRolePolicy").Statement;
     expect(rest).toEqual([]);
     expect(statement.Principal.Federated).toBe(
-      "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com",
+      `arn:aws:iam::${accountOf(stack)}:oidc-provider/token.actions.githubusercontent.com`,
     );
     expect(statement.Action).toBe("sts:AssumeRoleWithWebIdentity");
     expect(Object.keys(statement.Condition)).toEqual(["StringEquals"]);
@@ -118,7 +126,7 @@ describe.each(stacks)("stack %s", (stack) => {
 
   it("lets Pulumi Deployments assume the deploy role only for this stack", () => {
     const [statement] = jsonInput(role("deploy"), "assumeRolePolicy").Statement;
-    expect(statement.Principal.Federated).toBe("arn:aws:iam::123456789012:oidc-provider/api.pulumi.com/oidc");
+    expect(statement.Principal.Federated).toBe(`arn:aws:iam::${accountOf(stack)}:oidc-provider/api.pulumi.com/oidc`);
     expect(statement.Condition.StringEquals).toEqual({ "api.pulumi.com/oidc:aud": "qualisys" });
     expect(statement.Condition.StringLike).toEqual({
       "api.pulumi.com/oidc:sub": `pulumi:deploy:org:qualisys:project:qualisys:stack:${stack}:*`,

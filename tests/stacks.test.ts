@@ -95,11 +95,12 @@ describe("differences between stacks", () => {
     expect(["dev", "prod"].map((s) => vpcInput(s).cidrBlock)).toEqual(["10.10.0.0/16", "10.0.0.0/16"]);
   });
 
-  it("lets developers push images outside prod only", () => {
-    const canPush = (stack: string) =>
+  it("lets developers pull images outside prod only, and push nowhere (only CI pushes)", () => {
+    const policy = (stack: string) =>
       JSON.stringify(
         jsonInput(named(runs[stack], "aws:iam/rolePolicy:RolePolicy", `qualisys-${stack}-developer-scoped`), "policy"),
-      ).includes("ecr:PutImage");
-    expect(shippedStacks.map(canPush)).toEqual([true, true, false]);
+      );
+    expect(shippedStacks.map((stack) => policy(stack).includes("ecr:BatchGetImage"))).toEqual([true, true, false]);
+    expect(shippedStacks.map((stack) => policy(stack).includes("ecr:PutImage"))).toEqual([false, false, false]);
   });
 });
