@@ -49,7 +49,7 @@ export function unknownStackMessage(stack: string, root = projectRoot): string {
   const known = stackNames(root);
   return [
     `No stack file Pulumi.${stack}.yaml. Stack files here: ${known.map((s) => `Pulumi.${s}.yaml`).join(", ") || "none"}.`,
-    `To make one: pulumi stack init ${stack} && cp Pulumi.dev.yaml Pulumi.${stack}.yaml (then set qualisys:environment).`,
+    `To make a personal or review stack on dev's platform: npm run stack:new -- ${stack} (docs/shared-platform.md).`,
   ].join("\n");
 }
 
@@ -153,6 +153,8 @@ export interface RunOptions {
   cached?: boolean;
   /** What this stack's last deployment exported, as a reference to itself reads it. Default: never deployed. */
   deployed?: StackOutputs;
+  /** The host's record, when the caller already has it (saves running the host's program again). */
+  hostRun?: StackRun;
   /** Replace the outputs the host's offline run answers its StackReference with (a host of another version). */
   hostOutputs?: (outputs: StackOutputs) => StackOutputs;
 }
@@ -201,7 +203,7 @@ export async function runStack(stack: string, options: RunOptions = {}): Promise
   // A stack on another's platform reads that stack's outputs: its offline run answers the StackReference.
   const references: Record<string, StackOutputs> = {};
   const host = platformHost(config);
-  const hostRun = host !== undefined && host !== stack ? await runStack(host) : undefined;
+  const hostRun = host !== undefined && host !== stack ? (options.hostRun ?? (await runStack(host))) : undefined;
   if (host && hostRun && !hostRun.error)
     references[host] = (options.hostOutputs ?? ((o) => o))(referencedOutputs(hostRun));
   if (options.deployed) references[stack] = options.deployed;
