@@ -8,6 +8,7 @@ import { named, ofType, platformOf } from "../offline/record";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { hostContractVersion } from "../components/platform/contract";
+import { loadCatalogue } from "../upstream/catalogue";
 import {
   hostedStacks,
   readStackFile,
@@ -365,5 +366,57 @@ describe("the host (dev) declares its tenants and protects what they run on", ()
     expect(after.error).toBeUndefined();
     expect(ofType(after, "qualisys:platform:TenantHosting")).toEqual([]);
     expect(ofType(after, "eks:index:Cluster")[0].options.protect).toBe(false);
+  });
+});
+
+describe("the host contract names what tenants rely on, as the host's record has it", () => {
+  const dev = () => hostRuns.dev;
+  const contract = () => dev().outputs.platform as Record<string, any>;
+
+  it("its shared infrastructure is the record's own inputs (VPC, subnets, zones, security groups, cluster)", () => {
+    const [vpc] = ofType(dev(), "awsx:ec2:Vpc");
+    const specs = vpc.inputs.subnetSpecs as { name: string; cidrBlocks: string[] }[];
+    const network = ofType(dev(), "qualisys:network:Network")[0];
+    const groups = ofType(dev(), "aws:ec2/securityGroup:SecurityGroup").filter((g) => g.parent === network.urn);
+    expect(contract().shared).toEqual({
+      vpcCidr: vpc.inputs.cidrBlock,
+      availabilityZones: vpc.inputs.availabilityZoneNames,
+      subnets: Object.fromEntries(specs.map((s) => [s.name, s.cidrBlocks])),
+      securityGroups: Object.fromEntries(
+        groups.map((g) => [
+          g.name.replace("qualisys-dev-", ""),
+          { name: g.inputs.name, description: g.inputs.description },
+        ]),
+      ),
+      clusterName: ofType(dev(), "eks:index:Cluster")[0].inputs.name,
+    });
+  });
+
+  it("its ServiceMonitor selection is the host's Prometheus values, and its CRD API versions are served by the host's pinned charts", () => {
+    const release = (chart: string) =>
+      ofType(dev(), "kubernetes:helm.sh/v3:Release").find((r) => r.inputs.chart === chart)!;
+    const spec = (release("kube-prometheus-stack").inputs.values as any).prometheus.prometheusSpec;
+    expect(contract().kubernetes.monitoring).toEqual({
+      namespace: release("kube-prometheus-stack").inputs.namespace,
+      serviceMonitorSelector: spec.serviceMonitorSelector,
+      serviceMonitorNamespaceSelector: spec.serviceMonitorNamespaceSelector,
+    });
+    const catalogue = loadCatalogue();
+    const served = (chart: string, kind: string) =>
+      catalogue.charts[chart].versions[String(release(chart).inputs.version)].crds
+        .filter((c) => c.kind === kind)
+        .flatMap((c) => c.versions.map((v) => `${c.group}/${v}`));
+    const { externalSecrets, serviceMonitor } = contract().kubernetes.apiVersions;
+    for (const kind of ["ExternalSecret", "ClusterSecretStore", "SecretStore"])
+      expect([kind, served("external-secrets", kind)]).toEqual([kind, expect.arrayContaining([externalSecrets])]);
+    expect(served("kube-prometheus-stack", "ServiceMonitor")).toContain(serviceMonitor);
+  });
+
+  it("its registry is the host's repositories, by the ARNs and URLs the host's record gives them", () => {
+    const repositories = ofType(dev(), "aws:ecr/repository:Repository");
+    expect({ ...contract().registry, repositoryArns: [...contract().registry.repositoryArns].sort() }).toEqual({
+      repositoryArns: repositories.map((r) => r.outputs.arn).sort(),
+      repositoryUrls: Object.fromEntries(repositories.map((r) => [r.inputs.name, r.outputs.repositoryUrl])),
+    });
   });
 });
