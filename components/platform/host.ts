@@ -30,7 +30,7 @@ export class TenantHosting extends pulumi.ComponentResource {
         dependsOn: args.dependsOn,
       });
     for (const manifest of hostTenantRbac()) declare(manifest);
-    const { policy, binding } = tenantAdmissionPolicy();
+    const [policy, binding] = tenantAdmissionPolicy();
     const created = declare(policy);
     declareManifest(manifestResourceName(name, binding), binding, {
       parent: this,

@@ -1,17 +1,12 @@
 /**
- * The tenant ownership policy, evaluated as the API server would: its match condition, then its variables in order,
- * then every validation, on the objects a tenant's deploy identity sends (CEL by @marcbachmann/cel-js 8.0.0).
+ * The tenant ownership policy, evaluated as the API server would (tests/kubernetes/admission.ts: match condition,
+ * variables, every validation, CEL by @marcbachmann/cel-js 8.0.0) on the objects a tenant's deploy identity sends.
  */
-import { evaluate } from "@marcbachmann/cel-js";
+import { admit, kubernetesCelProblems, policyExpressions } from "../../../tests/kubernetes/admission";
 import { tenantAdmissionPolicy } from "./tenants";
 
-const { policy, binding } = tenantAdmissionPolicy();
-const spec = policy.spec as {
-  matchConditions: { expression: string }[];
-  variables: { name: string; expression: string }[];
-  validations: { expression: string; message: string }[];
-  matchConstraints: { resourceRules: { resources: string[]; operations: string[] }[] };
-};
+const [policy, binding] = tenantAdmissionPolicy();
+const spec = policy.spec as { matchConstraints: { resourceRules: { resources: string[]; operations: string[] }[] } };
 
 type Operation = "CREATE" | "UPDATE" | "DELETE";
 interface Request {
@@ -24,24 +19,27 @@ interface Request {
 
 /**
  * Whether the policy judges the request, and the messages of the validations it fails. An expression that errors
- * would deny too (failurePolicy Fail), but for the wrong reason: it throws here, so no test passes by accident.
+ * denies too (failurePolicy Fail), but for the wrong reason: such a message fails the tests below.
  */
-function admit(r: Request): { judged: boolean; denied: string[] } {
-  const request = {
+function judge(r: Request): { judged: boolean; denied: string[] } {
+  const verdict = admit(policy, binding, {
     operation: r.operation,
-    userInfo: { username: "arn:aws:sts::123456789012:assumed-role/x/y", groups: r.groups },
+    userInfo: { username: "arn:aws:sts::123456789012:assumed-role/qualisys-staging-deploy/x", groups: r.groups },
     resource: { group: r.resource === "namespaces" ? "" : "external-secrets.io", version: "v1", resource: r.resource },
-  };
-  const context: Record<string, unknown> = { request, object: r.object ?? null, oldObject: r.oldObject ?? null };
-  const judged = spec.matchConditions.every((c) => evaluate(c.expression, context) === true);
-  if (!judged) return { judged, denied: [] };
-  const variables: Record<string, unknown> = {};
-  for (const v of spec.variables) variables[v.name] = evaluate(v.expression, { ...context, variables });
-  const denied = spec.validations
-    .filter((v) => evaluate(v.expression, { ...context, variables }) !== true)
-    .map((v) => v.message);
-  return { judged, denied };
+    object: r.object ?? null,
+    oldObject: r.oldObject ?? null,
+  });
+  if (!verdict.applies) return { judged: false, denied: [] };
+  const denied = verdict.allowed ? [] : verdict.messages;
+  for (const m of denied) expect(m).not.toMatch(/expression failed|match condition failed|not a bool/);
+  return { judged: true, denied };
 }
+
+it("uses only CEL that Kubernetes' environment has", () => {
+  const expressions = policyExpressions(policy);
+  expect(expressions.length).toBeGreaterThan(5);
+  expect(expressions.flatMap(kubernetesCelProblems)).toEqual([]);
+});
 
 const staging = ["system:authenticated", "qualisys:tenants", "qualisys:tenant:staging"];
 const namespace = (name: string, labels: Record<string, string> = {}) => ({
@@ -112,7 +110,7 @@ describe("a tenant's deploy identity may", () => {
     ],
   ];
   it.each(allowed)("%s", (_, request) => {
-    expect(admit(request)).toEqual({ judged: true, denied: [] });
+    expect(judge(request)).toEqual({ judged: true, denied: [] });
   });
 });
 
@@ -270,7 +268,7 @@ describe("a tenant's deploy identity may not", () => {
     ],
   ];
   it.each(forbidden)("%s", (_, request, message) => {
-    const { judged, denied } = admit(request);
+    const { judged, denied } = judge(request);
     expect(judged).toBe(true);
     expect(denied).toEqual(expect.arrayContaining([expect.stringMatching(message)]));
   });
@@ -282,7 +280,7 @@ it("leaves everyone who is not a tenant to RBAC (the host's own administrators a
     ["system:masters"],
     ["qualisys:staging:developers", "qualisys:tenant-readers"],
   ])
-    expect(admit({ operation: "CREATE", groups, resource: "namespaces", object: namespace("anything") })).toEqual({
+    expect(judge({ operation: "CREATE", groups, resource: "namespaces", object: namespace("anything") })).toEqual({
       judged: false,
       denied: [],
     });

@@ -15,16 +15,15 @@
  * Expressions use only what Kubernetes' CEL environment offers (the standard macros `has`, `all`, `exists`,
  * `filter`; `size`, `in`, `startsWith`; the `object`, `oldObject`, `request` and `variables` bindings, `object` null
  * on DELETE and `oldObject` null on CREATE: https://kubernetes.io/docs/reference/access-authn-authz/validating-admission-policy/
- * and https://kubernetes.io/docs/reference/using-api/cel/, read 2026-12). components/cluster/admission/tenants.test.ts
- * evaluates each on allowed and forbidden objects. A pure function of nothing: the host declares the two manifests.
+ * and https://kubernetes.io/docs/reference/using-api/cel/, read 2026-12). ./tenants.test.ts evaluates each on allowed
+ * and forbidden objects (tests/kubernetes/admission.ts). A pure function of nothing: the host declares the manifests.
  */
-import type { IValidatingAdmissionPolicy } from "kubernetes-models/admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy";
-import type { IValidatingAdmissionPolicyBinding } from "kubernetes-models/admissionregistration.k8s.io/v1/ValidatingAdmissionPolicyBinding";
 import { ownerLabel } from "../../../config/platform";
-import { typed, type Manifest } from "../../kubernetes/manifest";
+import { validatingAdmissionPolicy, type AdmissionPolicySpec } from "../../kubernetes/admission";
+import type { Manifest } from "../../kubernetes/manifest";
 import { tenantKubernetesGroups } from "../manifests";
 
-export const tenantAdmissionPolicyName = "qualisys-tenant-ownership";
+export const tenantAdmissionPolicyName = "tenant-ownership.qualisys.io";
 
 const prefix = tenantKubernetesGroups.tenantPrefix;
 const label = `'${ownerLabel}'`;
@@ -82,34 +81,26 @@ export const tenantPolicyValidations = [
 ] as const;
 
 /** The match condition: only requests from a tenant's deploy identity are judged; everyone else's pass through. */
-export const tenantPolicyMatch = `request.userInfo.groups.exists(g, g == '${tenantKubernetesGroups.tenants}' || g.startsWith('${prefix}'))`;
+export const tenantPolicyMatch = `has(request.userInfo.groups) && request.userInfo.groups.exists(g, g == '${tenantKubernetesGroups.tenants}' || g.startsWith('${prefix}'))`;
 
-/** The policy and its binding (deny on failure, cluster-wide). */
-export function tenantAdmissionPolicy(): { policy: Manifest; binding: Manifest } {
-  const operations: ("CREATE" | "UPDATE" | "DELETE")[] = ["CREATE", "UPDATE", "DELETE"];
-  return {
-    policy: typed<IValidatingAdmissionPolicy>({
-      apiVersion: "admissionregistration.k8s.io/v1",
-      kind: "ValidatingAdmissionPolicy",
-      metadata: { name: tenantAdmissionPolicyName },
-      spec: {
-        failurePolicy: "Fail",
-        matchConstraints: {
-          resourceRules: [
-            { apiGroups: [""], apiVersions: ["v1"], operations, resources: ["namespaces"] },
-            { apiGroups: ["external-secrets.io"], apiVersions: ["*"], operations, resources: ["clustersecretstores"] },
-          ],
-        },
-        matchConditions: [{ name: "from-a-tenant", expression: tenantPolicyMatch }],
-        variables: tenantPolicyVariables.map((v) => ({ ...v })),
-        validations: tenantPolicyValidations.map((v) => ({ ...v })),
-      },
-    }),
-    binding: typed<IValidatingAdmissionPolicyBinding>({
-      apiVersion: "admissionregistration.k8s.io/v1",
-      kind: "ValidatingAdmissionPolicyBinding",
-      metadata: { name: tenantAdmissionPolicyName },
-      spec: { policyName: tenantAdmissionPolicyName, validationActions: ["Deny"] },
-    }),
-  };
+export const tenantAdmissionPolicySpec: AdmissionPolicySpec = {
+  name: tenantAdmissionPolicyName,
+  description:
+    "A tenant stack's deploy identity creates, changes and deletes only the namespaces and ClusterSecretStore it owns (docs/shared-platform.md)",
+  rules: [
+    { operations: ["CREATE", "UPDATE", "DELETE"], apiGroups: [""], apiVersions: ["v1"], resources: ["namespaces"] },
+    {
+      operations: ["CREATE", "UPDATE", "DELETE"],
+      apiGroups: ["external-secrets.io"],
+      resources: ["clustersecretstores"],
+    },
+  ],
+  matchConditions: [{ name: "from-a-tenant", expression: tenantPolicyMatch }],
+  variables: tenantPolicyVariables.map((v) => ({ ...v })),
+  validations: tenantPolicyValidations.map((v) => ({ ...v })),
+};
+
+/** The policy and its binding (fails closed, denies, cluster-wide). */
+export function tenantAdmissionPolicy(): [policy: Manifest, binding: Manifest] {
+  return validatingAdmissionPolicy(tenantAdmissionPolicySpec);
 }
