@@ -56,7 +56,8 @@ export function accessModel(run: StackRun): AccessModel {
   for (const r of ofType(run, "aws:iam/role:Role")) {
     if (r.inputs.permissionsBoundary === undefined) continue;
     const boundary = managedPolicies.get(String(r.inputs.permissionsBoundary));
-    if (!boundary) throw new Error(`${r.name}'s permissions boundary ${r.inputs.permissionsBoundary} is not in the record`);
+    if (!boundary)
+      throw new Error(`${r.name}'s permissions boundary ${r.inputs.permissionsBoundary} is not in the record`);
     roles.get(String(r.inputs.name))!.boundary = boundary;
   }
   const unmodelled: string[] = [];

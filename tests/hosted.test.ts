@@ -305,36 +305,46 @@ describe("the host (dev) declares its tenants and protects what they run on", ()
       "ClusterRoleBinding//qualisys:tenant",
       "ClusterRoleBinding//qualisys:tenant-readers",
       "RoleBinding/playwright-pool/tenant-readers",
-      "ValidatingAdmissionPolicy//qualisys-tenant-ownership",
-      "ValidatingAdmissionPolicyBinding//qualisys-tenant-ownership",
+      "ValidatingAdmissionPolicy//tenant-ownership.qualisys.io",
+      "ValidatingAdmissionPolicyBinding//tenant-ownership.qualisys.io",
     ]);
     expect(ofType(platformOf(runs.staging), "qualisys:platform:TenantHosting")).toHaveLength(1);
   });
 
-  it("protects its network (VPC, subnets, security groups and their rules) and its cluster, whose URNs are those deployed", () => {
+  it("protects its network (VPC, subnets, security groups and their rules) and its cluster, and every one deployed keeps its URN", () => {
     const protectedTypes = [
       "qualisys:network:Network",
       "awsx:ec2:Vpc",
       "aws:ec2/securityGroup:SecurityGroup",
       "eks:index:Cluster",
     ];
-    const deployedUrns = readFileSync(join(__dirname, "urns", "dev.txt"), "utf8").split("\n");
     // The network's own groups (the deployment runner's is the runner's, with the agent pool ORG protects).
     const network = ofType(dev(), "qualisys:network:Network")[0];
-    for (const type of protectedTypes) {
-      const found = ofType(dev(), type).filter(
-        (r) => type !== "aws:ec2/securityGroup:SecurityGroup" || r.parent === network.urn,
-      );
-      expect(found.length).toBeGreaterThan(0);
-      for (const r of found) {
-        expect([r.name, r.options.protect]).toEqual([r.name, true]);
-        // A lost URN would be a delete and a create: every protected resource keeps the URN dev deployed.
-        const known = [r.urn, ...r.options.aliases].some((urn) => deployedUrns.includes(urn));
-        if (type !== "qualisys:network:Network") expect([r.name, known]).toEqual([r.name, true]);
-      }
-    }
+    const shared = dev().resources.filter(
+      (r) =>
+        protectedTypes.includes(r.type) &&
+        (r.type !== "aws:ec2/securityGroup:SecurityGroup" || r.parent === network.urn),
+    );
+    expect(new Set(shared.map((r) => r.type)).size).toBe(protectedTypes.length);
+    for (const r of shared) expect([r.name, r.options.protect]).toEqual([r.name, true]);
     for (const r of ofType(dev(), "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"))
-      if (r.parent?.includes("qualisys:network:Network")) expect(r.options.protect).toBe(true);
+      if (r.parent === network.urn) expect([r.name, r.options.protect]).toEqual([r.name, true]);
+    // A lost URN would be a delete and a create: each one dev deployed of these is declared (or aliased), protected.
+    const deployed = readFileSync(join(__dirname, "urns", "dev.txt"), "utf8")
+      .split("\n")
+      .filter((urn) =>
+        [
+          "::qualisys:network:Network::",
+          "qualisys:network:Network$awsx:ec2:Vpc::",
+          "qualisys:network:Network$aws:ec2/securityGroup:SecurityGroup::",
+          "$eks:index:Cluster::",
+        ].some((part) => urn.includes(part)),
+      );
+    expect(deployed.length).toBeGreaterThanOrEqual(5);
+    for (const urn of deployed) {
+      const found = shared.find((r) => r.urn === urn || r.options.aliases.includes(urn));
+      expect([urn, found?.options.protect]).toEqual([urn, true]);
+    }
   });
 
   it("refuses a change that would replace its network or cluster while it has tenants, naming them", async () => {

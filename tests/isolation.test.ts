@@ -19,6 +19,7 @@ import {
 import { accountOf, readStackFile, runStack, type RecordedResource, type StackRun } from "../offline/run";
 import { jsonInput, named, ofType } from "../offline/record";
 import { rbacAuthorizer } from "./kubernetes/rbac";
+import { generatedSection } from "../tools/docs/generated";
 import type { Manifest } from "../components/kubernetes/manifest";
 
 const pair = ["dev", "staging"] as const;
@@ -175,6 +176,13 @@ const stagingRoles = ["devops", "developer", "cicd", "ci-preview", "deploy", "ex
   (part) => `qualisys-staging-${part}`,
 );
 
+/** Every simulated decision of the two matrices below, for docs/shared-platform.md's generated tables. */
+const matrix: Record<"tenant" | "host", Map<string, Map<string, Decision>>> = { tenant: new Map(), host: new Map() };
+const note = (which: "tenant" | "host", request: string, role: string, decision: Decision) => {
+  if (!matrix[which].has(request)) matrix[which].set(request, new Map());
+  matrix[which].get(request)!.set(role, decision);
+};
+
 describe("every staging identity is denied every class of dev's resources", () => {
   it("holds for each role, each class (requests built from AWS's catalogue, dev's key and repository policies)", async () => {
     const decisions: string[] = [];
@@ -185,6 +193,7 @@ describe("every staging identity is denied every class of dev's resources", () =
       for (const t of await targetsOf("dev", name)) {
         asked++;
         const decision = await ask(who, t);
+        note("tenant", `${t.label} (\`${t.action}\`)`, name.replace("qualisys-staging-", ""), decision);
         if (decision === "Allowed") decisions.push(`${name}: ${t.label} (${t.action} ${t.resource})`);
       }
     }
@@ -217,10 +226,13 @@ describe("dev's identities that are not the account's administrators are denied 
     const others = [...models.dev.roles.keys()].filter((n) => !admins.includes(n));
     expect(others.length).toBeGreaterThanOrEqual(10);
     const allowed: string[] = [];
-    for (const name of others) {
+    for (const name of [...others, ...admins]) {
       const who = models.dev.roles.get(name)!;
-      for (const t of await targetsOf("staging", name))
-        if ((await ask(who, t)) === "Allowed") allowed.push(`${name}: ${t.label}`);
+      for (const t of await targetsOf("staging", name)) {
+        const decision = await ask(who, t);
+        note("host", `${t.label} (\`${t.action}\`)`, name.replace("qualisys-dev-", ""), decision);
+        if (decision === "Allowed" && others.includes(name)) allowed.push(`${name}: ${t.label}`);
+      }
     }
     expect(allowed).toEqual([]);
   });
@@ -541,4 +553,33 @@ it("staging names dev only as the platform it runs on: its cluster, node role, s
     .replace(/access-entry\/qualisys-dev\//g, "access-entry/<host cluster>/")
     .replace(/role\/qualisys-dev-nodes(?=\\?")/g, "role/<host nodes>");
   expect(text.match(/qualisys-dev(?![a-z])[^"]*/g) ?? []).toEqual([]);
+});
+
+/** A generated table: one row per request, one column per role, each cell the simulator's decision. */
+function table(which: "tenant" | "host", of: string): string {
+  const rows = [...matrix[which].entries()];
+  const roles = [...new Set(rows.flatMap(([, byRole]) => [...byRole.keys()]))];
+  const cell = (d: Decision | undefined) => (d === "Allowed" ? "**allowed**" : d === undefined ? "—" : "denied");
+  return [
+    `| Request on ${of}'s resource | ${roles.join(" | ")} |`,
+    `| --- | ${roles.map(() => "---").join(" | ")} |`,
+    ...rows.map(([request, byRole]) => `| ${request} | ${roles.map((r) => cell(byRole.get(r))).join(" | ")} |`),
+  ].join("\n");
+}
+
+it("docs/shared-platform.md's isolation tables are these simulations' decisions (UPDATE_DOCS=1 rewrites them)", () => {
+  expect(matrix.tenant.size).toBeGreaterThan(20);
+  expect(matrix.host.size).toBeGreaterThan(15);
+  for (const [name, which, of] of [
+    ["tenant-isolation", "tenant", "dev"],
+    ["host-isolation", "host", "staging"],
+  ] as const) {
+    const { current, expected } = generatedSection(
+      "docs/shared-platform.md",
+      name,
+      "tests/isolation.test.ts",
+      table(which, of),
+    );
+    expect(current).toEqual(expected);
+  }
 });
