@@ -85,7 +85,13 @@ async function targetsOf(victim: "dev" | "staging", attacker: string): Promise<T
     { label: "rewrite the deploy role's trust", action: "iam:UpdateAssumeRolePolicy", resource: await role("deploy") },
     { label: "attach a policy to the devops role", action: "iam:AttachRolePolicy", resource: await role("devops") },
     { label: "write an inline policy on the cicd role", action: "iam:PutRolePolicy", resource: await role("cicd") },
-    { label: "assume the devops role", action: "sts:AssumeRole", resource: await role("devops") },
+    {
+      // A role's trust policy is the resource policy an AssumeRole request needs (here: MFA, which a session lacks).
+      label: "assume the devops role",
+      action: "sts:AssumeRole",
+      resource: await role("devops"),
+      resourcePolicy: models[victim].roles.get(`${prefix}-devops`)!.trust,
+    },
     {
       label: "read an application secret",
       action: "secretsmanager:GetSecretValue",
