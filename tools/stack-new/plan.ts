@@ -31,8 +31,11 @@ export function newStackProblems(args: {
 }
 
 /** The new stack's file, as text. */
-export function newStackFile(stack: string, host: string, hostConfig: Record<string, any>): string {
-  const tags = (hostConfig["aws:defaultTags"]?.tags ?? {}) as Record<string, string>;
+export function newStackFile(stack: string, host: string, hostConfig: Record<string, unknown>): string {
+  const tags = ((hostConfig["aws:defaultTags"] as { tags?: Record<string, string> } | undefined)?.tags ?? {}) as Record<
+    string,
+    string
+  >;
   const identity = hostConfig["qualisys:identity"] as Record<string, unknown>;
   const database = hostConfig["qualisys:database"] as Record<string, unknown>;
   const config = {
