@@ -119,16 +119,24 @@ describe("stack files the check cannot compare", () => {
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), "qualisys-cross-stack-"));
     copyFileSync(join(projectRoot, "Pulumi.prod.yaml"), join(dir, "Pulumi.prod.yaml"));
-    writeFileSync(join(dir, "Pulumi.organization.yaml"), "config:\n  qualisys:organization:\n    name: qualisys\n");
+    writeFileSync(
+      join(dir, "Pulumi.organization.yaml"),
+      'config:\n  qualisys:organization:\n    platformAccounts: ["210987654321"]\n',
+    );
+    writeFileSync(join(dir, "Pulumi.organization-other.yaml"), "config:\n  qualisys:organization: {}\n");
     writeFileSync(join(dir, "Pulumi.scratch.yaml"), "config:\n  aws:region: us-east-1\n");
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it("are skipped with the reason: the organisation stack, a file naming no account", async () => {
+  it("are skipped with the reason: a file naming no account; an organisation stack this version cannot run, or that names nothing in the account", async () => {
     const report = await checkCrossStack("prod", runs.prod, { root: dir });
     expect(report.skipped).toEqual([
-      { stack: "organization", reason: "the organisation stack (Pulumi Cloud resources, no environment)" },
       { stack: "scratch", reason: "its stack file names no single account and region" },
+      {
+        stack: "organization",
+        reason: expect.stringMatching(/^the organisation stack, which this version of the program cannot run \(/),
+      },
+      { stack: "organization-other", reason: "the organisation stack names nothing in account 210987654321" },
     ]);
     expect(report.passed).toBe(true);
   });
@@ -156,4 +164,34 @@ it("npm start fails on a collision, naming both stacks and the resource", async 
     /Namespace \(core\) staging in cluster qualisys-dev is claimed by dev \(Pulumi\.dev\.yaml, .*\) and staging \(Pulumi\.staging\.yaml/,
   );
   expect(text).toMatch(/FAILED: .*blocking cross-stack finding/);
+});
+
+it("places a resource in the account and region its explicit AWS provider names (how the organisation stack writes into a platform's account)", () => {
+  const base = runs.dev.resources.find((r) => r.type === "aws:secretsmanager/secret:Secret")!;
+  const provider = {
+    ...base,
+    urn: "urn:pulumi:organization::qualisys::pulumi:providers:aws::prod-account",
+    type: "pulumi:providers:aws",
+    name: "prod-account",
+    inputs: { allowedAccountIds: '["210987654321"]', region: "eu-west-1" },
+  };
+  const secret = {
+    ...base,
+    name: "pool-token",
+    provider: `${provider.urn}::0a1b`,
+    inputs: { name: "qualisys-prod/runner/pool-token" },
+  };
+  const claims = physicalNames(
+    { stack: "organization", resources: [provider, secret], outputs: {}, secretOutputs: [] },
+    { stack: "organization" },
+  );
+  expect(claims).toEqual([
+    {
+      scope: "account 210987654321 eu-west-1",
+      kind: "Secrets Manager secret",
+      name: "qualisys-prod/runner/pool-token",
+      stack: "organization",
+      resource: "pool-token",
+    },
+  ]);
 });

@@ -10,7 +10,9 @@
  * stack's in its account, and no two stacks there share that tag. A collision is a blocking finding naming both
  * stacks and the resource. Pure over records; {@link checkCrossStack} makes the records.
  */
-import { readStackFile, runStack, stackNames, type RecordedResource, type StackRun } from "./run";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { projectRoot, readStackFile, runStack, stackNames, type RecordedResource, type StackRun } from "./run";
 import { platformHost, stackAccount } from "./stacks";
 
 /** Where a stack deploys, as its stack file says. */
@@ -128,24 +130,51 @@ function clusterOf(run: StackRun): string | undefined {
   return typeof run.outputs.clusterName === "string" ? run.outputs.clusterName : undefined;
 }
 
-/** Every physical name `run` claims, in the scope where it must be unique. */
-export function physicalNames(run: StackRun, place: StackPlace): Claim[] {
+/** A provider's account and region, when its inputs name them (`allowedAccountIds` as a list or JSON text). */
+function providerPlace(provider: RecordedResource | undefined): { accountId?: string; region?: string } {
+  if (!provider) return {};
+  let ids: unknown = provider.inputs.allowedAccountIds;
+  if (typeof ids === "string") {
+    try {
+      ids = JSON.parse(ids);
+    } catch {
+      ids = undefined;
+    }
+  }
+  return {
+    accountId: Array.isArray(ids) && ids.length === 1 ? String(ids[0]) : undefined,
+    region: typeof provider.inputs.region === "string" ? provider.inputs.region : undefined,
+  };
+}
+
+/**
+ * Every physical name `run` claims, in the scope where it must be unique. A resource deploys into the stack's
+ * account and region, or into those its explicit AWS provider names (the organisation stack writes into several).
+ */
+export function physicalNames(run: StackRun, place: Partial<StackPlace> & { stack: string }): Claim[] {
   const claims: Claim[] = [];
   const cluster = clusterOf(run);
   const vpc = typeof run.outputs.vpcId === "string" ? run.outputs.vpcId : undefined;
-  const scopes = {
-    region: `account ${place.accountId} ${place.region}`,
-    account: `account ${place.accountId}`,
-    global: "every AWS account (S3)",
-    vpc: `VPC ${vpc ?? `of ${place.stack}`}`,
-  };
+  const providers = new Map(run.resources.filter((r) => r.type === "pulumi:providers:aws").map((r) => [r.urn, r]));
   for (const r of run.resources) {
     if (r.read) continue;
     const namer = awsNames[r.type];
     if (namer) {
+      // A provider reference is `<provider urn>::<provider id>`.
+      const explicit = providerPlace(
+        r.provider ? providers.get(r.provider.split("::").slice(0, -1).join("::")) : undefined,
+      );
+      const accountId = explicit.accountId ?? place.accountId;
+      const region = explicit.region ?? place.region;
       const { kind, name, scope } = namer(r);
-      if (typeof name === "string" && name)
-        claims.push({ scope: scopes[scope], kind, name, stack: place.stack, resource: r.name });
+      if (!accountId || !region || typeof name !== "string" || !name) continue;
+      const scopes = {
+        region: `account ${accountId} ${region}`,
+        account: `account ${accountId}`,
+        global: "every AWS account (S3)",
+        vpc: `VPC ${vpc ?? `of ${place.stack}`}`,
+      };
+      claims.push({ scope: scopes[scope], kind, name, stack: place.stack, resource: r.name });
       continue;
     }
     if (!cluster || !r.type.startsWith("kubernetes:")) continue;
@@ -289,10 +318,11 @@ export async function checkCrossStack(
   const skipped: CrossStackReport["skipped"] = [];
   if (!me) return { compared: [], skipped, claims: 0, findings: [], blocking: 0, passed: true };
   const others: StackPlace[] = [];
+  const organizations: string[] = [];
   for (const name of stackNames(root)) {
     if (name === stack) continue;
     if (isOrganization(name, root)) {
-      skipped.push({ stack: name, reason: "the organisation stack (Pulumi Cloud resources, no environment)" });
+      organizations.push(name);
       continue;
     }
     const place = placeOf(name, root);
@@ -320,6 +350,21 @@ export async function checkCrossStack(
   }
   const places = [me, ...others].filter((p) => records.has(p.stack));
   const claims = places.flatMap((p) => physicalNames(records.get(p.stack)!, p));
+  // The organisation stack (Pulumi Cloud) may write into a platform's account (the runner's pool token): compared
+  // when its file names this account and this version of the program can run it.
+  for (const name of organizations) {
+    if (!readFileSync(join(root ?? projectRoot, `Pulumi.${name}.yaml`), "utf8").includes(me.accountId)) {
+      skipped.push({ stack: name, reason: `the organisation stack names nothing in account ${me.accountId}` });
+      continue;
+    }
+    const org = await runStack(name);
+    if (org.error)
+      skipped.push({
+        stack: name,
+        reason: `the organisation stack, which this version of the program cannot run (${org.error.message.split("\n")[0]})`,
+      });
+    else claims.push(...physicalNames(org, { stack: name }));
+  }
   const findings = crossStackFindings(claims, places).filter((f) => f.stacks.includes(stack));
   return {
     compared: places.map((p) => p.stack).filter((s) => s !== stack),
