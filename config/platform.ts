@@ -32,6 +32,13 @@ export type TenantNamespaces = ReturnType<typeof tenantNamespaces>;
 /** The Kubernetes label every tenant namespace and ClusterSecretStore carries, naming the stack that owns it. */
 export const ownerLabel = "qualisys.io/owner";
 
+/**
+ * The longest physical-name prefix (`<appName>-<stack>`) of a tenant, and of its host: a tenant's permissions boundary
+ * names both many times and must fit IAM's 6,144-character limit for a managed policy
+ * (components/identity/boundary.test.ts checks the longest allowed fits).
+ */
+export const maxTenantPrefixLength = 30;
+
 /** A stack name as Pulumi accepts it. */
 const stackName = /^[a-zA-Z0-9][a-zA-Z0-9._-]{0,99}$/;
 

@@ -707,12 +707,58 @@ describe("a tenant's stack name, which names its namespaces on the host's cluste
   });
 
   it("names its three namespaces after the stack", () => {
-    const config = { ...yamlOf("staging"), "qualisys:environment": "staging" };
+    const config = {
+      ...yamlOf("staging"),
+      "qualisys:environment": "staging",
+      "aws:defaultTags": { tags: { environment: "review-42" } },
+    };
     expect(parse("review-42", config).platform?.namespaces).toEqual({
       app: "review-42",
       bootstrap: "review-42-db-bootstrap",
       secrets: "review-42-secrets",
     });
+  });
+});
+
+describe("a tenant's permissions boundary, which must fit IAM's managed-policy size", () => {
+  const as = (stack: string, extra: YamlConfig = {}) => ({
+    ...yamlOf("staging"),
+    "qualisys:environment": "staging",
+    "aws:defaultTags": { tags: { environment: stack } },
+    ...extra,
+  });
+
+  it("takes a name prefix of up to 30 characters, and refuses a longer one under qualisys:platform", () => {
+    expect(parse("s".repeat(21), as("s".repeat(21))).prefix).toHaveLength(30);
+    expect(problemsOf("s".repeat(22), as("s".repeat(22))).problems).toEqual([
+      {
+        key: "qualisys:platform",
+        message: expect.stringMatching(/this stack's name prefix qualisys-s{22} has 31 characters; .* 30, .*6,144/),
+      },
+    ]);
+  });
+
+  it("refuses a host whose name prefix is too long", () => {
+    const host = "h".repeat(22);
+    expect(problemsOf("review-1", as("review-1", { "qualisys:platform": { stack: host } })).problems).toEqual([
+      {
+        key: "qualisys:platform",
+        message: expect.stringMatching(new RegExp(`its host's name prefix qualisys-${host} has 31 characters`)),
+      },
+    ]);
+  });
+
+  it("requires the tenant's environment tag to be its own name", () => {
+    expect(
+      problemsOf("review-1", as("review-1", { "aws:defaultTags": { tags: { environment: "staging" } } })).problems,
+    ).toEqual([
+      {
+        key: "aws:defaultTags",
+        message: expect.stringMatching(
+          /tags\.environment is "staging"; a stack on dev's platform tags its resources with its own name \("review-1"\)/,
+        ),
+      },
+    ]);
   });
 });
 

@@ -10,7 +10,14 @@ import { cacheSchema, databaseSchema, registrySchema, secretsManagerSchema } fro
 import { identitySchema, type IdentityConfig } from "./identity";
 import { networkSchema, type NetworkConfig } from "./network";
 import { alertingSchema, monitoringSchema } from "./observability";
-import { platformSchema, tenantNameProblems, tenantNamespaces, tenantsSchema, type TenantNamespaces } from "./platform";
+import {
+  maxTenantPrefixLength,
+  platformSchema,
+  tenantNameProblems,
+  tenantNamespaces,
+  tenantsSchema,
+  type TenantNamespaces,
+} from "./platform";
 import { foreignKeyProblems, suggest } from "./namespaces";
 import { dnsLabel, fromConfig } from "./zod";
 import { seedDataTierSizes } from "../core/instances";
@@ -359,6 +366,21 @@ export function parseStackConfig(raw: RawConfig): StackConfig {
     rule(!isProduction, "platform", "prod runs on its own platform (SPEC N1, E1): remove the key");
     rule(host !== raw.stack, "platform.stack", `is this stack itself (${raw.stack}); name the stack that hosts it`);
     for (const message of tenantNameProblems(raw.stack)) rule(false, "platform", message);
+    const appName = parsed.appName ?? "qualisys";
+    for (const [whose, prefix] of [
+      ["this stack's", `${appName}-${raw.stack}`],
+      ["its host's", `${appName}-${host}`],
+    ])
+      rule(
+        prefix.length <= maxTenantPrefixLength,
+        "platform",
+        `${whose} name prefix ${prefix} has ${prefix.length} characters; on a shared platform it may have ${maxTenantPrefixLength}, so the tenant's permissions boundary fits IAM's 6,144-character managed-policy limit (shorten the stack name)`,
+      );
+    if (hostedCostTag && hostedCostTag.value !== raw.stack)
+      problems.push({
+        key: "aws:defaultTags",
+        message: `tags.environment is "${hostedCostTag.value}"; a stack on ${host}'s platform tags its resources with its own name ("${raw.stack}"): its permissions boundary and its budget go by that tag`,
+      });
     for (const key of ["network", "cluster", "domain", "registry"] as const) {
       if (own[key] !== undefined)
         problems.push({

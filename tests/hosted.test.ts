@@ -252,7 +252,9 @@ describe("a host that cannot serve", () => {
   });
 
   it("is refused by a host that does not declare it, naming the key to add it under", async () => {
-    const run = await runStack("qa", { config: { ...staging(), "qualisys:environment": "staging" } });
+    const run = await runStack("qa", {
+      config: { ...staging(), "qualisys:environment": "staging", "aws:defaultTags": { tags: { environment: "qa" } } },
+    });
     expect(run.error?.message).toMatch(
       /dev does not declare qa as a tenant \(its qualisys:tenants: \["staging","dev-\*","review-\*"\]\); add it, or a glob that matches it, to Pulumi\.dev\.yaml and deploy dev first/,
     );
