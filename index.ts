@@ -64,7 +64,6 @@ export default async function main() {
               logGroupPrefix: logs,
               tag: config.budget.costTag!,
               clusterName: host.ref.clusterName,
-              repositoryArns: host.ref.registry.repositoryArns,
               clusterAccess: Object.values(tenantClusterAccess(config.stack, prefix, config.platform.namespaces)),
             })
         : undefined,

@@ -5,10 +5,15 @@
  * this document). It follows the IAM User Guide's delegation pattern ("Permissions boundaries for IAM entities",
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html, read 2026-12): roles may be
  * created and changed only with this boundary attached (`iam:PermissionsBoundary`), the boundary can be neither
- * removed from a role nor edited, and everything else is allowed only on resources named or tagged for the stack.
- * Explicit denies repeat the allow-list's edges for the host's resources (a wider allow added later still stops
- * there). Pure: tests/isolation.test.ts asks the IAM simulator about this document, the roles' own policies and the
- * host's resource policies together.
+ * removed from a role nor edited, and everything else is allowed only on resources named or tagged for the stack:
+ * the host's roles, secrets, keys, access entries, database, cache and registry writes are outside it, so denied.
+ * Explicit denies guard what an allow would otherwise reach: the boundary itself, role creation without it, tagging
+ * a key into the stack, rewriting an access entry. IAM caps a managed policy at 6,144 characters without whitespace
+ * ("IAM and AWS STS quotas", https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html, read
+ * 2026-12), so a service's actions are granted whole where the resources are the stack's by name, ARNs leave out
+ * what the API implies, and a config rule caps the name prefix (./boundary.test.ts checks the longest fits). Pure:
+ * tests/isolation.test.ts asks the IAM simulator about this document, the roles' own policies and the host's
+ * resource policies together.
  */
 import { arn, policyDocument, type AwsAccount, type PolicyDocument, type Statement } from "../iam";
 import { pullActions } from "../registry/policy";
@@ -24,8 +29,6 @@ export interface TenantScope {
   tag: { key: string; value: string };
   /** The host's cluster, where the tenant's roles get access entries. */
   clusterName: string;
-  /** The host's ECR repositories, which the tenant pulls from and never writes to. */
-  repositoryArns: string[];
   /** Which of its roles may be mapped into the host's cluster, with which Kubernetes groups and namespaces. */
   clusterAccess: ClusterAccess[];
 }
@@ -35,6 +38,8 @@ export interface ClusterAccess {
   /** The role's name (`qualisys-staging-deploy`). */
   roleName: string;
   kubernetesGroups: string[];
+  /** Its groups are its alone: no other role of the tenant may be mapped into them (the tenant groups). */
+  exclusiveGroups?: boolean;
   /** Namespaces `AmazonEKSAdminPolicy` may be scoped to for this role; none: no access policy at all. */
   adminNamespaces: string[];
 }
@@ -61,413 +66,230 @@ const boundedRoleActions = [
   "iam:UpdateRole",
   "iam:UpdateRoleDescription",
 ];
-/** The rest of what managing its own roles takes; these actions carry no boundary condition key. */
-const otherRoleActions = [
-  "iam:TagRole",
-  "iam:UntagRole",
-  "iam:ListRoleTags",
-  "iam:ListRolePolicies",
-  "iam:ListAttachedRolePolicies",
-  "iam:GetRolePolicy",
-  "iam:ListInstanceProfilesForRole",
-];
 
 /** Reading configuration (never data: no secret values, log events, object or image contents) across the account. */
 const readConfiguration = [
   "ec2:Describe*",
-  "eks:DescribeCluster",
-  "eks:ListClusters",
-  "eks:ListAccessEntries",
-  "eks:ListAccessPolicies",
+  "eks:Describe*",
+  "eks:List*",
   "rds:Describe*",
-  "rds:ListTagsForResource",
   "elasticache:Describe*",
-  "elasticache:ListTagsForResource",
-  "iam:GetRole",
-  "iam:GetPolicy",
-  "iam:GetPolicyVersion",
-  "iam:ListRoles",
-  "iam:ListPolicies",
-  "iam:ListOpenIDConnectProviders",
-  "iam:GetOpenIDConnectProvider",
-  "kms:ListAliases",
-  "kms:ListKeys",
-  "kms:DescribeKey",
-  "logs:DescribeLogGroups",
-  "cloudwatch:DescribeAlarms",
+  "iam:Get*",
+  "iam:List*",
+  "kms:List*",
+  "logs:Describe*",
+  "cloudwatch:Describe*",
   "cloudwatch:GetMetricData",
-  "cloudwatch:ListMetrics",
-  "sns:ListTopics",
-  "tag:GetResources",
-  "sts:GetCallerIdentity",
+  "sns:List*",
   "ecr:GetAuthorizationToken",
-  "ecr:DescribeRepositories",
 ];
 
-/** What a stack does to the resources it names: its data tier, secrets, logs, alarms, budget (by service). */
+/**
+ * What a stack does to the resources it names: everything, on its data tier, secrets, logs, alarms, topic and
+ * budget (the resources are the stack's by name, below, so a whole service's actions stay within them); on key
+ * aliases, the alias actions only (a key's own actions go by its tag).
+ */
 const ownResourceActions = [
-  // RDS: the instance, its parameter and subnet groups, snapshots of it.
-  "rds:Create*",
-  "rds:Modify*",
-  "rds:Delete*",
-  "rds:Reboot*",
-  "rds:Start*",
-  "rds:Stop*",
-  "rds:AddTagsToResource",
-  "rds:RemoveTagsFromResource",
-  "rds:Download*",
-  // ElastiCache: the replication group, its member clusters, parameter and subnet groups, snapshots.
-  "elasticache:Create*",
-  "elasticache:Modify*",
-  "elasticache:Delete*",
-  "elasticache:Reboot*",
-  "elasticache:IncreaseReplicaCount",
-  "elasticache:DecreaseReplicaCount",
-  "elasticache:TestFailover",
-  "elasticache:AddTagsToResource",
-  "elasticache:RemoveTagsFromResource",
-  // Secrets Manager: its `<prefix>/…` entries (values included: its own roles read them).
-  "secretsmanager:CreateSecret",
-  "secretsmanager:DeleteSecret",
-  "secretsmanager:RestoreSecret",
-  "secretsmanager:DescribeSecret",
-  "secretsmanager:GetSecretValue",
-  "secretsmanager:PutSecretValue",
-  "secretsmanager:UpdateSecret",
-  "secretsmanager:UpdateSecretVersionStage",
-  "secretsmanager:ListSecretVersionIds",
-  "secretsmanager:RotateSecret",
-  "secretsmanager:CancelRotateSecret",
-  "secretsmanager:GetResourcePolicy",
-  "secretsmanager:PutResourcePolicy",
-  "secretsmanager:DeleteResourcePolicy",
-  "secretsmanager:TagResource",
-  "secretsmanager:UntagResource",
-  // CloudWatch Logs: its log groups.
-  "logs:CreateLogGroup",
-  "logs:DeleteLogGroup",
-  "logs:PutRetentionPolicy",
-  "logs:DeleteRetentionPolicy",
-  "logs:AssociateKmsKey",
-  "logs:DisassociateKmsKey",
-  "logs:TagResource",
-  "logs:UntagResource",
-  "logs:ListTagsForResource",
-  "logs:DescribeLogStreams",
-  "logs:GetLogEvents",
-  "logs:FilterLogEvents",
-  "logs:StartQuery",
-  // Alarms, their topic, the budget.
-  "cloudwatch:PutMetricAlarm",
-  "cloudwatch:DeleteAlarms",
-  "cloudwatch:TagResource",
-  "cloudwatch:UntagResource",
-  "cloudwatch:ListTagsForResource",
-  "sns:CreateTopic",
-  "sns:DeleteTopic",
-  "sns:GetTopicAttributes",
-  "sns:SetTopicAttributes",
-  "sns:Subscribe",
-  "sns:ListSubscriptionsByTopic",
-  "sns:TagResource",
-  "sns:UntagResource",
-  "sns:ListTagsForResource",
-  "budgets:ModifyBudget",
-  "budgets:ViewBudget",
-  "budgets:TagResource",
-  "budgets:UntagResource",
-  "budgets:ListTagsForResource",
-  // KMS: its aliases (its keys are tagged, below).
-  "kms:CreateAlias",
-  "kms:UpdateAlias",
-  "kms:DeleteAlias",
+  "rds:*",
+  "elasticache:*",
+  "secretsmanager:*",
+  "logs:*",
+  "cloudwatch:*",
+  "sns:*",
+  "budgets:*",
+  "kms:*Alias",
 ];
 
-/** What a stack does to the KMS keys it creates (identified by its tag: a key's ARN holds only a generated id). */
-const ownKeyActions = [
-  "kms:DescribeKey",
-  "kms:GetKeyPolicy",
-  "kms:PutKeyPolicy",
-  "kms:GetKeyRotationStatus",
-  "kms:EnableKeyRotation",
-  "kms:DisableKeyRotation",
-  "kms:ListResourceTags",
-  "kms:TagResource",
-  "kms:UntagResource",
-  "kms:UpdateKeyDescription",
-  "kms:ScheduleKeyDeletion",
-  "kms:CancelKeyDeletion",
-  "kms:EnableKey",
-  "kms:DisableKey",
-  "kms:CreateGrant",
-  "kms:Encrypt",
-  "kms:Decrypt",
-  "kms:ReEncrypt*",
-  "kms:GenerateDataKey*",
-  "kms:CreateAlias",
-  "kms:UpdateAlias",
-  "kms:DeleteAlias",
-];
+/**
+ * An ARN pattern by name alone, in any partition, region and account: the APIs act in the caller's own account (a
+ * resource of another account is reachable only if that account's resource policy says so), and the name is the
+ * stack's. Shorter, too, which IAM's 6,144 characters need: a wildcard may stand for any ARN segment but the service
+ * ("IAM JSON policy elements: Resource", https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html,
+ * read 2026-12). Roles keep their account (built with {@link arn}): an access entry or AssumeRole may name another
+ * account's role of the same name.
+ */
+const named = (service: string, resource: string) => `arn:*:${service}:${service === "iam" ? "" : "*"}:*:${resource}`;
 
-/** Access-entry actions on an existing entry (its ARN names the cluster and the role it maps). */
-const accessEntryActions = [
-  "eks:DescribeAccessEntry",
-  "eks:DeleteAccessEntry",
-  "eks:ListAssociatedAccessPolicies",
-  "eks:DisassociateAccessPolicy",
-  "eks:TagResource",
-  "eks:UntagResource",
-];
+/** The RDS and ElastiCache resource types a stack's data tier creates, snapshots included (final snapshots). */
+const dataTierTypes = {
+  rds: ["db", "pg", "subgrp", "snapshot"],
+  elasticache: ["replicationgroup", "cluster", "parametergroup", "subnetgroup", "snapshot"],
+};
 
-/** The ARN patterns of what the stack names: `<prefix>-…` (or `<prefix>/…`, `/<app>/<stack>/…`). */
+/**
+ * The ARN patterns of what the stack names: `<prefix>-…` (its data tier, alarms, topic, budget), `<prefix>/…`
+ * (secrets, key aliases), its log groups. Resource types are spelled out, not wildcarded: the IAM simulator that
+ * proves this document (@cloud-copilot/iam-simulate) matches an ARN's resource type literally, so a wildcard there
+ * could not be proven here.
+ */
 export function ownResourceArns(scope: TenantScope): string[] {
-  const { account: a, prefix } = scope;
+  const { prefix } = scope;
   return [
-    arn(a, "rds", `db:${prefix}-*`),
-    arn(a, "rds", `pg:${prefix}-*`),
-    arn(a, "rds", `subgrp:${prefix}-*`),
-    arn(a, "rds", `snapshot:${prefix}-*`),
+    ...Object.entries(dataTierTypes).flatMap(([service, types]) =>
+      types.map((t) => named(service, `${t}:${prefix}-*`)),
+    ),
     // CreateDBInstance is also authorised against the engine's default option group, which AWS owns.
-    arn(a, "rds", "og:default:*"),
-    arn(a, "elasticache", `replicationgroup:${prefix}-*`),
-    arn(a, "elasticache", `cluster:${prefix}-*`),
-    arn(a, "elasticache", `parametergroup:${prefix}-*`),
-    arn(a, "elasticache", `subnetgroup:${prefix}-*`),
-    arn(a, "elasticache", `snapshot:${prefix}-*`),
-    arn(a, "secretsmanager", `secret:${prefix}/*`),
-    arn(a, "logs", `log-group:${scope.logGroupPrefix}/*`),
+    named("rds", "og:default:*"),
+    named("secretsmanager", `secret:${prefix}/*`),
+    named("logs", `log-group:${scope.logGroupPrefix}/*`),
     // RDS names the log groups it exports to after the instance.
-    arn(a, "logs", `log-group:/aws/rds/instance/${prefix}-*`),
-    arn(a, "cloudwatch", `alarm:${prefix}-*`),
-    arn(a, "sns", `${prefix}-*`),
-    arn(a, "budgets", `budget/${prefix}-*`),
-    arn(a, "kms", `alias/${prefix}/*`),
+    named("logs", `log-group:/aws/rds/instance/${prefix}-*`),
+    named("cloudwatch", `alarm:${prefix}-*`),
+    named("sns", `${prefix}-*`),
+    // A budget's ARN has no region.
+    `arn:*:budgets::*:budget/${prefix}-*`,
+    named("kms", `alias/${prefix}/*`),
   ];
 }
-
-/** The host cluster's access entries of the tenant's roles (`access-entry/<cluster>/role/<account>/<role>/<id>`). */
-const accessEntryArn = (scope: TenantScope, roleName: string) =>
-  arn(scope.account, "eks", `access-entry/${scope.clusterName}/role/${scope.account.accountId}/${roleName}/*`);
 
 /** The permissions boundary of a tenant (see the module comment). */
 export function tenantBoundary(scope: TenantScope): PolicyDocument {
   const { account: a, prefix, tag } = scope;
   const boundary = boundaryPolicyArn(a, prefix);
   const ownRoles = arn(a, "iam", `role/${prefix}-*`);
-  const ownDatabase = arn(a, "rds", `db:${prefix}-*`);
-  const rdsMasterSecrets = arn(a, "secretsmanager", "secret:rds!db-*");
-  const rdsOwnerTag = "aws:ResourceTag/aws:rds:primaryDBInstanceArn";
-  const cluster = arn(a, "eks", `cluster/${scope.clusterName}`);
-  const own = ownResourceArns(scope);
+  const rdsMasterSecrets = named("secretsmanager", "secret:rds!db-*");
+  const ownDatabase = named("rds", `db:${prefix}-*`);
+  const ownEntries = named("eks", `access-entry/${scope.clusterName}/role/${a.accountId}/${prefix}-*/*`);
 
-  const access: Statement[] = scope.clusterAccess.flatMap((entry, i) => {
-    const roleArn = arn(a, "iam", `role/${entry.roleName}`);
-    const statements: Statement[] = [
-      {
-        Sid: `MapRole${i}IntoTheHostCluster`,
-        Effect: "Allow",
-        Action: "eks:CreateAccessEntry",
-        Resource: cluster,
-        Condition: {
-          StringEquals: { "eks:principalArn": roleArn, "eks:accessEntryType": "STANDARD" },
-          "ForAllValues:StringEquals": {
-            "eks:kubernetesGroups": entry.kubernetesGroups.length ? entry.kubernetesGroups : [""],
-          },
-          // No custom Kubernetes user name: RBAC binds the tenant by its groups only.
-          Null: { "eks:username": "true" },
-        },
-      },
-    ];
-    if (entry.adminNamespaces.length)
-      statements.push({
-        Sid: `ScopeRole${i}ToItsNamespaces`,
-        Effect: "Allow",
-        Action: "eks:AssociateAccessPolicy",
-        Resource: accessEntryArn(scope, entry.roleName),
-        Condition: {
-          StringEquals: { "eks:policyArn": tenantAccessPolicy(a.partition), "eks:accessScope": "namespace" },
-          "ForAllValues:StringEquals": { "eks:namespaces": entry.adminNamespaces },
-        },
-      });
-    return statements;
+  // Its roles may enter the host's cluster only as themselves (its own roles, STANDARD entries, no custom user
+  // name: RBAC binds tenants by group only) and in their own groups: the tenant groups (namespaces and stores by
+  // admission policy) for the role that holds them only, the others' groups for any of its roles.
+  const mapping = (Sid: string, principal: Record<string, Record<string, string>>, groups: string[]): Statement => ({
+    Sid,
+    Effect: "Allow",
+    Action: "eks:CreateAccessEntry",
+    Resource: named("eks", `cluster/${scope.clusterName}`),
+    Condition: {
+      ...principal,
+      StringEquals: { "eks:accessEntryType": "STANDARD" },
+      "ForAllValues:StringEquals": { "eks:kubernetesGroups": groups.length ? groups : [""] },
+      Null: { "eks:username": "true" },
+    },
   });
+  const exclusive = scope.clusterAccess.filter((e) => e.exclusiveGroups);
+  const shared = [...new Set(scope.clusterAccess.filter((e) => !e.exclusiveGroups).flatMap((e) => e.kubernetesGroups))];
+  const mappings = [
+    ...exclusive.map((e, i) =>
+      mapping(
+        `Map${i}`,
+        { ArnEquals: { "eks:principalArn": arn(a, "iam", `role/${e.roleName}`) } },
+        e.kubernetesGroups,
+      ),
+    ),
+    mapping("MapOwnRoles", { ArnLike: { "eks:principalArn": ownRoles } }, shared),
+  ];
+  // Admin access only in their own namespaces, per role: its developers and CI never get it, and none but the
+  // deploy role in `<stack>-secrets`.
+  const scoping: Statement[] = scope.clusterAccess
+    .filter((e) => e.adminNamespaces.length)
+    .map((e, i) => ({
+      Sid: `Scope${i}`,
+      Effect: "Allow",
+      Action: "eks:AssociateAccessPolicy",
+      Resource: named("eks", `access-entry/${scope.clusterName}/role/${a.accountId}/${e.roleName}/*`),
+      Condition: {
+        StringEquals: { "eks:policyArn": tenantAccessPolicy(a.partition), "eks:accessScope": "namespace" },
+        "ForAllValues:StringEquals": { "eks:namespaces": e.adminNamespaces },
+      },
+    }));
 
   return policyDocument(
-    { Sid: "ReadConfiguration", Effect: "Allow", Action: readConfiguration, Resource: "*" },
+    { Sid: "Read", Effect: "Allow", Action: readConfiguration, Resource: "*" },
     {
-      Sid: "ManageOwnRolesOnlyWithThisBoundary",
+      Sid: "OwnRolesBounded",
       Effect: "Allow",
       Action: boundedRoleActions,
       Resource: ownRoles,
       Condition: { StringEquals: { "iam:PermissionsBoundary": boundary } },
     },
-    { Sid: "ManageOwnRoles", Effect: "Allow", Action: otherRoleActions, Resource: ownRoles },
-    { Sid: "PassAndAssumeOwnRoles", Effect: "Allow", Action: ["iam:PassRole", "sts:AssumeRole"], Resource: ownRoles },
-    { Sid: "ManageOwnNamedResources", Effect: "Allow", Action: ownResourceActions, Resource: own },
     {
-      Sid: "CreateTaggedKeys",
+      Sid: "OwnResources",
+      Effect: "Allow",
+      Action: [
+        ...ownResourceActions,
+        "iam:TagRole",
+        "iam:UntagRole",
+        "iam:GetRolePolicy",
+        "iam:PassRole",
+        "sts:AssumeRole",
+      ],
+      Resource: [...ownResourceArns(scope), ownRoles],
+    },
+    {
+      Sid: "NewKeys",
       Effect: "Allow",
       Action: ["kms:CreateKey", "kms:TagResource"],
       Resource: "*",
       Condition: { StringEquals: { [`aws:RequestTag/${tag.key}`]: tag.value } },
     },
     {
-      Sid: "UseOwnTaggedKeys",
+      Sid: "OwnKeys",
       Effect: "Allow",
-      Action: ownKeyActions,
+      // Every key action, on keys tagged for the stack only (a key's ARN holds only a generated id).
+      Action: "kms:*",
       Resource: "*",
       Condition: { StringEquals: { [`aws:ResourceTag/${tag.key}`]: tag.value } },
     },
     {
-      // RDS names its managed master secret `rds!db-<uuid>` and tags it with the instance's ARN.
-      Sid: "OwnDatabasesManagedMasterSecret",
+      // RDS names the master secret it manages `rds!db-<uuid>` and tags it with the instance's ARN (an `aws:` tag
+      // nobody else can set): the tenant creates and reads only its own database's.
+      Sid: "OwnMasterSecret",
       Effect: "Allow",
-      Action: ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue", "secretsmanager:RotateSecret"],
+      Action: ["secretsmanager:*Secret*", "secretsmanager:TagResource"],
       Resource: rdsMasterSecrets,
-      Condition: { StringLike: { [rdsOwnerTag]: ownDatabase } },
+      Condition: {
+        StringLikeIfExists: {
+          "aws:ResourceTag/aws:rds:primaryDBInstanceArn": ownDatabase,
+          "aws:RequestTag/aws:rds:primaryDBInstanceArn": ownDatabase,
+        },
+      },
     },
+    ...mappings,
+    ...scoping,
     {
-      Sid: "CreateOwnDatabasesManagedMasterSecret",
+      Sid: "OwnEntries",
       Effect: "Allow",
-      Action: ["secretsmanager:CreateSecret", "secretsmanager:TagResource"],
-      Resource: rdsMasterSecrets,
-      Condition: { StringLike: { "aws:RequestTag/aws:rds:primaryDBInstanceArn": ownDatabase } },
+      Action: [
+        "eks:DescribeAccessEntry",
+        "eks:DeleteAccessEntry",
+        "eks:ListAssociatedAccessPolicies",
+        "eks:DisassociateAccessPolicy",
+      ],
+      Resource: ownEntries,
     },
-    ...access,
-    {
-      Sid: "ManageOwnAccessEntries",
-      Effect: "Allow",
-      Action: accessEntryActions,
-      Resource: scope.clusterAccess.map((entry) => accessEntryArn(scope, entry.roleName)),
-    },
-    { Sid: "PullHostImages", Effect: "Allow", Action: pullActions, Resource: scope.repositoryArns },
+    // The account's registry is its host's (tenants create no repositories): pull only (from another account only
+    // where its repository policy says so).
+    { Sid: "PullImages", Effect: "Allow", Action: pullActions, Resource: named("ecr", "repository/*") },
 
     // ── The edges, stated as denies ──────────────────────────────────────────────────────────────────────────
     {
-      Sid: "NeverEditOrDetachTheBoundary",
+      Sid: "KeepBoundary",
       Effect: "Deny",
-      Action: [
-        "iam:CreatePolicyVersion",
-        "iam:DeletePolicy",
-        "iam:DeletePolicyVersion",
-        "iam:SetDefaultPolicyVersion",
-        "iam:TagPolicy",
-        "iam:UntagPolicy",
-      ],
-      Resource: boundary,
+      Action: ["iam:*PolicyVersion", "iam:DeletePolicy", "iam:TagPolicy", "iam:UntagPolicy"],
+      Resource: named("iam", `policy/${prefix}-boundary`),
     },
-    { Sid: "NeverRemoveABoundary", Effect: "Deny", Action: "iam:DeleteRolePermissionsBoundary", Resource: "*" },
+    { Sid: "KeepEveryBoundary", Effect: "Deny", Action: "iam:DeleteRolePermissionsBoundary", Resource: "*" },
     {
-      Sid: "NeverCreateARoleWithoutThisBoundary",
+      Sid: "OnlyBoundedRoles",
       Effect: "Deny",
       Action: ["iam:CreateRole", "iam:PutRolePermissionsBoundary"],
       Resource: "*",
       Condition: { StringNotEquals: { "iam:PermissionsBoundary": boundary } },
     },
     {
-      // Users, groups, policies, providers and every role but its own: an account administrator's.
-      Sid: "NeverChangeIdentitiesButItsOwnRoles",
+      // Tagging a key without the stack's tag would make it the stack's. (Tagging at creation is authorised on "*".)
+      Sid: "NoOtherKeys",
       Effect: "Deny",
-      Action: [
-        "iam:Add*",
-        "iam:Attach*",
-        "iam:Create*",
-        "iam:Delete*",
-        "iam:Detach*",
-        "iam:PassRole",
-        "iam:Put*",
-        "iam:Remove*",
-        "iam:Set*",
-        "iam:Tag*",
-        "iam:Untag*",
-        "iam:Update*",
-        "sts:AssumeRole",
-      ],
-      NotResource: ownRoles,
-    },
-    {
-      Sid: "NeverTouchAnotherStacksSecrets",
-      Effect: "Deny",
-      Action: "secretsmanager:*",
-      NotResource: [arn(a, "secretsmanager", `secret:${prefix}/*`), rdsMasterSecrets],
-    },
-    {
-      Sid: "NeverTouchAnotherDatabasesMasterSecret",
-      Effect: "Deny",
-      Action: "secretsmanager:*",
-      Resource: rdsMasterSecrets,
-      Condition: { Null: { [rdsOwnerTag]: "false" }, StringNotLike: { [rdsOwnerTag]: ownDatabase } },
-    },
-    {
-      // A key without the stack's tag (another stack's, or none) is never used, changed or tagged: tagging one
-      // would make it the stack's. (Tagging at creation is authorised on "*", before the key has an ARN.)
-      Sid: "NeverUseAnotherStacksKeys",
-      Effect: "Deny",
-      Action: ownKeyActions.filter((action) => action !== "kms:DescribeKey"),
-      Resource: arn(a, "kms", "key/*"),
+      Action: ["kms:TagResource", "kms:UntagResource"],
+      Resource: named("kms", "key/*"),
       Condition: { StringNotEquals: { [`aws:ResourceTag/${tag.key}`]: tag.value } },
     },
     {
-      Sid: "NeverChangeAnotherStacksDataTier",
-      Effect: "Deny",
-      Action: [
-        "rds:Modify*",
-        "rds:Delete*",
-        "rds:Reboot*",
-        "rds:Stop*",
-        "rds:Start*",
-        "rds:Restore*",
-        "rds:Promote*",
-        "rds:Failover*",
-        "rds:CreateDBSnapshot",
-        "rds:CopyDBSnapshot",
-        "rds:CreateDBInstanceReadReplica",
-        "rds:Download*",
-        "rds:AddTagsToResource",
-        "rds:RemoveTagsFromResource",
-        "elasticache:Modify*",
-        "elasticache:Delete*",
-        "elasticache:Reboot*",
-        "elasticache:CreateSnapshot",
-        "elasticache:CopySnapshot",
-        "elasticache:TestFailover",
-        "elasticache:Connect",
-        "elasticache:AddTagsToResource",
-        "elasticache:RemoveTagsFromResource",
-      ],
-      NotResource: own,
-    },
-    {
-      // The account's one non-production registry is the host's: CI of the host pushes, tenants only pull.
-      Sid: "NeverWriteToARegistry",
-      Effect: "Deny",
-      Action: [
-        "ecr:Put*",
-        "ecr:Create*",
-        "ecr:Delete*",
-        "ecr:BatchDeleteImage",
-        "ecr:Set*",
-        "ecr:Tag*",
-        "ecr:Untag*",
-        "ecr:InitiateLayerUpload",
-        "ecr:UploadLayerPart",
-        "ecr:CompleteLayerUpload",
-        "ecr:ReplicateImage",
-      ],
-      Resource: "*",
-    },
-    {
       // UpdateAccessEntry takes no condition key: it could rewrite an entry's groups to the host's administrators.
-      Sid: "NeverRewriteAnAccessEntry",
+      Sid: "NoEntryRewrite",
       Effect: "Deny",
       Action: "eks:UpdateAccessEntry",
       Resource: "*",
-    },
-    {
-      Sid: "NeverTouchAnotherStacksAccessEntries",
-      Effect: "Deny",
-      Action: ["eks:DeleteAccessEntry", "eks:AssociateAccessPolicy", "eks:DisassociateAccessPolicy"],
-      NotResource: arn(a, "eks", `access-entry/${scope.clusterName}/role/${a.accountId}/${prefix}-*/*`),
     },
   );
 }

@@ -32,6 +32,7 @@ export function tenantClusterAccess(
     deploy: {
       roleName: `${prefix}-deploy`,
       kubernetesGroups: [tenantKubernetesGroups.tenants, tenantGroup(stack)],
+      exclusiveGroups: true,
       adminNamespaces: [namespaces.app, namespaces.bootstrap, namespaces.secrets],
     },
     devops: { roleName: `${prefix}-devops`, kubernetesGroups: [], adminNamespaces: [namespaces.app] },
