@@ -4,6 +4,8 @@
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html, read 2026-12). Its behaviour is
  * simulated in tests/isolation.test.ts.
  */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { maxTenantPrefixLength, tenantNamespaces } from "../../config/platform";
 import { tenantClusterAccess } from "../platform/tenancy";
 import { tenantBoundary } from "./boundary";
@@ -40,4 +42,13 @@ it("would not fit for much longer names (the limit is what the config's rule pro
   expect(size(boundaryOf("qualisys", "s".repeat(50), `qualisys-${"h".repeat(50)}`))).toBeGreaterThan(
     iamManagedPolicyLimit,
   );
+});
+
+it("is documented with the same figures: the prefix cap and IAM's quota", () => {
+  const read = (page: string) => readFileSync(join(__dirname, "../../docs", page), "utf8").replace(/\s+/g, " ");
+  const quota = iamManagedPolicyLimit.toLocaleString("en-US");
+  expect(read("shared-platform.md")).toContain(`caps a managed policy at ${quota} characters`);
+  expect(read("shared-platform.md")).toContain(`and its host's at ${maxTenantPrefixLength} characters`);
+  expect(read("configuration.md")).toContain(`at most ${maxTenantPrefixLength} characters`);
+  expect(read("configuration.md")).toContain(`IAM's ${quota}-character managed-policy quota`);
 });
