@@ -2,9 +2,10 @@
  * The qualisys platform foundation, one stack per environment. Reads like the architecture: configuration
  * first (validated before anything is declared), then the components in dependency order, then the outputs.
  * Nothing here declares a resource itself. The platform (network, runner, cluster) is the stack's own, or, with
- * `qualisys:platform`, another stack's (components/platform/).
+ * `qualisys:platform`, another stack's (components/platform/). One stack of the project is of the other kind: the
+ * organisation stack (`Pulumi.organization.yaml`) declares Pulumi Cloud itself (components/organization/).
  */
-import { loadConfig } from "./config";
+import { loadStackConfig } from "./config";
 import { currentAccount } from "./components/account";
 import { Alerting } from "./components/alerting";
 import { Cache } from "./components/cache";
@@ -13,6 +14,7 @@ import { DatabaseBootstrap } from "./components/database/bootstrap";
 import { Identity } from "./components/identity";
 import { EncryptionKeys } from "./components/keys";
 import { Monitoring } from "./components/monitoring";
+import { Organization } from "./components/organization";
 import { DataTierExporters } from "./components/monitoring/exporters";
 import {
   cacheReplicationGroupId,
@@ -30,7 +32,11 @@ import { Registry } from "./components/registry";
 import { Secrets } from "./components/secrets";
 
 export default async function main() {
-  const config = loadConfig();
+  const loaded = loadStackConfig();
+  // The organisation stack: agent pools, every stack's Deployments settings and schedules, teams, the GitHub OIDC
+  // issuer and the policy group (SPEC P2, P4, P5). Application stacks declare none of it and never read it.
+  if (loaded.kind === "organization") return new Organization(loaded.stack, loaded).outputs;
+  const config = loaded;
   const { prefix } = config;
   const account = currentAccount(config.region);
   const logs = logGroupPrefix(config.appName, config.stack);
@@ -47,6 +53,7 @@ export default async function main() {
     project: config.project,
     stack: config.stack,
     isProduction: config.isProduction,
+    expires: config.lifetime.kind === "expires",
     ...config.identity,
     deploymentRunner: !host,
     clusterName: host?.ref.clusterName ?? clusterName(prefix),

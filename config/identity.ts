@@ -21,8 +21,18 @@ export const identitySchema = z.strictObject({
   /**
    * Which workflow runs of that repository may assume the CI role (the OIDC `sub` after the repo). Default: the
    * GitHub Environment named after the stack's environment (`environment:staging`, `environment:production`).
+   * Never `pull_request`: the CI role pushes images, and pull-request code only ever gets the read-only `ci-preview`
+   * role (SPEC P4).
    */
-  githubSubjects: z.array(githubSubject).min(1, { error: "must list at least one subject" }).optional(),
+  githubSubjects: z
+    .array(
+      githubSubject.refine((subject) => subject !== "pull_request", {
+        error:
+          "pull_request is not allowed: the CI role can write, and pull-request code gets only the read-only ci-preview role (SPEC P4)",
+      }),
+    )
+    .min(1, { error: "must list at least one subject" })
+    .optional(),
   /** Pulumi Cloud organisation whose Deployments may assume the deploy role. Required. */
   pulumiOrganization: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, { error: "is not a Pulumi organisation name" }),
   /**

@@ -351,6 +351,20 @@ const badConfigs: { name: string; stack: string; breakIt: (c: YamlConfig) => voi
     problem: /only through a GitHub Environment/,
   },
   {
+    name: "CI role trusting pull requests (it can write: pull requests get only ci-preview, SPEC P4)",
+    stack: "dev",
+    breakIt: (c) => c["qualisys:identity"].githubSubjects.push("pull_request"),
+    key: "qualisys:identity.githubSubjects[2]",
+    problem: /pull_request is not allowed: the CI role can write/,
+  },
+  {
+    name: "prod with an expiry date",
+    stack: "prod",
+    breakIt: (c) => (c["qualisys:expiresOn"] = "2027-01-31"),
+    key: "qualisys:expiresOn",
+    problem: /prod is never destroyed on a schedule/,
+  },
+  {
     name: "wildcard repository",
     stack: "dev",
     breakIt: (c) => (c["qualisys:identity"].githubRepository = "qualisys/*"),

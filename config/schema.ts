@@ -57,6 +57,12 @@ const keys = {
    * Default false.
    */
   prodParity: fromConfig(z.boolean()).default(false),
+  /**
+   * The day a review or personal stack expires (YYYY-MM-DD, at 00:00 UTC): the organisation stack gives it a TTL
+   * schedule that destroys its resources then (SPEC P5). Default none: a long-lived stack, which gets scheduled
+   * drift detection instead. Never in prod.
+   */
+  expiresOn: z.iso.date({ error: "must be a date written YYYY-MM-DD" }).optional(),
   /** E-mail addresses that receive budget alerts. Default none (alerts still go to the alarm topic). */
   budgetAlertEmails: fromConfig(
     // A budget notification takes at most 10 subscribers; the alarm topic is always one of them.
@@ -127,6 +133,8 @@ export interface SharedPlatform {
 export type StackConfig = CommonConfig & (OwnPlatform | SharedPlatform);
 
 interface CommonConfig {
+  /** An application environment (the other kind is the organisation stack, config/organization.ts). */
+  kind: "environment";
   project: string;
   stack: string;
   environment: Environment;
@@ -147,6 +155,11 @@ interface CommonConfig {
   budget: { limitUsd: number; costTag?: { key: string; value: string } };
   /** Whether the data tier runs the seed's prod sizes (`qualisys:prodParity`); already applied to database/cache. */
   prodParity: boolean;
+  /**
+   * How long the stack lives: until it is removed (dev, staging, prod and any stack without `expiresOn`: drift
+   * detection runs on a schedule), or until a day its TTL schedule destroys it (a review or personal stack).
+   */
+  lifetime: Lifetime;
   budgetAlertEmails: string[];
   domain?: string;
   identity: IdentityConfig & { githubSubjects: string[] };
@@ -159,6 +172,9 @@ interface CommonConfig {
   /** Secret keys that are set (their values are read as Pulumi secrets by config/index.ts, never here). */
   secretsSet: SecretKey[];
 }
+
+/** A stack's lifetime (SPEC P5): kept until removed, or destroyed on a given day. */
+export type Lifetime = { kind: "long-lived" } | { kind: "expires"; on: string };
 
 /** The validated section each component takes (spread into its args, beside the wiring from other components). */
 export type NetworkSettings = OwnPlatform["network"];
@@ -350,6 +366,11 @@ export function parseStackConfig(raw: RawConfig): StackConfig {
         "cluster.hostedZoneId",
         "is required in prod: the Route 53 public hosted zone of qualisys:domain, where the certificate is validated by DNS",
       );
+    rule(
+      own.expiresOn === undefined,
+      "expiresOn",
+      "is for review and personal stacks: prod is never destroyed on a schedule",
+    );
     if (parsed.identity?.githubSubjects) {
       const branchy = parsed.identity.githubSubjects.filter((s) => !s.startsWith("environment:"));
       rule(
@@ -447,6 +468,7 @@ export function parseStackConfig(raw: RawConfig): StackConfig {
         cluster: { ...(p.cluster as ClusterConfig), namespaces: p.cluster?.namespaces ?? [namespace] },
       };
   return {
+    kind: "environment",
     project: raw.project,
     stack: raw.stack,
     environment: environment as Environment,
@@ -462,6 +484,7 @@ export function parseStackConfig(raw: RawConfig): StackConfig {
       ? { limitUsd: p.monthlyBudgetUsd, costTag: hostedCostTag }
       : { limitUsd: p.accountBudgetUsd ?? p.monthlyBudgetUsd },
     prodParity: p.prodParity,
+    lifetime: p.expiresOn ? { kind: "expires", on: p.expiresOn } : { kind: "long-lived" },
     budgetAlertEmails: p.budgetAlertEmails,
     domain: p.domain,
     ...platform,

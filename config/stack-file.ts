@@ -4,7 +4,10 @@
  * number YAML rewrites (`1.30` becomes `1.3`), and a `secure:` value that is plain text rather than ciphertext.
  * Pure: text in, config map and problems out, each naming the file and the key.
  */
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
 import { isMap, isScalar, isSeq, parseDocument, type Node } from "yaml";
+import { environments } from "../core/environments";
 
 export interface StackFile {
   /** The `config:` map, as YAML values. */
@@ -72,4 +75,46 @@ function inspect(node: Node | null, path: string, file: string, errors: string[]
         `${file}: ${path}: ${source} is read by YAML as the number ${node.value}; if it is a version, quote it: "${source}"`,
       );
   }
+}
+
+/**
+ * Stand-ins for secret keys a stack file holds encrypted (`secure:`), which only the CLI can decrypt: each is a value
+ * the schema accepts, so a stack file is validated whole without its secrets (the offline preview, and the
+ * organisation stack reading the other stacks' files).
+ */
+export const secretPlaceholders: Record<string, string> = {
+  "qualisys:slackWebhookUrl": "https://hooks.slack.com/services/T00000000/B00000000/offline-preview-placeholder",
+};
+
+/**
+ * Turns a stack file's YAML values into what the CLI hands the program: strings as they are, everything else
+ * JSON-encoded; `secure:` values become secrets (with the stand-ins above), `secrets` adds or replaces some.
+ */
+export function engineConfig(config: Record<string, unknown>, secrets: Record<string, string> = {}) {
+  const values: Record<string, string> = {};
+  const secretKeys: string[] = [];
+  for (const [key, value] of Object.entries(config)) {
+    const isSecure = typeof value === "object" && value !== null && "secure" in value;
+    if (isSecure) {
+      values[key] = secretPlaceholders[key] ?? `offline-preview-secret-for-${key}`;
+      secretKeys.push(key);
+    } else values[key] = typeof value === "string" ? value : JSON.stringify(value);
+  }
+  for (const [key, value] of Object.entries(secrets)) {
+    values[key] = value;
+    if (!secretKeys.includes(key)) secretKeys.push(key);
+  }
+  return { values, secretKeys };
+}
+
+/**
+ * The stack names with a `Pulumi.<stack>.yaml` in `root` (personal, review and the organisation stack too): the
+ * shipped environments first, in environment order, then the others sorted.
+ */
+export function stackNames(root = join(__dirname, "..")): string[] {
+  const names = readdirSync(root)
+    .map((file) => /^Pulumi\.([A-Za-z0-9_.-]+)\.yaml$/.exec(file)?.[1])
+    .filter((stack): stack is string => stack !== undefined && !stack.endsWith(".deploy"));
+  const shipped: readonly string[] = environments;
+  return [...shipped.filter((s) => names.includes(s)), ...names.filter((s) => !shipped.includes(s)).sort()];
 }

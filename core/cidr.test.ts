@@ -1,4 +1,6 @@
 import {
+  blockSize,
+  complement,
   contains,
   formatCidr,
   overlaps,
@@ -75,5 +77,35 @@ describe("the same IPv4 judgement as the policy pack (policy/lib/cidr.ts)", () =
     [["8.0.0.0/7", "11.0.0.0/8", "172.0.0.0/8", "192.0.0.0/8"]],
   ])("%j", (list) => {
     expect(publicAddressCount(list)).toBe(Number(exposure(list).publicAddresses[4]));
+  });
+});
+
+describe("complement", () => {
+  it("writes everything but a range as the fewest blocks (a known case)", () => {
+    expect(complement(["0.0.0.0/1"])).toEqual(["128.0.0.0/1"]);
+    expect(complement(["10.0.0.0/8"])).toEqual([
+      "0.0.0.0/5",
+      "8.0.0.0/7",
+      "11.0.0.0/8",
+      "12.0.0.0/6",
+      "16.0.0.0/4",
+      "32.0.0.0/3",
+      "64.0.0.0/2",
+      "128.0.0.0/1",
+    ]);
+  });
+
+  it.each([
+    [["10.0.0.0/8", "100.64.0.0/10", "172.16.0.0/12", "192.168.0.0/16"]],
+    [["203.0.113.7/32"]],
+    [["0.0.0.0/8", "255.255.255.255/32", "128.0.0.0/9"]],
+  ])("with %j covers every other address exactly once and none of them", (excluded) => {
+    const blocks = complement(excluded).map((c) => parseCidr(c) as Cidr);
+    const out = excluded.map((c) => parseCidr(c) as Cidr);
+    for (const block of blocks) expect(out.some((o) => overlaps(o, block))).toBe(false);
+    for (let i = 0; i < blocks.length; i++)
+      for (let j = i + 1; j < blocks.length; j++) expect(overlaps(blocks[i], blocks[j])).toBe(false);
+    const size = (list: Cidr[]) => list.reduce((sum, c) => sum + blockSize(c.prefix), 0);
+    expect(size(blocks) + size(out)).toBe(2 ** 32);
   });
 });

@@ -75,6 +75,28 @@ const nonPublic = [
   "240.0.0.0/4",
 ].map((c) => parseCidr(c) as Cidr);
 
+/**
+ * Every IPv4 address outside `excluded`, as the fewest CIDR blocks. A security group rule allows and cannot except:
+ * "anywhere but these ranges" has to be written as the allows that remain.
+ */
+export function complement(excluded: string[]): string[] {
+  const out = excluded.map((text) => {
+    const parsed = parseCidr(text);
+    if (typeof parsed === "string") throw new Error(parsed);
+    return parsed;
+  });
+  const cover = (block: Cidr): Cidr[] => {
+    if (out.some((n) => contains(n, block))) return [];
+    if (!out.some((n) => overlaps(n, block))) return [block];
+    const half = blockSize(block.prefix + 1);
+    return [
+      ...cover({ base: block.base, prefix: block.prefix + 1 }),
+      ...cover({ base: block.base + half, prefix: block.prefix + 1 }),
+    ];
+  };
+  return cover({ base: 0, prefix: 0 }).map(formatCidr);
+}
+
 /** The broadest public reach a CIDR allow-list may have: one /16 of public addresses. */
 export const broadestPublicPrefix = 16;
 

@@ -128,13 +128,13 @@ describe("stack files the check cannot compare", () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it("are skipped with the reason: a file naming no account; an organisation stack this version cannot run, or that names nothing in the account", async () => {
+  it("are skipped with the reason: a file naming no account; an organisation stack whose program fails, or that names nothing in the account", async () => {
     const report = await checkCrossStack("prod", runs.prod, { root: dir });
     expect(report.skipped).toEqual([
       { stack: "scratch", reason: "its stack file names no single account and region" },
       {
         stack: "organization",
-        reason: expect.stringMatching(/^the organisation stack, which this version of the program cannot run \(/),
+        reason: expect.stringMatching(/^the organisation stack, whose program fails \(Invalid configuration/),
       },
       { stack: "organization-other", reason: "the organisation stack names nothing in account 210987654321" },
     ]);

@@ -350,18 +350,18 @@ export async function checkCrossStack(
   }
   const places = [me, ...others].filter((p) => records.has(p.stack));
   const claims = places.flatMap((p) => physicalNames(records.get(p.stack)!, p));
-  // The organisation stack (Pulumi Cloud) may write into a platform's account (the runner's pool token): compared
-  // when its file names this account and this version of the program can run it.
+  // The organisation stack (Pulumi Cloud) writes into a platform's account (the runner's pool token): compared when
+  // its file names this account and its program runs (a failing one is its own preview's finding).
   for (const name of organizations) {
     if (!readFileSync(join(root ?? projectRoot, `Pulumi.${name}.yaml`), "utf8").includes(me.accountId)) {
       skipped.push({ stack: name, reason: `the organisation stack names nothing in account ${me.accountId}` });
       continue;
     }
-    const org = await runStack(name);
+    const org = await runStack(name, root ? { config: readStackFile(name, root).config } : {});
     if (org.error)
       skipped.push({
         stack: name,
-        reason: `the organisation stack, which this version of the program cannot run (${org.error.message.split("\n")[0]})`,
+        reason: `the organisation stack, whose program fails (${org.error.message.split("\n")[0]})`,
       });
     else claims.push(...physicalNames(org, { stack: name }));
   }

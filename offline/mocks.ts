@@ -37,6 +37,12 @@ const idPrefixes: Record<string, string> = {
   subnet: "subnet-",
   securityGroupIngressRule: "sgr-",
   securityGroupEgressRule: "sgr-",
+  // Children of awsx:ec2:Vpc (offline/children/vpc.ts): a route table, its association and its route share a name.
+  internetGateway: "igw-",
+  routeTable: "rtb-",
+  routeTableAssociation: "rtbassoc-",
+  natGateway: "nat-",
+  eip: "eipalloc-",
 };
 
 interface Context {
@@ -220,6 +226,11 @@ export const typeOutputs: Record<string, (ctx: Context) => State> = {
     agentPoolId: uuid(`agent-pool/${name}`),
     tokenValue: `pul-${hex(`agent-pool-token/${name}`, 40)}`,
   }),
+  // The organisation stack's Pulumi Cloud objects: ids the API assigns (provider 1.3.0's output properties).
+  "pulumiservice:index:OrganizationRole": ({ name }) => ({ roleId: uuid(`role/${name}`), version: 1 }),
+  "pulumiservice:index:PolicyPack": ({ name }) => ({ version: 1, contentHash: hex(`policy-pack/${name}`, 64) }),
+  "pulumiservice:index:DriftSchedule": ({ name }) => ({ scheduleId: uuid(`schedule/${name}`) }),
+  "pulumiservice:index:TtlSchedule": ({ name }) => ({ scheduleId: uuid(`schedule/${name}`) }),
   // Deterministic stand-ins for generated values; the SDK marks `result` secret, as the real provider does.
   "random:index/randomPassword:RandomPassword": ({ name, inputs }) => ({
     result: hex(`password/${name}/${JSON.stringify(inputs.keepers ?? {})}`, inputs.length ?? 32),
@@ -241,6 +252,31 @@ export const callResults: Record<string, (inputs: Inputs, region: string) => Sta
     return { names, zoneIds: names.map((_, i) => `use1-az${i + 1}`), id: region };
   },
 };
+
+/** The id the mocks give a resource of `type` named `name`: AWS's id shape where the program passes ids on. */
+export function mockId(type: string, name: string): string {
+  const [, kind] = awsKind(type);
+  return idPrefixes[kind] ? `${idPrefixes[kind]}${hex(`${type}/${name}`, 17)}` : `${name}-id`;
+}
+
+/**
+ * What the mocks answer for a registration of `type` named `name` (also used for modelled children), in the account
+ * `accountId` (see {@link inAccount}).
+ */
+export function mockResource(
+  region: string,
+  type: string,
+  name: string,
+  inputs: Inputs,
+  accountId: string = mockAccountId,
+): { id: string; state: State } {
+  const [service, kind] = awsKind(type);
+  const computed: State = {
+    ...(service ? { arn: `arn:aws:${service}:${region}:${mockAccountId}:${kind}/${inputs.name ?? name}` } : {}),
+    ...typeOutputs[type]?.({ region, type, name, inputs }),
+  };
+  return { id: mockId(type, name), state: { ...inputs, ...inAccount(computed, accountId) } };
+}
 
 /** Another stack's outputs, as a `pulumi.StackReference` to it reads them (the offline run of that stack). */
 export interface StackOutputs {
@@ -283,13 +319,7 @@ export function createMocks(
         const referenced = stacks[String(inputs.name).split("/").pop() ?? ""] ?? { outputs: {}, secretOutputNames: [] };
         return { id: inputs.name, state: { name: inputs.name, ...referenced } };
       }
-      const [service, kind] = awsKind(type);
-      const id = `${idPrefixes[kind] ?? ""}${idPrefixes[kind] ? hex(`${type}/${name}`, 17) : `${name}-id`}`;
-      const computed: State = {
-        ...(service ? { arn: `arn:aws:${service}:${region}:${mockAccountId}:${kind}/${inputs.name ?? name}` } : {}),
-        ...typeOutputs[type]?.({ region, type, name, inputs }),
-      };
-      return { id, state: { ...inputs, ...inAccount(computed, accountId) } };
+      return mockResource(region, type, name, inputs, accountId);
     },
     call({ token, inputs }) {
       const answer = callResults[token];

@@ -46,6 +46,16 @@ export interface RecordedResource {
   };
   /** Read, not managed: an existing resource the program looks up (a StackReference); a deploy never changes it. */
   read?: boolean;
+  /**
+   * For a remote component: the resources each of its inputs came from (what the SDK sends its provider, and what
+   * the children built from that input depend on).
+   */
+  propertyDependencies?: Record<string, string[]>;
+  /**
+   * Not registered by the program under the mocks: a child a remote component's provider creates in a real preview,
+   * as offline/children models it; names the model's package and version (`@pulumi/awsx 3.9.0`).
+   */
+  modelled?: string;
 }
 
 /** The options of a resource declared with none (and of a read). */
@@ -116,7 +126,15 @@ export function aliasUrns(
   const urns = new Set<string>();
   for (const alias of wire) {
     if (alias.urn) urns.add(alias.urn);
-    else if (alias.spec) {
+    else if (alias.spec?.noparent) {
+      // An alias to the stack's root (`{ parent: rootStackResource }`): the URN names no parent type.
+      if (!resource.parent) continue;
+      const { stack, project } = parseUrn(resource.parent);
+      const type = alias.spec.type || resource.type;
+      urns.add(
+        `urn:pulumi:${alias.spec.stack || stack}::${alias.spec.project || project}::${type}::${alias.spec.name || resource.name}`,
+      );
+    } else if (alias.spec) {
       const parent = alias.spec.parenturn || resource.parent;
       if (!parent) continue;
       urns.add(childUrn(parent, alias.spec.type || resource.type, alias.spec.name || resource.name));

@@ -1,29 +1,37 @@
 /**
- * Which stacks the project has: any Pulumi.<stack>.yaml (personal and review stacks too). Kept apart from run.ts so
- * jest's global setup can list them without loading the Pulumi SDK.
+ * Which stacks the project has: any Pulumi.<stack>.yaml (personal and review stacks too), of two kinds: application
+ * stacks (an environment) and the organisation stack (`qualisys:organization`, config/organization.ts). Kept apart
+ * from run.ts so jest's global setup can list them without loading the Pulumi SDK.
  */
-import { readFileSync, readdirSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { environments } from "../core/environments";
-import { parseStackFile } from "../config/stack-file";
+import { isOrganizationStackFile } from "../config/organization";
+import { parseStackFile, stackNames } from "../config/stack-file";
+
+export { stackNames } from "../config/stack-file";
 
 /** The stacks this repository ships a Pulumi.<stack>.yaml for: one per environment, named for it. */
 export const shippedStacks = environments;
 
-/**
- * The stack names with a `Pulumi.<stack>.yaml` in `root` (personal and review stacks too): the shipped ones in
- * environment order, then the others sorted.
- */
-export function stackNames(root = join(__dirname, "..")): string[] {
-  const names = readdirSync(root)
-    .map((file) => /^Pulumi\.([A-Za-z0-9_.-]+)\.yaml$/.exec(file)?.[1])
-    .filter((stack): stack is string => stack !== undefined && !stack.endsWith(".deploy"));
-  const shipped: readonly string[] = shippedStacks;
-  return [...shipped.filter((s) => names.includes(s)), ...names.filter((s) => !shipped.includes(s)).sort()];
+/** Whether `stack`'s file is of the organisation kind (a file that cannot be read counts as an application stack). */
+export function isOrganizationStack(stack: string, root = join(__dirname, "..")): boolean {
+  const file = `Pulumi.${stack}.yaml`;
+  try {
+    return isOrganizationStackFile(parseStackFile(readFileSync(join(root, file), "utf8"), file).config);
+  } catch {
+    return false;
+  }
 }
 
-/** Every stack of the project (the shipped three and any other stack file): what the tests and the preview accept. */
-export const stacks: readonly string[] = stackNames();
+/** Every stack file of the project, both kinds: what the preview accepts and jest's global setup records. */
+export const allStacks: readonly string[] = stackNames();
+
+/** The organisation stack(s): the Pulumi Cloud organisation as code (normally one, `organization`). */
+export const organizationStacks: readonly string[] = allStacks.filter((stack) => isOrganizationStack(stack));
+
+/** Every application stack (the shipped three and any other environment's stack file): what the program tests cover. */
+export const stacks: readonly string[] = allStacks.filter((stack) => !organizationStacks.includes(stack));
 
 /** The stack a stack file's config names as its platform's host (`qualisys:platform.stack`), if any. */
 export function platformHost(config: Record<string, unknown>): string | undefined {

@@ -17,7 +17,13 @@ let counter = 0;
 export function res(
   type: string,
   inputs: Record<string, unknown>,
-  opts: { name?: string; stack?: string; id?: string; dependencies?: string[] } = {},
+  opts: {
+    name?: string;
+    stack?: string;
+    id?: string;
+    dependencies?: string[];
+    outputs?: Record<string, unknown>;
+  } = {},
 ): RecordLike {
   const name = opts.name ?? `r${++counter}`;
   return {
@@ -26,9 +32,18 @@ export function res(
     urn: `urn:pulumi:${opts.stack ?? "prod"}::qualisys::${type}::${name}`,
     inputs,
     id: opts.id,
+    outputs: opts.outputs,
     dependencies: opts.dependencies ?? [],
   };
 }
+
+/** A role of this stack whose `arn` output (as AWS returns it) places the stack in `account`. */
+export const ownRole = (account = "123456789012") =>
+  res(
+    "aws:iam/role:Role",
+    { name: "qualisys-prod-own" },
+    { outputs: { arn: `arn:aws:iam::${account}:role/qualisys-prod-own` } },
+  );
 
 /** A copy of `r` with `changes` applied (a value of `undefined` removes the input). */
 export function broken(r: RecordLike, changes: Record<string, unknown>): RecordLike {
@@ -118,7 +133,7 @@ export const good = {
     }),
   launchTemplate: () =>
     res(T.launchTemplate, {
-      metadataOptions: { httpTokens: "required", httpEndpoint: "enabled", httpPutResponseHopLimit: 2 },
+      metadataOptions: { httpTokens: "required", httpEndpoint: "enabled", httpPutResponseHopLimit: 1 },
       blockDeviceMappings: [
         { deviceName: "/dev/xvda", ebs: { encrypted: "true", kmsKeyId: KEY, volumeSize: 50, volumeType: "gp3" } },
       ],

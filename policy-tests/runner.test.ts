@@ -65,7 +65,7 @@ describe("config", () => {
   it("fills defaults from the policy's configSchema", () => {
     expect(policyConfig(admin)).toEqual({
       allowedRolePatterns: ["*-devops", "*-deploy"],
-      adminPolicyNames: ["AdministratorAccess", "IAMFullAccess"],
+      adminPolicyNames: ["AdministratorAccess", "PowerUserAccess", "IAMFullAccess", "AWSCloudShellFullAccess"],
     });
   });
 

@@ -41,6 +41,8 @@ export interface RecordLike {
   outputs?: Record<string, unknown>;
   dependencies?: string[];
   parent?: string | null;
+  /** The explicit provider reference (`<provider urn>::<provider id>`), or null/absent for the default provider. */
+  provider?: string | null;
   /** Resource options as registered (the harness records them); only `protect` reaches policies. */
   options?: { protect?: boolean };
 }
@@ -217,6 +219,10 @@ export async function runPolicies(records: RecordLike[], options: RunOptions = {
         for (const validate of validations) {
           const only = pulumiTypeOf(validate);
           if (only && only !== record.type) continue;
+          // A policy of ./lib/define lists its types; any other type would only call notApplicable(), so skip it
+          // here without building its arguments (the runtime calls it and discards the result: same verdict).
+          const types = (validate as { __pulumiTypes?: string[] }).__pulumiTypes;
+          if (types && !types.includes(record.type)) continue;
           const props = unknownCheckingProxy(revive(record.inputs) as Record<string, unknown>);
           const report = (message: string) =>
             violations.push({
@@ -291,6 +297,10 @@ export async function runPolicies(records: RecordLike[], options: RunOptions = {
       for (const record of records) {
         const resource = resources.get(record.urn)!;
         if (record.parent && resources.has(record.parent)) resource.parent = resources.get(record.parent);
+        // As the engine sends it: the explicit provider's type, URN, name and properties.
+        const provider = record.provider ? resources.get(record.provider.replace(/::[^:]*$/, "")) : undefined;
+        if (provider)
+          resource.provider = { type: provider.type, urn: provider.urn, name: provider.name, props: provider.props };
         resource.dependencies = (record.dependencies ?? [])
           .map((d) => resources.get(d))
           .filter((d): d is PolicyResource => !!d);

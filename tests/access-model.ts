@@ -4,7 +4,7 @@
  * attached managed policies (AWS-managed ones from their published contents, tests/fixtures/aws-managed-policies.json),
  * and every group with its inline policies.
  */
-import { createValidatedPolicy, validateTrustPolicy } from "@cloud-copilot/iam-policy";
+import { createValidatedPolicy, validateResourcePolicy, validateTrustPolicy } from "@cloud-copilot/iam-policy";
 import { runSimulation, runUnsafeSimulation, type Simulation } from "@cloud-copilot/iam-simulate";
 import managed from "./fixtures/aws-managed-policies.json";
 import type { StackRun } from "../offline/run";
@@ -38,7 +38,9 @@ export interface AccessModel {
 export function accessModel(run: StackRun): AccessModel {
   const roles = new Map<string, RoleModel>();
   for (const r of ofType(run, "aws:iam/role:Role")) {
-    const name = String(r.inputs.name);
+    // A role the program leaves to auto-naming (the EKS component's service role) goes by its logical name, as the
+    // mocks' ARN for it does.
+    const name = String(r.inputs.name ?? r.name);
     roles.set(name, {
       name,
       // The record's ARN names the stack's own account (aws:allowedAccountIds).
@@ -58,7 +60,7 @@ export function accessModel(run: StackRun): AccessModel {
     const boundary = managedPolicies.get(String(r.inputs.permissionsBoundary));
     if (!boundary)
       throw new Error(`${r.name}'s permissions boundary ${r.inputs.permissionsBoundary} is not in the record`);
-    roles.get(String(r.inputs.name))!.boundary = boundary;
+    roles.get(String(r.inputs.name ?? r.name))!.boundary = boundary;
   }
   const unmodelled: string[] = [];
   for (const p of ofType(run, "aws:iam/rolePolicy:RolePolicy"))
@@ -122,6 +124,37 @@ export async function simulate(
 export function accountOfArn(resource: string, otherwise = ACCOUNT): string {
   const account = resource.split(":")[4];
   return account && /^\d{12}$/.test(account) ? account : otherwise;
+}
+
+/**
+ * A request by a role under its identity policies whose context keys the IAM catalogue lists only as a template
+ * (`kms:EncryptionContext:${EncryptionContextKey}`): the validating entry point drops such keys (so a condition on
+ * them can never match), the same engine without validation evaluates them.
+ */
+export function simulateTemplatedContext(
+  identityPolicies: { name: string; policy: Document }[],
+  request: Request,
+  resourcePolicy?: Document,
+): Decision {
+  // The engine takes a resource policy only validated and named (as the trust policy below).
+  const validated =
+    resourcePolicy && createValidatedPolicy(resourcePolicy, validateResourcePolicy, { name: "resource policy" });
+  if (validated?.errors.length) throw new Error(`invalid resource policy: ${JSON.stringify(validated.errors)}`);
+  return runUnsafeSimulation(
+    {
+      identityPolicies: identityPolicies as Simulation["identityPolicies"],
+      serviceControlPolicies: [],
+      resourceControlPolicies: [],
+      resourcePolicy: validated as unknown as Simulation["resourcePolicy"],
+      request: {
+        principal: request.principal,
+        action: request.action,
+        resource: { resource: request.resource, accountId: ACCOUNT },
+        contextVariables: request.context ?? {},
+      },
+    },
+    {},
+  ) as Decision;
 }
 
 /**

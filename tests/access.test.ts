@@ -136,7 +136,10 @@ describe.each(stacks)("stack %s", (stack) => {
           ...(stack === "prod" ? ["ref:refs/heads/main", "environment:staging"] : ["environment:production"]),
         ],
       ],
-      ["ci-preview", ["pull_request", "ref:refs/heads/main"], ["environment:production", "ref:refs/heads/feature"]],
+      // Prod is previewed in the cloud by reviewed code only (main); pull requests preview it offline.
+      stack === "prod"
+        ? ["ci-preview", ["ref:refs/heads/main"], ["pull_request", "environment:production", "ref:refs/heads/feature"]]
+        : ["ci-preview", ["pull_request", "ref:refs/heads/main"], ["environment:production", "ref:refs/heads/feature"]],
     ];
     for (const [part, accepted, refused] of cases) {
       const r = role(part);

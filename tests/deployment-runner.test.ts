@@ -1,9 +1,12 @@
 /**
- * The deployment runner from the record of every stack with its own platform (SPEC P3): pool, host, role, settings,
- * token. A stack on another's platform deploys on the host's runner: tests/hosted.test.ts.
+ * The deployment runner from the record of every stack with its own platform (SPEC P3, P4): host, role, traffic. Its
+ * pool, the pool's token and the Deployments settings are the organisation stack's (tests/organization.test.ts); a
+ * stack on another's platform deploys on the host's runner (tests/hosted.test.ts).
  */
 import { jsonInput, named, ofType } from "../offline/record";
-import { platformStacks, readStackFile, runStack, SECRET, type StackRun } from "../offline/run";
+import { privateRanges } from "../components/deployment-runner/plan";
+import { overlaps, parseCidr, type Cidr } from "../core/cidr";
+import { platformStacks, readStackFile, runStack, type StackRun } from "../offline/run";
 import { runPolicies } from "../policy/runner";
 
 const runs: Record<string, StackRun> = {};
@@ -15,33 +18,19 @@ describe.each(platformStacks)("stack %s", (stack) => {
   const prefix = `qualisys-${stack}`;
   const get = (type: string, name: string) => named(runs[stack], type, name);
 
-  it("creates one agent pool in the stack's Pulumi organisation, its token a secret in the record and outputs", () => {
-    const pools = ofType(runs[stack], "pulumiservice:index:AgentPool");
-    expect(pools).toHaveLength(1);
-    expect(pools[0].inputs).toMatchObject({ organizationName: "qualisys", name: `${prefix}-runner` });
-    expect(pools[0].outputs.tokenValue).toBe(SECRET);
-    expect(pools[0].secretOutputs).toContain("tokenValue");
-    const version = get("aws:secretsmanager/secretVersion:SecretVersion", `${prefix}-runner-token`);
-    expect(version.inputs.secretString).toBe(SECRET);
-    expect(version.secretInputs).toContain("secretString");
-    const secret = get("aws:secretsmanager/secret:Secret", `${prefix}-runner-token`);
-    expect(secret.inputs.kmsKeyId).toMatch(/^arn:aws:kms:/);
-    expect(runs[stack].secretOutputs).toContain("deploymentRunner.agentPoolToken");
-    expect((runs[stack].outputs.deploymentRunner as Record<string, unknown>).agentPoolToken).toBe(SECRET);
-    // Nowhere in the record is the token in plain text.
-    expect(JSON.stringify(runs[stack])).not.toMatch(/pul-[0-9a-f]{40}/);
+  it("holds no pool, no pool token and no Deployments settings: those are the organisation stack's", () => {
+    expect(runs[stack].resources.filter((r) => r.type.startsWith("pulumiservice:"))).toEqual([]);
+    expect(Object.keys(runs[stack].outputs.deploymentRunner as object).sort()).toEqual([
+      "autoScalingGroupName",
+      "securityGroupId",
+    ]);
+    // The runner reads its token at boot from the secret the organisation stack keeps in this account.
+    const template = get("aws:ec2/launchTemplate:LaunchTemplate", `${prefix}-runner-template`);
+    const userData = Buffer.from(String(template.inputs.userData), "base64").toString("utf8");
+    expect(userData).toContain(`--secret-id pulumi-deployments/${prefix}/agent-pool-token `);
   });
 
-  it("names the pool in the stack's Deployments settings", () => {
-    const [pool] = ofType(runs[stack], "pulumiservice:index:AgentPool");
-    const settings = ofType(runs[stack], "pulumiservice:index:DeploymentSettings");
-    expect(settings).toHaveLength(1);
-    expect(settings[0].inputs).toMatchObject({ organization: "qualisys", project: "qualisys", stack });
-    expect(settings[0].inputs.agentPoolId).toBe(pool.outputs.agentPoolId);
-    expect(settings[0].inputs.agentPoolId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
-  });
-
-  it("runs the runner in the private subnets only: no public IP, egress 443 and DNS only, no ingress", () => {
+  it("runs the runner in the private subnets only: no public IP, egress HTTPS and DNS only, no ingress", () => {
     const outputs = runs[stack].outputs as Record<string, string[]>;
     const asg = get("aws:autoscaling/group:Group", `${prefix}-runner-asg`);
     expect(asg.inputs).toMatchObject({ minSize: 1, maxSize: 1, desiredCapacity: 1 });
@@ -61,15 +50,36 @@ describe.each(platformStacks)("stack %s", (stack) => {
       "resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64",
     );
     const userData = Buffer.from(String(template.inputs.userData), "base64").toString("utf8");
-    expect(userData).toContain("/releases/download/v1.4.1/customer-managed-deployment-agent-v1.4.1-linux-x64.tar.gz");
+    expect(userData).toContain(
+      "/pulumi/customer-managed-workflow-agent/releases/download/v2.2.0/customer-managed-workflow-agent-v2.2.0-linux-x64.tar.gz",
+    );
+    expect(userData).toMatch(/sha256sum --check --strict -\ntar -xzf /);
     expect(userData).not.toMatch(/pul-[0-9a-f]{40}/);
 
     const group = get("aws:ec2/securityGroup:SecurityGroup", `${prefix}-runner-sg`);
     expect(group.inputs.ingress ?? []).toEqual([]);
-    const egress = (group.inputs.egress as { protocol: string; fromPort: number; toPort: number }[]).map(
-      (e) => `${e.protocol}/${e.fromPort}-${e.toPort}`,
+    const egress = group.inputs.egress as {
+      protocol: string;
+      fromPort: number;
+      toPort: number;
+      cidrBlocks: string[];
+    }[];
+    expect(egress.map((e) => `${e.protocol}/${e.fromPort}-${e.toPort}`).sort()).toEqual([
+      "tcp/443-443",
+      "tcp/443-443",
+      "tcp/53-53",
+      "udp/53-53",
+    ]);
+    // Nothing private but the private subnets (the EKS endpoint) and the VPC's DNS server: no database subnet,
+    // no other VPC, no on-premises range. AWS counts every CIDR as a rule: at most 60 outbound by default.
+    const cidrs = egress.flatMap((e) => e.cidrBlocks);
+    const config = readStackFile(stack).config["qualisys:network"] as { cidr: string };
+    const privateOnes = cidrs.filter((c) =>
+      privateRanges.some((r) => overlaps(parseCidr(c) as Cidr, parseCidr(r) as Cidr)),
     );
-    expect(egress.sort()).toEqual(["tcp/443-443", "tcp/53-53", "udp/53-53"]);
+    expect(privateOnes.length).toBeGreaterThan(0);
+    expect(privateOnes.every((c) => overlaps(parseCidr(c) as Cidr, parseCidr(config.cidr) as Cidr))).toBe(true);
+    expect(cidrs.length).toBeLessThanOrEqual(60);
     const groupIngress = ofType(runs[stack], "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter(
       (r) => r.inputs.referencedSecurityGroupId === group.id || r.inputs.securityGroupId === group.id,
     );
@@ -79,7 +89,7 @@ describe.each(platformStacks)("stack %s", (stack) => {
     ]);
   });
 
-  it("gives the runner a role EC2 alone can assume, which may assume the deploy role and read its token, nothing else", () => {
+  it("gives the runner a role EC2 alone can assume, which may read its pool token and assume nothing", () => {
     const role = get("aws:iam/role:Role", `${prefix}-runner`);
     expect(jsonInput(role, "assumeRolePolicy").Statement).toEqual([
       {
@@ -99,25 +109,16 @@ describe.each(platformStacks)("stack %s", (stack) => {
     );
     expect(policies).toHaveLength(1);
     const statements = jsonInput(policies[0], "policy").Statement as { Action: string; Resource: string }[];
-    const secretArn = get("aws:secretsmanager/secret:Secret", `${prefix}-runner-token`).outputs.arn;
-    const deployArn = get("aws:iam/role:Role", `${prefix}-deploy`).outputs.arn;
-    expect(statements.map((s) => [s.Action, s.Resource])).toEqual([
-      ["sts:AssumeRole", deployArn],
-      ["secretsmanager:GetSecretValue", secretArn],
-      ["kms:Decrypt", expect.stringMatching(/^arn:aws:kms:/)],
-    ]);
+    expect(statements.map((s) => s.Action)).toEqual(["secretsmanager:GetSecretValue", "kms:Decrypt"]);
     const profile = get("aws:iam/instanceProfile:InstanceProfile", `${prefix}-runner-profile`);
     expect(profile.inputs.role).toBe(role.inputs.name);
 
-    // The deploy role trusts Pulumi OIDC of this stack and the runner's role, by ARN.
-    const trust = jsonInput(get("aws:iam/role:Role", `${prefix}-deploy`), "assumeRolePolicy").Statement;
-    expect(trust.map((s: { Sid: string }) => s.Sid)).toEqual(["PulumiDeploymentsOidc", "DeploymentRunner"]);
-    expect(trust[1]).toEqual({
-      Sid: "DeploymentRunner",
-      Effect: "Allow",
-      Principal: { AWS: role.outputs.arn },
-      Action: "sts:AssumeRole",
-    });
+    // No role trusts the runner: the deploy role trusts Pulumi OIDC alone (tests/reach.test.ts simulates it).
+    for (const other of ofType(runs[stack], "aws:iam/role:Role"))
+      expect([other.name, JSON.stringify(jsonInput(other, "assumeRolePolicy"))]).toEqual([
+        other.name,
+        expect.not.stringContaining(`role/${prefix}-runner`),
+      ]);
   });
 
   it("leaves the deploy role to EKS's creator entry by default (on the bootstrap route it creates the cluster)", () => {

@@ -9,12 +9,14 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { recordCacheVariable } from "../offline/record-cache";
-import { stacks } from "../offline/stacks";
+import { allStacks } from "../offline/stacks";
 
 export default async function globalSetup(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "qualisys-records-"));
   const root = join(__dirname, "..");
-  const groups = [stacks.filter((_, i) => i % 2 === 0), stacks.filter((_, i) => i % 2 === 1)].filter((g) => g.length);
+  const groups = [allStacks.filter((_, i) => i % 2 === 0), allStacks.filter((_, i) => i % 2 === 1)].filter(
+    (g) => g.length,
+  );
   await Promise.all(
     groups.map(
       (group) =>

@@ -205,17 +205,10 @@ describe.each(hostedStacks)("stack %s", (stack) => {
     expect(metadata(job).namespace).toBe(`${stack}-db-bootstrap`);
   });
 
-  it("deploys on the host's runner: its Deployments settings name the host's pool and its own deploy role", () => {
-    const [hostPool] = ofType(host(), "pulumiservice:index:AgentPool");
-    const [settings] = ofType(run(), "pulumiservice:index:DeploymentSettings");
-    expect(settings.inputs).toMatchObject({ organization: "qualisys", project: "qualisys", stack });
-    expect(settings.inputs.agentPoolId).toBe(hostPool.outputs.agentPoolId);
+  it("deploys on the host's runner, whose pool and settings are the organisation stack's: it declares none", () => {
+    // The settings naming the host's pool: tests/organization.test.ts.
+    expect(run().resources.filter((r) => r.type.startsWith("pulumiservice:"))).toEqual([]);
     const deploy = named(run(), "aws:iam/role:Role", `${prefix}-deploy`);
-    expect((settings.inputs.operationContext as any).oidc.aws.roleARN).toBe(deploy.outputs.arn);
-    // The same Pulumi Cloud object as when the stack ran its own runner: replacing it would delete the settings.
-    expect(settings.options.aliases).toContain(
-      `urn:pulumi:${stack}::qualisys::qualisys:deployment:DeploymentRunner$pulumiservice:index:DeploymentSettings::${prefix}-runner-settings`,
-    );
     // No runner of its own, so its deploy role trusts Pulumi OIDC for this stack only.
     const trust = JSON.parse(String(deploy.inputs.assumeRolePolicy));
     expect(trust.Statement.map((s: { Sid: string }) => s.Sid)).toEqual(["PulumiDeploymentsOidc"]);
@@ -230,7 +223,11 @@ describe.each(hostedStacks)("stack %s", (stack) => {
       manageAccountPasswordPolicy: false,
     });
     expect(ofType(run(), "aws:iam/openIdConnectProvider:OpenIdConnectProvider")).toEqual([]);
-    expect(ofType(host(), "aws:iam/openIdConnectProvider:OpenIdConnectProvider")).toHaveLength(2);
+    // The host's account-wide providers; its EKS cluster's own issuer (an eks.Cluster child) is per cluster.
+    const accountWide = ofType(host(), "aws:iam/openIdConnectProvider:OpenIdConnectProvider")
+      .map((r) => r.inputs.url)
+      .filter((url) => !/^https:\/\/oidc\.eks\./.test(String(url)));
+    expect(accountWide.sort()).toEqual(["https://api.pulumi.com/oidc", "https://token.actions.githubusercontent.com"]);
   });
 
   it("exports which host and which namespace, and never the host's kubeconfig", () => {

@@ -124,12 +124,15 @@ describe.each(stacks)("stack %s", (stack) => {
     else expect(subjects).toContain("repo:qualisys/platform:ref:refs/heads/main");
   });
 
-  it("lets Pulumi Deployments assume the deploy role only for this stack", () => {
+  it("lets Pulumi Deployments assume the deploy role only for this stack, and never for a preview", () => {
     const [statement] = jsonInput(role("deploy"), "assumeRolePolicy").Statement;
     expect(statement.Principal.Federated).toBe(`arn:aws:iam::${accountOf(stack)}:oidc-provider/api.pulumi.com/oidc`);
-    expect(statement.Condition.StringEquals).toEqual({ "api.pulumi.com/oidc:aud": "qualisys" });
-    expect(statement.Condition.StringLike).toEqual({
-      "api.pulumi.com/oidc:sub": `pulumi:deploy:org:qualisys:project:qualisys:stack:${stack}:*`,
+    expect(statement.Condition.StringLike).toBeUndefined();
+    const subject = (operation: string) =>
+      `pulumi:deploy:org:qualisys:project:qualisys:stack:${stack}:operation:${operation}:scope:write`;
+    expect(statement.Condition.StringEquals).toEqual({
+      "api.pulumi.com/oidc:aud": "qualisys",
+      "api.pulumi.com/oidc:sub": ["update", "refresh", "detect-drift", "remediate-drift"].map(subject),
     });
   });
 

@@ -5,11 +5,17 @@
  * reparents resources on purpose, it adds aliases; it never edits these lists except to append new URNs once they
  * have shipped. A deliberate deletion is listed, with its reason, in tests/urns/<stack>.retired.txt: exactly those
  * may be missing.
+ *
+ * tests/urns/<stack>.children.txt lists the children a real preview shows under the awsx and eks components
+ * (offline/children). The mock runtime never creates them, but a real stack holds them, and a change to a component's
+ * inputs can rename them without changing any URN the program registers (a subnet spec renamed, an AZ dropped, the
+ * cluster component renamed without an alias): they are checked the same way, against the modelled record.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseUrn } from "../offline/record";
-import { runStack, stacks, type StackRun } from "../offline/run";
+import { remodel } from "../offline/children";
+import { readStackFile, runStack, stacks, type StackRun } from "../offline/run";
 
 const last = (qualifiedType: string) => qualifiedType.split("$").pop();
 const lines = (file: string) =>
@@ -18,10 +24,10 @@ const lines = (file: string) =>
         .split("\n")
         .filter((line) => line && !line.startsWith("#"))
     : [];
-const deployed = (stack: string) => lines(`${stack}.txt`);
+const deployed = (stack: string) => [...lines(`${stack}.txt`), ...lines(`${stack}.children.txt`)];
 const retired = (stack: string) => lines(`${stack}.retired.txt`);
 
-describe.each(stacks)("%s: URNs of deployed resources", (stack) => {
+describe.each(stacks)("%s: URNs of deployed resources (the program's and its components' children)", (stack) => {
   let run: StackRun;
   beforeAll(async () => {
     run = await runStack(stack);
@@ -52,4 +58,33 @@ describe.each(stacks)("%s: URNs of deployed resources", (stack) => {
     const clashes = run.resources.flatMap((r) => r.options.aliases.filter((a) => current.has(a) && a !== r.urn));
     expect(clashes).toEqual([]);
   });
+});
+
+it("lists the modelled children of every stack with a platform of its own, and nothing the program registers", async () => {
+  const withChildren = stacks.filter((stack) => lines(`${stack}.children.txt`).length > 0);
+  expect(withChildren.length).toBeGreaterThan(0);
+  for (const stack of withChildren) {
+    const run = await runStack(stack);
+    const registered = new Set(run.resources.filter((r) => !r.modelled).map((r) => r.urn));
+    expect(lines(`${stack}.children.txt`).filter((urn) => registered.has(urn))).toEqual([]);
+  }
+});
+
+it("fails a renamed child: the database subnets' spec renamed without an alias loses their URNs", async () => {
+  const run = await runStack("dev");
+  const resources = structuredClone(run.resources);
+  const vpc = resources.find((r) => r.type === "awsx:ec2:Vpc")!;
+  (vpc.inputs.subnetSpecs as { name: string }[]).find((s) => s.name === "database")!.name = "data";
+  const region = String(readStackFile("dev").config["aws:region"]);
+  const current = new Set(remodel(resources, region).flatMap((r) => [r.urn, ...r.options.aliases]));
+  const lost = lines("dev.children.txt").filter((urn) => !current.has(urn));
+  // Each AZ's subnet, its route table and the table's association.
+  expect(lost.map((urn) => urn.split("::").pop()).sort()).toEqual([
+    "qualisys-dev-vpc-database-1",
+    "qualisys-dev-vpc-database-1",
+    "qualisys-dev-vpc-database-1",
+    "qualisys-dev-vpc-database-2",
+    "qualisys-dev-vpc-database-2",
+    "qualisys-dev-vpc-database-2",
+  ]);
 });

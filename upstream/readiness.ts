@@ -197,9 +197,12 @@ export function checkReadiness(
     crdReleaseFor.set(r.urn, [...new Set(serving.map((c) => c.urn))]);
   }
 
-  // 4. Managed add-ons, node AMI release, autoscaler minor.
+  // 4. Managed add-ons, node AMI release, autoscaler minor. A remote component whose children the record holds
+  // (offline/children) is judged by those children, which carry the same facts: counted once.
+  const parents = new Set(resources.map((r) => r.parent));
+  const judged = resources.filter((r) => !(r.remote && parents.has(r.urn)));
   const addonVersions: { resource: string; addon: string; version: string }[] = [];
-  for (const r of resources) {
+  for (const r of judged) {
     if (r.type === "aws:eks/addon:Addon" && r.inputs.addonVersion) {
       addonVersions.push({
         resource: r.name,
@@ -239,7 +242,7 @@ export function checkReadiness(
     }
   }
   const amis = catalogue.amiReleases[minor];
-  for (const r of resources) {
+  for (const r of judged) {
     if (r.type !== "eks:index:ManagedNodeGroup" && r.type !== "aws:eks/nodeGroup:NodeGroup") continue;
     const release = r.inputs.releaseVersion === undefined ? undefined : String(r.inputs.releaseVersion);
     if (!release) continue;
@@ -306,7 +309,11 @@ export function checkReadiness(
     const ns = typeof namespace === "string" ? byName("kubernetes:core/v1:Namespace", namespace) : undefined;
     if (ns && ns.urn !== r.urn) list.push({ urn: ns.urn, what: `its namespace ${namespace}` });
     if (r.type.startsWith("pulumi:providers:kubernetes")) {
-      for (const c of clusters) list.push({ urn: c.urn, what: `the cluster it connects to (${c.name})` });
+      // A provider a cluster component creates for itself waits for the cluster inside it, not for its own parent.
+      const ancestors = new Set<string>();
+      for (let p = r.parent; p; p = graph.resource(p)?.parent ?? null) ancestors.add(p);
+      for (const c of clusters)
+        if (!ancestors.has(c.urn)) list.push({ urn: c.urn, what: `the cluster it connects to (${c.name})` });
     }
     const annotations =
       r.type === RELEASE ? JSON.stringify(r.inputs.values ?? {}) : JSON.stringify(metadata.annotations ?? {});
@@ -349,7 +356,7 @@ export function formatReadiness(readiness: Readiness): string {
   const { counts } = readiness;
   const header =
     `Deploy readiness: ${readiness.passed ? "PASS" : "FAIL"} — ${readiness.blocking} blocking, ${readiness.unverified} unverified ` +
-    `(Kubernetes ${readiness.kubernetesVersion}, catalogue of ${readiness.catalogueDate}; checked ${counts.releases} releases, ` +
+    `(${readiness.kubernetesVersion ? `Kubernetes ${readiness.kubernetesVersion}` : "no cluster"}, catalogue of ${readiness.catalogueDate}; checked ${counts.releases} releases, ` +
     `${counts.valuesKeys} values keys, ${counts.customResources} custom resources, ${counts.addons} add-ons, ${counts.nodeGroups} node groups)`;
   const rows = [...readiness.findings]
     .sort((a, b) => (a.severity === b.severity ? 0 : a.severity === "blocking" ? -1 : 1))

@@ -1,13 +1,13 @@
 /**
- * The deployment runner (SPEC P3): a Pulumi Cloud agent pool for this stack, its token kept secret in Secrets
- * Manager, the customer-managed agent on an EC2 Auto Scaling group of 1 in the private subnets (outbound only, no
- * public IP, IMDSv2 with one hop, encrypted root volume), and this stack's Deployments settings pointing at the
- * pool. The runner's IAM role is created by the identity component (the deploy role's trust names it by ARN);
- * this component gives it its permissions and its instance profile.
+ * The deployment runner (SPEC P3, P4): Pulumi's customer-managed workflow agent on an EC2 Auto Scaling group of 1 in
+ * the private subnets (outbound only, no public IP, IMDSv2 with one hop, encrypted root volume). Its agent pool, the
+ * pool's token (kept in a Secrets Manager secret of this account) and the Deployments settings that point stacks at
+ * the pool are the organisation stack's (components/organization/): the runner reads its token at boot and this
+ * stack's state, config and outputs never hold it. The runner's IAM role is created by the identity component; this
+ * component gives it its permissions and its instance profile.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import * as pulumiservice from "@pulumi/pulumiservice";
 import { type AccountRef } from "../iam";
 import {
   amiParameter,
@@ -19,40 +19,25 @@ import {
   runnerPermissions,
   userData,
 } from "./plan";
-import { declareDeploymentSettings } from "./deployment-settings";
 
 export interface DeploymentRunnerArgs {
   /** Account id, partition and region, for ARNs. */
   account: AccountRef;
-  /** Prefix of physical names (`qualisys-dev`). */
+  /** Prefix of physical names (`qualisys-dev`): also names the pool token's secret the organisation stack keeps. */
   prefix: string;
-  /** Pulumi Cloud organisation, project and stack the settings are for. */
-  organization: string;
-  project: string;
-  stack: string;
-  /** `owner/name` of the GitHub repository Deployments checks out. */
-  repository: string;
-  /** VPC and its CIDR (DNS egress goes to its resolver). */
+  /** VPC and its CIDR (DNS goes to its Amazon DNS server). */
   vpcId: pulumi.Input<string>;
   vpcCidr: string;
-  /** Private subnets (NAT egress); the runner never gets a public address. */
+  /** Private subnets (NAT egress, the EKS API's private endpoint); the runner never gets a public address. */
   privateSubnetIds: pulumi.Input<string[]>;
-  /** The runner's role (from the identity component) and the deploy role it may assume. */
+  privateSubnetCidrs: string[];
+  /** The runner's role (from the identity component). */
   runnerRoleName: pulumi.Input<string>;
-  deployRoleArn: pulumi.Input<string>;
-  /** KMS keys: the pool token's secret, the runner's root volume. */
-  secretsKeyArn: pulumi.Input<string>;
-  /** Secrets Manager recovery window for the token secret, in days. */
-  secretRecoveryWindowDays: number;
   /** Instance type of the runner. Default t3.small. */
   instanceType?: string;
 }
 
 export class DeploymentRunner extends pulumi.ComponentResource {
-  /** The Pulumi Cloud agent pool's id (Deployments settings name it). */
-  public readonly agentPoolId: pulumi.Output<string>;
-  /** The pool's access token: a secret end to end. */
-  public readonly agentPoolToken: pulumi.Output<string>;
   /** The runner's security group (the cluster's API admits it on 443). */
   public readonly securityGroupId: pulumi.Output<string>;
   /** The Auto Scaling group that keeps one runner alive. */
@@ -63,46 +48,13 @@ export class DeploymentRunner extends pulumi.ComponentResource {
     const parent = { parent: this };
     const names = runnerNames(args.prefix);
 
-    const pool = new pulumiservice.AgentPool(
-      `${name}-pool`,
-      {
-        organizationName: args.organization,
-        name: names.pool,
-        description: `Runs Pulumi Deployments of ${args.project}/${args.stack} inside its VPC`,
-        forceDestroy: false,
-      },
-      parent,
-    );
-    this.agentPoolId = pool.agentPoolId;
-    this.agentPoolToken = pulumi.secret(pool.tokenValue);
-
-    const tokenSecret = new aws.secretsmanager.Secret(
-      `${name}-token`,
-      {
-        name: names.tokenSecret,
-        description: "Pulumi Cloud agent pool token of the deployment runner",
-        kmsKeyId: args.secretsKeyArn,
-        recoveryWindowInDays: args.secretRecoveryWindowDays,
-      },
-      parent,
-    );
-    new aws.secretsmanager.SecretVersion(
-      `${name}-token`,
-      { secretId: tokenSecret.id, secretString: this.agentPoolToken },
-      parent,
-    );
-
     new aws.iam.RolePolicy(
       `${name}-permissions`,
       {
         role: args.runnerRoleName,
         policy: pulumi
-          .all([args.account.accountId, args.deployRoleArn, tokenSecret.arn, args.secretsKeyArn])
-          .apply(([accountId, deployRoleArn, tokenSecretArn, secretsKeyArn]) =>
-            JSON.stringify(
-              runnerPermissions({ ...args.account, accountId }, { deployRoleArn, tokenSecretArn, secretsKeyArn }),
-            ),
-          ),
+          .output(args.account.accountId)
+          .apply((accountId) => JSON.stringify(runnerPermissions({ ...args.account, accountId }, args.prefix))),
       },
       parent,
     );
@@ -118,12 +70,12 @@ export class DeploymentRunner extends pulumi.ComponentResource {
         name: names.securityGroup,
         description: "Pulumi deployment runner: outbound HTTPS and DNS only",
         vpcId: args.vpcId,
-        egress: runnerEgress(args.vpcCidr).map((r) => ({
+        egress: runnerEgress(args.vpcCidr, args.privateSubnetCidrs).map((r) => ({
           description: r.description,
           protocol: r.protocol,
           fromPort: r.port,
           toPort: r.port,
-          cidrBlocks: [r.cidr],
+          cidrBlocks: r.cidrs,
         })),
         tags: { ...purposeTag },
       },
@@ -148,11 +100,9 @@ export class DeploymentRunner extends pulumi.ComponentResource {
             ebs: { volumeSize: 30, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" },
           },
         ],
-        userData: pulumi
-          .output(tokenSecret.arn)
-          .apply((tokenSecretArn) =>
-            Buffer.from(userData({ region: args.account.region, tokenSecretArn })).toString("base64"),
-          ),
+        userData: Buffer.from(userData({ region: args.account.region, tokenSecret: names.tokenSecret })).toString(
+          "base64",
+        ),
         tagSpecifications: [
           { resourceType: "instance", tags: { Name: names.role, ...purposeTag } },
           { resourceType: "volume", tags: { Name: names.role, ...purposeTag } },
@@ -184,23 +134,7 @@ export class DeploymentRunner extends pulumi.ComponentResource {
     );
     this.autoScalingGroupName = asg.name;
 
-    declareDeploymentSettings(
-      `${name}-settings`,
-      {
-        organization: args.organization,
-        project: args.project,
-        stack: args.stack,
-        repository: args.repository,
-        region: args.account.region,
-        deployRoleArn: args.deployRoleArn,
-        agentPoolId: pool.agentPoolId,
-      },
-      parent,
-    );
-
     this.registerOutputs({
-      agentPoolId: this.agentPoolId,
-      agentPoolToken: this.agentPoolToken,
       securityGroupId: this.securityGroupId,
       autoScalingGroupName: this.autoScalingGroupName,
     });

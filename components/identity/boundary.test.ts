@@ -8,7 +8,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { maxTenantPrefixLength, tenantNamespaces } from "../../config/platform";
 import { tenantClusterAccess } from "../platform/tenancy";
-import { tenantBoundary } from "./boundary";
+import { boundaryTag, tenantBoundary } from "./boundary";
+import { boundaryTag as packBoundaryTag } from "../../policy/lib/documents";
 
 const iamManagedPolicyLimit = 6144;
 const size = (doc: object) => JSON.stringify(doc).replace(/\s/g, "").length;
@@ -51,4 +52,8 @@ it("is documented with the same figures: the prefix cap and IAM's quota", () => 
   expect(read("shared-platform.md")).toContain(`and its host's at ${maxTenantPrefixLength} characters`);
   expect(read("configuration.md")).toContain(`at most ${maxTenantPrefixLength} characters`);
   expect(read("configuration.md")).toContain(`IAM's ${quota}-character managed-policy quota`);
+});
+
+it("carries the tag by which the policy pack reads it as a boundary, not as an identity policy", () => {
+  expect(boundaryTag).toEqual(packBoundaryTag);
 });

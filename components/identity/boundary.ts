@@ -44,6 +44,13 @@ export interface ClusterAccess {
   adminNamespaces: string[];
 }
 
+/**
+ * The tag that marks the boundary policy as one, for the policy pack: a boundary grants nothing by itself, so the
+ * pack's identity rules do not read it, and its iam-boundary-never-granted refuses it as an attached policy
+ * (policy/lib/documents.ts holds the same tag; components/identity/boundary.test.ts checks they agree).
+ */
+export const boundaryTag = { key: "qualisys:permissions-boundary", value: "true" } as const;
+
 /** The boundary policy's name: fixed, so the roles' condition can name it before it exists. */
 export const boundaryPolicyName = (prefix: string) => `${prefix}-boundary`;
 export const boundaryPolicyArn = (account: AwsAccount, prefix: string) =>

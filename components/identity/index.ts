@@ -10,6 +10,7 @@ import { arn, managedPolicy, policyJson, type AccountRef, type AwsAccount, type 
 import {
   assumeRolePolicy,
   cicdPolicy,
+  deployOperations,
   developerPolicy,
   githubIssuer,
   githubTrustPolicy,
@@ -20,8 +21,8 @@ import {
   pulumiTrustPolicy,
   type WorkloadScope,
 } from "./policies";
-import { purposeTag, runnerNames, runnerTrustPolicy, runnerTrustStatement } from "../deployment-runner/plan";
-import { boundaryPolicyName } from "./boundary";
+import { purposeTag, runnerNames, runnerTrustPolicy } from "../deployment-runner/plan";
+import { boundaryPolicyName, boundaryTag } from "./boundary";
 
 /** The validated `identity` settings (GitHub, Pulumi, MFA, account-wide switches), plus what the stack wires in. */
 export interface IdentityArgs extends IdentitySettings {
@@ -32,8 +33,13 @@ export interface IdentityArgs extends IdentitySettings {
   /** Pulumi project and stack, for the Pulumi Deployments trust. */
   project: string;
   stack: string;
-  /** OIDC subjects the read-only preview role trusts. Default: pull requests and the main branch. */
+  /**
+   * OIDC subjects the read-only preview role trusts. Default: pull requests and the main branch; in prod the main
+   * branch only (pull-request code never previews prod in the cloud, SPEC P4: docs/delivery.md).
+   */
   previewSubjects?: string[];
+  /** Whether the stack expires (a review stack): its TTL schedule destroys it, so its deploy role serves `destroy`. */
+  expires?: boolean;
   /** Prod: developers get no image push rights and the CI role trusts only a reviewed GitHub Environment. */
   isProduction: boolean;
   /**
@@ -75,7 +81,7 @@ export class Identity extends pulumi.ComponentResource {
   public readonly cicdRoleArn: pulumi.Output<string>;
   /** GitHub Actions read-only role for `pulumi preview` on pull requests. */
   public readonly previewRoleArn: pulumi.Output<string>;
-  /** Pulumi Deployments role (Pulumi OIDC, this stack only; also the deployment runner's role). */
+  /** Pulumi Deployments role (Pulumi OIDC: this stack's operations that change it, never a preview). */
   public readonly deployRoleArn: pulumi.Output<string>;
   /**
    * The deployment runner's instance role (EC2 only); its permissions come with the runner (SPEC P3). None when
@@ -123,6 +129,7 @@ export class Identity extends pulumi.ComponentResource {
           name: boundaryPolicyName(args.prefix),
           description: `Permissions boundary of every role of ${args.stack}, a stack hosted on another's platform`,
           policy: json(args.permissionsBoundary),
+          tags: { [boundaryTag.key]: boundaryTag.value },
         },
         parent,
       );
@@ -177,7 +184,8 @@ export class Identity extends pulumi.ComponentResource {
       [],
       json((a) => cicdPolicy(scope(a), args.pushImages ?? true)),
     );
-    const previewSubjects = args.previewSubjects ?? ["pull_request", "ref:refs/heads/main"];
+    const previewSubjects =
+      args.previewSubjects ?? (args.isProduction ? ["ref:refs/heads/main"] : ["pull_request", "ref:refs/heads/main"]);
     const preview = role(
       "ci-preview",
       `GitHub Actions of ${args.githubRepository}: read-only, for pulumi preview`,
@@ -187,10 +195,8 @@ export class Identity extends pulumi.ComponentResource {
       ["ReadOnlyAccess"],
       JSON.stringify(previewGuardPolicy()),
     );
-    // Deploying this program creates IAM roles, KMS keys and an EKS cluster; IAM cannot be scoped below
-    // administrator without a permissions-boundary scheme, so this role is on the policy pack's admin allow-list.
-    // The runner's host identity (SPEC P3): assumable by EC2 only. The deploy role trusts it by ARN, which IAM
-    // resolves when the trust is written, so it exists first.
+    // The runner's host identity (SPEC P3): assumable by EC2 only, and by nothing else; it may assume no role (the
+    // deployments it runs get their credentials from Pulumi OIDC). Its permissions come with the runner.
     const runner =
       args.deploymentRunner === false
         ? undefined
@@ -205,14 +211,23 @@ export class Identity extends pulumi.ComponentResource {
             },
             parent,
           );
+    // Deploying this program creates IAM roles, KMS keys and an EKS cluster; IAM cannot be scoped below
+    // administrator without a permissions-boundary scheme, so this role is on the policy pack's admin allow-list.
+    // Only Pulumi Deployments' operations that change the stack may assume it (SPEC P4): never a preview.
     const deploy = role(
       "deploy",
-      `Pulumi Deployments of ${args.pulumiOrganization}/${args.project}/${args.stack}`,
-      pulumi.all([pulumiProvider, runner?.arn]).apply(([provider, runnerArn]) => {
-        const trust = pulumiTrustPolicy(provider, args.pulumiOrganization, args.project, args.stack);
-        if (!runnerArn) return JSON.stringify(trust);
-        return JSON.stringify({ ...trust, Statement: [...trust.Statement, runnerTrustStatement(runnerArn)] });
-      }),
+      `Pulumi Deployments of ${args.pulumiOrganization}/${args.project}/${args.stack} (update, refresh, drift runs${args.expires ? ", destroy" : ""}; never preview)`,
+      pulumiProvider.apply((provider) =>
+        JSON.stringify(
+          pulumiTrustPolicy(
+            provider,
+            args.pulumiOrganization,
+            args.project,
+            args.stack,
+            deployOperations(args.expires === true),
+          ),
+        ),
+      ),
       ["AdministratorAccess"],
     );
 

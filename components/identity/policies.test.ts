@@ -1,10 +1,12 @@
 import {
   cicdPolicy,
+  deployOperations,
   developerPolicy,
   githubTrustPolicy,
   humanTrustPolicy,
   mfaEnforcementPolicy,
   previewGuardPolicy,
+  pulumiDeploymentsSubject,
   pulumiTrustPolicy,
   type WorkloadScope,
 } from "./policies";
@@ -49,12 +51,30 @@ describe("OIDC trust", () => {
     });
   });
 
-  it("scopes Pulumi Deployments to one stack", () => {
-    const [s] = pulumiTrustPolicy("arn:pulumi", "acme", "qualisys", "prod").Statement;
-    expect(s.Condition?.StringLike).toEqual({
-      "api.pulumi.com/oidc:sub": "pulumi:deploy:org:acme:project:qualisys:stack:prod:*",
+  it("scopes Pulumi Deployments to one stack's operations that change it, by exact subject", () => {
+    const [s] = pulumiTrustPolicy("arn:pulumi", "acme", "qualisys", "prod", ["update", "refresh"]).Statement;
+    expect(s.Condition).toEqual({
+      StringEquals: {
+        "api.pulumi.com/oidc:aud": "acme",
+        "api.pulumi.com/oidc:sub": [
+          "pulumi:deploy:org:acme:project:qualisys:stack:prod:operation:update:scope:write",
+          "pulumi:deploy:org:acme:project:qualisys:stack:prod:operation:refresh:scope:write",
+        ],
+      },
     });
-    expect(s.Condition?.StringEquals).toEqual({ "api.pulumi.com/oidc:aud": "acme" });
+  });
+
+  it("writes the subject in the format Pulumi documents for Deployments OIDC tokens", () => {
+    // https://www.pulumi.com/docs/pulumi-cloud/deployments/oidc/ ("Token claims"), read 2026-12-06:
+    // pulumi:deploy:org:<organization name>:project:<project name>:stack:<stack name>:operation:<operation kind>:scope:write
+    expect(pulumiDeploymentsSubject("o", "p", "s", "preview")).toBe(
+      "pulumi:deploy:org:o:project:p:stack:s:operation:preview:scope:write",
+    );
+  });
+
+  it("never serves a preview; destroy only for a stack that expires", () => {
+    expect(deployOperations(false)).toEqual(["update", "refresh", "detect-drift", "remediate-drift"]);
+    expect(deployOperations(true)).toEqual(["update", "refresh", "destroy", "detect-drift", "remediate-drift"]);
   });
 });
 

@@ -36,18 +36,57 @@ export function githubTrustPolicy(providerArn: string, repository: string, subje
 }
 
 /**
- * Pulumi Deployments: only this organisation's deployments of this project and stack. The trailing wildcard
- * spans the operation (update, preview, refresh, destroy) and scope, which Pulumi appends to the subject.
+ * The operations Pulumi Deployments runs, as its OIDC token's subject names them. Pulumi's Deployments OIDC page
+ * lists `preview`, `update`, `refresh` and `destroy`; its REST API's OperationContext adds `detect-drift` and
+ * `remediate-drift` (the drift runs). Sources: https://www.pulumi.com/docs/pulumi-cloud/deployments/oidc/ ("Token
+ * claims") and https://www.pulumi.com/docs/reference/cloud-rest-api/schema/operationcontext/, read 2026-12-06.
+ */
+export const pulumiOperations = ["preview", "update", "refresh", "destroy", "detect-drift", "remediate-drift"] as const;
+export type PulumiOperation = (typeof pulumiOperations)[number];
+
+/**
+ * The `sub` of a Pulumi Deployments OIDC token, in the format Pulumi documents:
+ * `pulumi:deploy:org:<organization name>:project:<project name>:stack:<stack name>:operation:<operation kind>:scope:write`
+ * (https://www.pulumi.com/docs/pulumi-cloud/deployments/oidc/, "Token claims", read 2026-12-06). Every operation
+ * says `scope:write`, previews included: only the operation tells a preview from an update.
+ */
+export function pulumiDeploymentsSubject(
+  organization: string,
+  project: string,
+  stack: string,
+  operation: PulumiOperation,
+): string {
+  return `pulumi:deploy:org:${organization}:project:${project}:stack:${stack}:operation:${operation}:scope:write`;
+}
+
+/**
+ * The operations the deploy role serves (SPEC P4): those that change the stack, and the drift runs, all of which run
+ * the code of the settings' branch (main, reviewed). Never `preview`, the one operation a pull request can trigger
+ * (Deployments PR previews run the pull request's program). `destroy` only for a stack that expires: its TTL
+ * schedule destroys it; a long-lived stack is destroyed by an administrator, never by a deployment.
+ */
+export function deployOperations(expires: boolean): PulumiOperation[] {
+  return pulumiOperations.filter((operation) => operation !== "preview" && (expires || operation !== "destroy"));
+}
+
+/**
+ * Pulumi Deployments: only this organisation's deployments of this project and stack, and only the listed
+ * operations, each by its exact subject (StringEquals: no wildcard can stretch to `preview`).
  */
 export function pulumiTrustPolicy(
   providerArn: string,
   organization: string,
   project: string,
   stack: string,
+  operations: PulumiOperation[],
 ): PolicyDocument {
   return webIdentityTrust("PulumiDeploymentsOidc", providerArn, {
-    StringEquals: { [`${pulumiIssuer}:aud`]: organization },
-    StringLike: { [`${pulumiIssuer}:sub`]: `pulumi:deploy:org:${organization}:project:${project}:stack:${stack}:*` },
+    StringEquals: {
+      [`${pulumiIssuer}:aud`]: organization,
+      [`${pulumiIssuer}:sub`]: operations.map((operation) =>
+        pulumiDeploymentsSubject(organization, project, stack, operation),
+      ),
+    },
   });
 }
 

@@ -60,7 +60,6 @@ const ref: PlatformRef = {
     repositoryArns: ["arn:aws:ecr:us-east-1:123456789012:repository/qualisys-api"],
   },
   shared,
-  agentPoolId: "0b1c2d3e-0000-4000-8000-000000000000",
 };
 const check = {
   stack: "staging",

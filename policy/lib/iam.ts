@@ -3,6 +3,7 @@
  * (what `aws.iam.getPolicyDocument` or a literal in another program sends); `Action`, `Resource` and principals
  * as a string or a list. Every policy of the pack reads the normalised {@link NormalStatement} instead.
  */
+import { falseLimits, limitingClauses } from "./conditions";
 import { Unknown, read } from "./values";
 
 export interface NormalStatement {
@@ -127,11 +128,16 @@ const scopingConditionKey = [
   /^ec2:Subnet$/i,
 ];
 
+/**
+ * True when a condition on one of those keys really limits the statement, as IAM evaluates it (./conditions): a
+ * negated operator, an IfExists or ForAllValues test, or a wildcard value scopes nothing.
+ */
 export function hasScopingCondition(s: NormalStatement): boolean {
-  return Object.values(s.conditions).some((block) =>
-    Object.keys(block).some((key) => scopingConditionKey.some((p) => p.test(key))),
-  );
+  return limitingClauses(s, scopingConditionKey).length > 0;
 }
+
+/** Conditions on scoping keys that do not scope (with why), for messages. */
+export const scopingLookalikes = (s: NormalStatement) => falseLimits(s, scopingConditionKey);
 
 /** `*`, or an ARN that is all wildcards (`arn:aws:*:*:*`, `arn:*`). */
 export function isStarResource(resource: string): boolean {

@@ -17,6 +17,10 @@ export const bucketsProtected = stackPolicy({
   severity: "high",
   remediation:
     "declare aws.s3.BucketServerSideEncryptionConfiguration (aws:kms) and aws.s3.BucketPublicAccessBlock for the bucket.",
+  coverage: [
+    { control: "at rest", types: [T.bucket] },
+    { control: "exposure", types: [T.bucket], cis: ["aws-5.0:2.1.4"] },
+  ],
   check: (resources) => {
     const buckets = resources.filter((r) => r.type === T.bucket);
     const covered = (type: string) =>
@@ -67,6 +71,7 @@ export const rdsIamAuth = resourcePolicy({
   enforcementLevel: "mandatory",
   severity: "medium",
   remediation: "set iamDatabaseAuthenticationEnabled: true.",
+  coverage: [{ control: "identity", types: [T.rdsInstance], checkov: ["CKV_AWS_161"] }],
   types: [T.rdsInstance],
   check: ({ props }) =>
     isTrueOrUnknown(prop(props, "iamDatabaseAuthenticationEnabled")) ? [] : ["IAM database authentication is off."],
@@ -109,6 +114,7 @@ export const logRetention = resourcePolicy({
   enforcementLevel: "advisory",
   severity: "low",
   remediation: "set retentionInDays from the stack's log retention config.",
+  coverage: [{ control: "logging", types: [T.logGroup], checkov: ["CKV_AWS_66"] }],
   types: [T.logGroup],
   check: ({ props }) => {
     const days = prop(props, "retentionInDays");
@@ -183,6 +189,7 @@ export const vpcFlowLogs = stackPolicy({
   enforcementLevel: "advisory",
   severity: "low",
   remediation: "declare aws.ec2.FlowLog for the VPC to an encrypted log group.",
+  coverage: [{ control: "logging", types: [T.awsxVpc, "aws:ec2/vpc:Vpc"], cis: ["aws-5.0:3.7"] }],
   check: (resources) => {
     const vpcs = resources.filter((r) => r.type === T.awsxVpc || r.type === "aws:ec2/vpc:Vpc");
     if (!vpcs.length || resources.some((r) => r.type === T.flowLog)) return [];

@@ -3,6 +3,7 @@
  * encrypted with a customer-managed key, and clients must use TLS where the service can enforce it.
  */
 import { resourcePolicy } from "../lib/define";
+import { cmkProblem, keyVerdict } from "../lib/keys";
 import { isSet, isTrueOrUnknown, list, path, prop, Unknown } from "../lib/values";
 import { T } from "./types";
 
@@ -12,6 +13,14 @@ export const rdsStorageEncrypted = resourcePolicy({
   enforcementLevel: "mandatory",
   severity: "high",
   remediation: "set storageEncrypted: true and kmsKeyId to the stack's rds key.",
+  coverage: [
+    {
+      control: "at rest",
+      types: [T.rdsInstance, T.rdsCluster],
+      checkov: ["CKV_AWS_16", "CKV_AWS_96", "CKV_AWS_327"],
+      cis: ["aws-5.0:2.2.1"],
+    },
+  ],
   types: [T.rdsInstance, T.rdsCluster],
   check: ({ props }) => {
     const out: string[] = [];
@@ -29,6 +38,7 @@ export const rdsPerformanceInsightsEncrypted = resourcePolicy({
   enforcementLevel: "mandatory",
   severity: "medium",
   remediation: "set performanceInsightsEnabled: true and performanceInsightsKmsKeyId to the rds key.",
+  coverage: [{ control: "at rest", types: [T.rdsInstance], checkov: ["CKV_AWS_354"] }],
   types: [T.rdsInstance],
   check: ({ props }) => {
     if (!isTrueOrUnknown(prop(props, "performanceInsightsEnabled"))) return ["Performance Insights is disabled."];
@@ -55,6 +65,7 @@ export const rdsForceSsl = resourcePolicy({
   enforcementLevel: "mandatory",
   severity: "high",
   remediation: 'add { name: "rds.force_ssl", value: "1" } to the parameter group\'s parameters.',
+  coverage: [{ control: "in transit", types: [T.rdsParameterGroup, T.rdsClusterParameterGroup] }],
   types: [T.rdsParameterGroup, T.rdsClusterParameterGroup],
   check: ({ props }) => {
     const family = prop(props, "family");
@@ -72,6 +83,7 @@ export const rdsCustomParameterGroup = resourcePolicy({
   enforcementLevel: "mandatory",
   severity: "medium",
   remediation: "set parameterGroupName to the parameter group declared with the instance.",
+  coverage: [{ control: "in transit", types: [T.rdsInstance] }],
   types: [T.rdsInstance],
   check: ({ props }) => {
     const name = prop(props, "parameterGroupName");
@@ -88,6 +100,9 @@ export const elasticacheAtRest = resourcePolicy({
   enforcementLevel: "mandatory",
   severity: "high",
   remediation: "set atRestEncryptionEnabled: true and kmsKeyId to the elasticache key.",
+  coverage: [
+    { control: "at rest", types: [T.replicationGroup, T.serverlessCache], checkov: ["CKV_AWS_29", "CKV_AWS_191"] },
+  ],
   types: [T.replicationGroup, T.serverlessCache],
   check: ({ type, props }) => {
     const out: string[] = [];
@@ -104,6 +119,7 @@ export const elasticacheInTransit = resourcePolicy({
   enforcementLevel: "mandatory",
   severity: "high",
   remediation: "set transitEncryptionEnabled: true and leave transitEncryptionMode unset or 'required'.",
+  coverage: [{ control: "in transit", types: [T.replicationGroup], checkov: ["CKV_AWS_30"] }],
   types: [T.replicationGroup],
   check: ({ props }) => {
     if (!isTrueOrUnknown(prop(props, "transitEncryptionEnabled")))
@@ -120,6 +136,7 @@ export const elasticacheAuth = resourcePolicy({
   enforcementLevel: "mandatory",
   severity: "high",
   remediation: "set authToken from a generated secret (stored in Secrets Manager) or userGroupIds.",
+  coverage: [{ control: "identity", types: [T.replicationGroup], checkov: ["CKV_AWS_31"] }],
   types: [T.replicationGroup],
   check: ({ props }) =>
     isSet(props, "authToken") || isSet(props, "userGroupIds")
@@ -134,6 +151,7 @@ export const eksSecretsEncryption = resourcePolicy({
   severity: "high",
   remediation:
     "eks.Cluster: set encryptionConfigKeyArn to the eks key; aws.eks.Cluster: encryptionConfig { resources: ['secrets'], provider.keyArn }.",
+  coverage: [{ control: "at rest", types: [T.eksCluster, T.awsEksCluster], checkov: ["CKV_AWS_58"] }],
   types: [T.eksCluster, T.awsEksCluster],
   check: ({ type, props }) => {
     if (type === T.eksCluster)
@@ -153,34 +171,43 @@ export const eksSecretsEncryption = resourcePolicy({
 
 export const ecrEncrypted = resourcePolicy({
   name: "ecr-kms-encryption",
-  description: "ECR repositories encrypt images with a customer-managed KMS key.",
+  description:
+    "ECR repositories, and the templates that create repositories on push or pull through, encrypt images with a customer-managed KMS key.",
   enforcementLevel: "mandatory",
   severity: "medium",
   remediation: "set encryptionConfigurations: [{ encryptionType: 'KMS', kmsKey: <ecr key ARN> }].",
-  types: [T.ecrRepository],
+  coverage: [{ control: "at rest", types: [T.ecrRepository, T.ecrCreationTemplate], checkov: ["CKV_AWS_136"] }],
+  types: [T.ecrRepository, T.ecrCreationTemplate],
   check: ({ props }) => {
     const configs = list(prop(props, "encryptionConfigurations"));
     if (configs.includes(Unknown)) return [];
     const c = configs[0];
     if (!c || prop(c, "encryptionType") !== "KMS")
       return ["Images are encrypted with AES256 (the AWS default), not a customer-managed key."];
-    return isSet(c, "kmsKey") ? [] : ["encryptionType is KMS but kmsKey is not set, so the AWS-managed key is used."];
+    const key = keyVerdict(prop(c, "kmsKey"));
+    return key === "customer-managed"
+      ? []
+      : [
+          `encryptionType is KMS but kmsKey is ${key === "missing" ? "not set" : "an AWS-managed alias"}, so the AWS-managed key is used.`,
+        ];
   },
 });
 
 export const secretsKms = resourcePolicy({
   name: "secretsmanager-kms",
-  description: "Secrets Manager secrets are encrypted with the stack's customer-managed secrets key.",
+  description:
+    "Secrets Manager secrets are encrypted with a customer-managed key: not the default, and not an AWS-managed alias (alias/aws/secretsmanager).",
   enforcementLevel: "mandatory",
   severity: "high",
-  remediation: "set kmsKeyId to the secrets key ARN.",
+  remediation: "set kmsKeyId to the stack's secrets key ARN.",
+  coverage: [{ control: "at rest", types: [T.secret], checkov: ["CKV_AWS_149"] }],
   types: [T.secret],
-  check: ({ props }) =>
-    isSet(props, "kmsKeyId")
-      ? []
-      : [
-          "The secret uses the AWS-managed key: anyone with secretsmanager:GetSecretValue can read it, no key policy applies.",
-        ],
+  check: ({ props }) => {
+    const problem = cmkProblem(props, "kmsKeyId", "The secret");
+    return problem
+      ? [`${problem} Anyone with secretsmanager:GetSecretValue can read it; no key policy of yours applies.`]
+      : [];
+  },
 });
 
 export const logGroupKms = resourcePolicy({
@@ -189,6 +216,7 @@ export const logGroupKms = resourcePolicy({
   enforcementLevel: "mandatory",
   severity: "medium",
   remediation: "set kmsKeyId to the logs key ARN (its key policy lets the logs service of this account use it).",
+  coverage: [{ control: "at rest", types: [T.logGroup], checkov: ["CKV_AWS_158"] }],
   types: [T.logGroup],
   check: ({ props }) =>
     isSet(props, "kmsKeyId") ? [] : ["The log group is not encrypted with a customer-managed key."],
@@ -197,17 +225,15 @@ export const logGroupKms = resourcePolicy({
 export const snsKms = resourcePolicy({
   name: "sns-kms",
   description:
-    "SNS topics are encrypted with a customer-managed key (CloudWatch alarms cannot publish to a topic under the AWS-managed key).",
+    "SNS topics are encrypted with a customer-managed key, not an AWS-managed alias (CloudWatch alarms cannot publish to a topic under alias/aws/sns).",
   enforcementLevel: "mandatory",
   severity: "medium",
   remediation: "set kmsMasterKeyId to the sns key ARN.",
+  coverage: [{ control: "at rest", types: [T.topic], checkov: ["CKV_AWS_26"] }],
   types: [T.topic],
   check: ({ props }) => {
-    if (!isSet(props, "kmsMasterKeyId")) return ["The topic is not encrypted."];
-    const key = prop(props, "kmsMasterKeyId");
-    return key === "alias/aws/sns"
-      ? ["The topic uses the AWS-managed key alias/aws/sns, which alarms and budgets cannot use."]
-      : [];
+    const problem = cmkProblem(props, "kmsMasterKeyId", "The topic");
+    return problem ? [problem] : [];
   },
 });
 
@@ -218,6 +244,7 @@ export const s3BucketEncryption = resourcePolicy({
   enforcementLevel: "mandatory",
   severity: "high",
   remediation: "set rules[0].applyServerSideEncryptionByDefault { sseAlgorithm: 'aws:kms', kmsMasterKeyId }.",
+  coverage: [{ control: "at rest", types: [T.bucketSse] }],
   types: [T.bucketSse],
   check: ({ props }) => {
     const rules = list(prop(props, "rules"));
@@ -239,6 +266,14 @@ export const s3PublicAccessBlockFlags = resourcePolicy({
   enforcementLevel: "mandatory",
   severity: "high",
   remediation: "set blockPublicAcls, blockPublicPolicy, ignorePublicAcls and restrictPublicBuckets to true.",
+  coverage: [
+    {
+      control: "exposure",
+      types: [T.bucketPublicAccessBlock],
+      checkov: ["CKV_AWS_53", "CKV_AWS_54", "CKV_AWS_55", "CKV_AWS_56"],
+      cis: ["aws-5.0:2.1.4"],
+    },
+  ],
   types: [T.bucketPublicAccessBlock],
   check: ({ props }) => {
     const flags = ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"];
@@ -256,6 +291,14 @@ export const ebsEncrypted = resourcePolicy({
   severity: "high",
   remediation:
     "EBS volume: encrypted: true (+ kmsKeyId); launch template: blockDeviceMappings [{ deviceName: '/dev/xvda', ebs: { encrypted: 'true' } }]; instance: rootBlockDevice.encrypted.",
+  coverage: [
+    {
+      control: "at rest",
+      types: [T.ebsVolume, T.launchTemplate, T.instance],
+      checkov: ["CKV_AWS_3", "CKV_AWS_8"],
+      cis: ["aws-5.0:5.1.1"],
+    },
+  ],
   types: [T.ebsVolume, T.launchTemplate, T.instance],
   check: ({ type, props }) => {
     if (type === T.ebsVolume) return ebsEncryptedFlag(prop(props, "encrypted")) ? [] : ["The volume is not encrypted."];
@@ -278,6 +321,7 @@ export const nodeRootVolumesEncrypted = resourcePolicy({
   severity: "high",
   remediation:
     "eks.ManagedNodeGroup / aws.eks.NodeGroup: pass a launchTemplate whose root block device is encrypted; eks.Cluster: skipDefaultNodeGroup: true (or nodeRootVolumeEncrypted: true).",
+  coverage: [{ control: "at rest", types: [T.eksManagedNodeGroup, T.awsEksNodeGroup, T.eksCluster] }],
   types: [T.eksManagedNodeGroup, T.awsEksNodeGroup, T.eksCluster],
   check: ({ type, props }) => {
     if (type === T.eksCluster) {
@@ -300,6 +344,7 @@ export const kmsRotation = resourcePolicy({
   enforcementLevel: "mandatory",
   severity: "medium",
   remediation: "set enableKeyRotation: true (rotationPeriodInDays 365 or less).",
+  coverage: [{ control: "at rest", types: [T.kmsKey], checkov: ["CKV_AWS_7"], cis: ["aws-5.0:3.6"] }],
   types: [T.kmsKey],
   check: ({ props }) => {
     const spec = prop(props, "customerMasterKeySpec") ?? prop(props, "keySpec");
@@ -314,6 +359,14 @@ export const cloudTrailEncrypted = resourcePolicy({
   enforcementLevel: "mandatory",
   severity: "medium",
   remediation: "set kmsKeyId and enableLogFileValidation: true.",
+  coverage: [
+    {
+      control: "logging",
+      types: [T.trail],
+      checkov: ["CKV_AWS_35", "CKV_AWS_36"],
+      cis: ["aws-5.0:3.2", "aws-5.0:3.5"],
+    },
+  ],
   types: [T.trail],
   check: ({ props }) => {
     const out: string[] = [];

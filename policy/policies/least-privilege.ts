@@ -3,10 +3,26 @@
  * unless a condition scopes it, no unscoped iam:PassRole, no NotAction/NotResource with Allow, administrator
  * policies only on allow-listed roles, no `*` principals, no policies on users, no access keys.
  */
-import { patternList, resourcePolicy } from "../lib/define";
-import { documentsOf, documentTypes, type FoundDocument } from "../lib/documents";
+import { patternList, resourcePolicy, stackPolicy } from "../lib/define";
+import {
+  boundaryTag,
+  documentsOf,
+  documentTypes,
+  isBoundaryPolicy,
+  keyPolicyTypes,
+  resourcePolicyTypes,
+  type FoundDocument,
+} from "../lib/documents";
+import { falseLimits, limitingClauses } from "../lib/conditions";
 import { actionsOf, changes, isKnownAction, isKnownConditionKey, scopable } from "../lib/catalogue";
-import { actionMatches, hasScopingCondition, isStarResource, label, type NormalStatement } from "../lib/iam";
+import {
+  actionMatches,
+  hasScopingCondition,
+  isStarResource,
+  label,
+  scopingLookalikes,
+  type NormalStatement,
+} from "../lib/iam";
 import { globMatch, list, prop, Unknown } from "../lib/values";
 import { T } from "./types";
 
@@ -31,19 +47,43 @@ function eachStatement(
   return out;
 }
 
+/** `*` or a whole service (`s3:*`). */
+const wholeService = (a: string) => a === "*" || /^[^:]+:\*$/.test(a);
+const hasWildcard = (a: string) => /[*?]/.test(a);
+
 export const noWildcardActions = resourcePolicy({
   name: "iam-no-wildcard-actions",
-  description: 'Identity policies never Allow Action "*" or "service:*".',
+  description:
+    'Identity policies never Allow Action "*" or "service:*", nor any other action pattern (prefix, suffix or infix wildcard, in the action or the service) that AWS\'s IAM catalogue expands to a write, tagging or permissions-management action: a pattern may only gather read and list actions (ec2:Describe*).',
   enforcementLevel: "mandatory",
   severity: "critical",
-  remediation: "list the actions the principal needs (a verb prefix such as ec2:Describe* is fine).",
+  remediation: "list the actions the principal needs (a read-only verb prefix such as ec2:Describe* is fine).",
+  coverage: [
+    { control: "identity", types: identityTypes, checkov: ["CKV_AWS_63", "CKV_AWS_62"], cis: ["aws-5.0:1.15"] },
+  ],
   types: identityTypes,
-  check: ({ type, props }) =>
-    eachStatement(type, props, ["identity"], (s, where) => {
-      if (s.effect !== "Allow") return [];
-      const wild = s.actions.filter((a) => a === "*" || /^[^:]+:\*$/.test(a));
-      return wild.length ? [`${where} allows ${wild.join(", ")}.`] : [];
-    }),
+  check: async ({ type, props }) => {
+    const found: { pattern: string; where: string }[] = [];
+    const out: string[] = eachStatement(type, props, ["identity"], (s, where) => {
+      if (s.effect === "Allow") for (const pattern of s.actions.filter(hasWildcard)) found.push({ pattern, where });
+      return [];
+    });
+    for (const { pattern, where } of found) {
+      if (wholeService(pattern)) {
+        out.push(`${where} allows ${pattern}.`);
+        continue;
+      }
+      const changing = (await actionsOf(pattern)).filter(changes);
+      if (changing.length)
+        out.push(
+          `${where} allows ${pattern}, which the catalogue expands to ${changing.length} action(s) that change something (${changing
+            .slice(0, 4)
+            .map((a) => a.action)
+            .join(", ")}${changing.length > 4 ? ", …" : ""}).`,
+        );
+    }
+    return out;
+  },
 });
 
 export const noStarResourceOnWrite = resourcePolicy({
@@ -53,7 +93,8 @@ export const noStarResourceOnWrite = resourcePolicy({
   enforcementLevel: "mandatory",
   severity: "high",
   remediation:
-    "name the ARNs, or add a Condition on aws:ResourceTag/… or aws:RequestTag/… (as the official controller policies do).",
+    "name the ARNs, or add a Condition on aws:ResourceTag/… or aws:RequestTag/… (as the official controller policies do) with a positive operator (StringEquals, StringLike) and a value that is not a wildcard.",
+  coverage: [{ control: "identity", types: identityTypes, checkov: ["CKV_AWS_290", "CKV_AWS_355"] }],
   types: identityTypes,
   check: async ({ type, props }) => {
     const found: { s: NormalStatement; where: string }[] = [];
@@ -79,7 +120,11 @@ export const noStarResourceOnWrite = resourcePolicy({
               : scoped[0].action,
           );
       }
-      if (risky.length) out.push(`${where} allows ${risky.join(", ")} on every resource.`);
+      const lookalikes = scopingLookalikes(s);
+      if (risky.length)
+        out.push(
+          `${where} allows ${risky.join(", ")} on every resource${lookalikes.length ? ` (its condition does not scope: ${lookalikes.join("; ")})` : ""}.`,
+        );
     }
     return out;
   },
@@ -88,7 +133,7 @@ export const noStarResourceOnWrite = resourcePolicy({
 /** Every action (and NotAction) of every statement, with where it sits. */
 function eachAction(type: string, props: Record<string, unknown>) {
   const found: { action: string; where: string }[] = [];
-  const errors = eachStatement(type, props, ["identity", "trust", "key", "resource"], (s, where) => {
+  const errors = eachStatement(type, props, ["identity", "boundary", "trust", "key", "resource"], (s, where) => {
     for (const action of [...s.actions, ...(s.notActions ?? [])]) found.push({ action, where });
     return [];
   });
@@ -103,6 +148,7 @@ export const actionsExist = resourcePolicy({
   severity: "high",
   remediation:
     "spell the action as the Service Authorization Reference lists it (service prefix and action name); drop retired actions.",
+  coverage: [{ control: "identity", types: documentTypes }],
   types: documentTypes,
   check: async ({ type, name, props }) => {
     const { found, errors } = eachAction(type, props);
@@ -121,10 +167,11 @@ export const conditionKeysExist = resourcePolicy({
   enforcementLevel: "mandatory",
   severity: "high",
   remediation: "spell the condition key as the Service Authorization Reference lists it.",
+  coverage: [{ control: "identity", types: documentTypes }],
   types: documentTypes,
   check: async ({ type, name, props }) => {
     const found: { key: string; where: string }[] = [];
-    const out = eachStatement(type, props, ["identity", "trust", "key", "resource"], (s, where) => {
+    const out = eachStatement(type, props, ["identity", "boundary", "trust", "key", "resource"], (s, where) => {
       for (const block of Object.values(s.conditions)) for (const key of Object.keys(block)) found.push({ key, where });
       return [];
     });
@@ -135,21 +182,61 @@ export const conditionKeysExist = resourcePolicy({
   },
 });
 
+/**
+ * An IAM resource ARN whose name part leaves open which principal or policy it is (`role/*`, `role/qualisys-*`,
+ * `role/*admin*`). Policy variables (`user/${aws:username}`) name the caller alone; service-linked role paths
+ * (`role/aws-service-role/<service>/…`) hold only roles AWS defines for that service.
+ */
+export function iamNameGlob(resource: string): boolean {
+  const m = /^arn:[^:]*:iam::[^:]*:(role|user|group|policy|instance-profile)\/(.*)$/.exec(resource);
+  if (!m) return /^arn:[^:]*:iam::[^:]*:\*/.test(resource);
+  if (m[1] === "role" && m[2].startsWith("aws-service-role/")) return false;
+  return /[*?]/.test(m[2].replace(/\$\{[^}]*\}/g, ""));
+}
+
 export const noUnscopedPassRole = resourcePolicy({
   name: "iam-no-unscoped-passrole",
-  description: "iam:PassRole names the roles that may be passed, never every role.",
+  description:
+    "iam:PassRole (however the action is spelt: iam:Pass*, iam:*Role, *:PassRole) and IAM write and permissions-management actions name the roles, users, groups and policies they act on one by one: never every resource, nor a name glob (role/qualisys-*, role/*admin*) that covers more than one.",
   enforcementLevel: "mandatory",
   severity: "critical",
-  remediation: "set Resource to the ARNs of the roles this principal hands to a service (and add iam:PassedToService).",
+  remediation:
+    "set Resource to the ARNs of the roles this principal hands to a service (and add iam:PassedToService), or of the IAM entities it manages; service-linked role paths (role/aws-service-role/<service>/*) are fine.",
+  coverage: [{ control: "identity", types: identityTypes, checkov: ["CKV_AWS_286", "CKV_AWS_289"] }],
   types: identityTypes,
-  check: ({ type, props }) =>
-    eachStatement(type, props, ["identity"], (s, where) => {
-      if (s.effect !== "Allow" || !s.actions.some((a) => actionMatches(a, "iam:PassRole"))) return [];
-      const broad = s.resources.filter((r) => isStarResource(r) || /:role\/\*$/.test(r) || r.endsWith(":*"));
-      return broad.length
-        ? [`${where} lets the principal pass any role (${broad.join(", ")}): privilege escalation.`]
-        : [];
-    }),
+  check: async ({ type, props }) => {
+    const found: { s: NormalStatement; where: string }[] = [];
+    const out = eachStatement(type, props, ["identity"], (s, where) => {
+      if (s.effect === "Allow") found.push({ s, where });
+      return [];
+    });
+    for (const { s, where } of found) {
+      const passes = s.actions.some((a) => actionMatches(a, "iam:PassRole"));
+      const broad = s.resources.filter((r) => isStarResource(r) || r.endsWith(":*") || iamNameGlob(r));
+      if (!broad.length) continue;
+      if (passes) {
+        out.push(
+          `${where} lets the principal pass any role its resources match (${broad.join(", ")}): privilege escalation.`,
+        );
+        continue;
+      }
+      const globs = broad.filter(iamNameGlob);
+      if (!globs.length) continue;
+      const writes: string[] = [];
+      for (const pattern of s.actions) {
+        if (pattern === "*") writes.push("*");
+        else
+          writes.push(
+            ...(await actionsOf(pattern)).filter((a) => a.action.startsWith("iam:") && changes(a)).map((a) => a.action),
+          );
+      }
+      if (writes.length)
+        out.push(
+          `${where} allows IAM changes (${[...new Set(writes)].slice(0, 4).join(", ")}${writes.length > 4 ? ", …" : ""}) on ${globs.join(", ")}, a name glob that covers more than one IAM entity.`,
+        );
+    }
+    return out;
+  },
 });
 
 export const noNotActionAllow = resourcePolicy({
@@ -159,9 +246,10 @@ export const noNotActionAllow = resourcePolicy({
   enforcementLevel: "mandatory",
   severity: "high",
   remediation: "list the allowed actions and resources; keep NotAction for Deny statements (like the MFA guard).",
-  types: [...identityTypes, T.kmsKey, T.ecrRepositoryPolicy, T.secretPolicy, T.topicPolicy, T.bucketPolicy],
+  coverage: [{ control: "identity", types: [...identityTypes, ...keyPolicyTypes, ...resourcePolicyTypes] }],
+  types: [...identityTypes, ...keyPolicyTypes, ...resourcePolicyTypes],
   check: ({ type, props }) =>
-    eachStatement(type, props, ["identity", "trust", "key", "resource"], (s, where) => {
+    eachStatement(type, props, ["identity", "boundary", "trust", "key", "resource"], (s, where) => {
       if (s.effect !== "Allow") return [];
       const out: string[] = [];
       if (s.notActions) out.push(`${where} is an Allow with NotAction.`);
@@ -170,32 +258,47 @@ export const noNotActionAllow = resourcePolicy({
     }),
 });
 
-const adminConfig = {
+export const adminConfig = {
   properties: {
     allowedRolePatterns: patternList(
       "Role names (globs) that may carry an administrator policy: break-glass and the deployer.",
       ["*-devops", "*-deploy"],
     ),
-    adminPolicyNames: patternList("Managed policy names treated as administrator.", [
+    // AWS managed policies that grant administration or a path to it (AWS Managed Policy Reference,
+    // docs.aws.amazon.com/aws-managed-policy/latest/reference, read 2026-12-06): AdministratorAccess (everything),
+    // PowerUserAccess (everything but IAM, Organizations and Account: any data, any compute), IAMFullAccess (grants
+    // itself the rest), AWSCloudShellFullAccess (CIS AWS Foundations 5.0 item 1.21: a shell with the caller's rights
+    // and file transfer out).
+    adminPolicyNames: patternList("AWS managed policy names treated as administrator (broad managed policies).", [
       "AdministratorAccess",
+      "PowerUserAccess",
       "IAMFullAccess",
+      "AWSCloudShellFullAccess",
     ]),
   },
 };
 
-const policyName = (arn: string) => arn.split("/").pop() ?? arn;
+export const policyName = (arn: string) => arn.split("/").pop() ?? arn;
 const isAdminArn = (arn: unknown, names: string[]) =>
   typeof arn === "string" && /^arn:[^:]+:iam::aws:policy\//.test(arn) && names.includes(policyName(arn));
 
 export const adminPolicyAllowList = resourcePolicy({
   name: "iam-admin-policy-allow-list",
   description:
-    "Administrator managed policies are attached only to roles on the allow-list (default *-devops, *-deploy); never to groups or users.",
+    "Broad AWS managed policies (AdministratorAccess, PowerUserAccess, IAMFullAccess, AWSCloudShellFullAccess; config) are attached only to roles on the allow-list (default *-devops, *-deploy), through attachments or a role's managedPolicyArns; never to groups or users.",
   enforcementLevel: "mandatory",
   severity: "critical",
   remediation:
     "attach a scoped policy instead, or (for a real break-glass/deployer role) add its name pattern to allowedRolePatterns in the pack config.",
   configSchema: adminConfig,
+  coverage: [
+    {
+      control: "identity",
+      types: [T.rolePolicyAttachment, T.groupPolicyAttachment, T.userPolicyAttachment, T.policyAttachment, T.role],
+      checkov: ["CKV_AWS_274"],
+      cis: ["aws-5.0:1.15", "aws-5.0:1.21"],
+    },
+  ],
   types: [T.rolePolicyAttachment, T.groupPolicyAttachment, T.userPolicyAttachment, T.policyAttachment, T.role],
   check: ({ type, props }, config) => {
     const names: string[] = config.adminPolicyNames;
@@ -232,60 +335,13 @@ export const adminPolicyAllowList = resourcePolicy({
   },
 });
 
-/** EKS access policies that make a principal an administrator of the cluster, or of everything in it. */
-const eksAdminAccess = (policyArn: unknown, scope: unknown) => {
-  const name = typeof policyArn === "string" ? policyName(policyArn) : undefined;
-  return (
-    name === "AmazonEKSClusterAdminPolicy" || (name === "AmazonEKSAdminPolicy" && prop(scope, "type") !== "namespace")
-  );
-};
-
-export const eksAdminAccessAllowList = resourcePolicy({
-  name: "eks-admin-access-allow-list",
-  description:
-    "EKS administrator access (AmazonEKSClusterAdminPolicy, or AmazonEKSAdminPolicy beyond a namespace) goes only to roles on the allow-list (default *-devops, *-deploy), the roles that may be account administrators; in access entries of eks.Cluster and in aws.eks.AccessPolicyAssociation alike.",
-  enforcementLevel: "mandatory",
-  severity: "critical",
-  remediation:
-    "map the role to a Kubernetes group bound where it works, scope AmazonEKSAdminPolicy to its namespaces, or (for a real break-glass or deployer role) add its name pattern to allowedRolePatterns in the pack config.",
-  configSchema: { properties: { allowedRolePatterns: adminConfig.properties.allowedRolePatterns } },
-  types: [T.eksAccessPolicyAssociation, T.eksCluster],
-  check: ({ type, props }, config) => {
-    const allowed = (principal: unknown) =>
-      principal === Unknown ||
-      (typeof principal === "string" &&
-        (config.allowedRolePatterns as string[]).some((p) => globMatch(p, policyName(principal))));
-    const grants =
-      type === T.eksAccessPolicyAssociation
-        ? [
-            {
-              principal: prop(props, "principalArn"),
-              policyArn: prop(props, "policyArn"),
-              scope: prop(props, "accessScope"),
-            },
-          ]
-        : Object.values((prop(props, "accessEntries") ?? {}) as Record<string, unknown>).flatMap((entry) =>
-            Object.values((prop(entry, "accessPolicies") ?? {}) as Record<string, unknown>).map((policy) => ({
-              principal: prop(entry, "principalArn"),
-              policyArn: prop(policy, "policyArn"),
-              scope: prop(policy, "accessScope"),
-            })),
-          );
-    return grants
-      .filter((g) => eksAdminAccess(g.policyArn, g.scope) && !allowed(g.principal))
-      .map(
-        (g) =>
-          `${policyName(String(g.policyArn))} is granted to ${String(g.principal)}, which is not on the allow-list.`,
-      );
-  },
-});
-
 export const noStarPrincipalInTrust = resourcePolicy({
   name: "iam-trust-no-star-principal",
   description: 'Role trust policies never Allow Principal "*" (or AWS "*").',
   enforcementLevel: "mandatory",
   severity: "critical",
   remediation: "name the account, role, service or OIDC provider that may assume the role.",
+  coverage: [{ control: "identity", types: [T.role], checkov: ["CKV_AWS_60"] }],
   types: [T.role],
   check: ({ type, props }) =>
     eachStatement(type, props, ["trust"], (s, where) =>
@@ -294,29 +350,41 @@ export const noStarPrincipalInTrust = resourcePolicy({
 });
 
 /** Conditions that limit a `*` principal on a resource policy to this organisation or account. */
-const principalScopeKeys = [
+export const principalScopeKeys = [
   /^aws:PrincipalAccount$/i,
   /^aws:PrincipalOrgID$/i,
+  /^aws:PrincipalOrgPaths$/i,
   /^aws:SourceAccount$/i,
   /^aws:SourceArn$/i,
   /^aws:SourceOwner$/i,
   /^aws:PrincipalArn$/i,
+  /^aws:SourceVpce?$/i,
 ];
-const principalScoped = (s: NormalStatement) =>
-  Object.values(s.conditions).some((b) => Object.keys(b).some((k) => principalScopeKeys.some((p) => p.test(k))));
 
 export const noStarPrincipalInResourcePolicies = resourcePolicy({
   name: "resource-policy-no-star-principal",
   description:
-    'Resource policies (ECR, Secrets Manager, SNS, S3) never Allow Principal "*" unless a condition limits it to this account or organisation.',
+    'Resource policies (S3, SQS, SNS, ECR, Secrets Manager, OpenSearch, EFS, Backup, Kinesis, MSK, DynamoDB, API Gateway, Lambda) never Allow Principal "*" unless a condition limits it to an account, organisation, source or VPC endpoint, as IAM evaluates it: a negated operator, an IfExists or ForAllValues test, or a wildcard in the account, organisation or ARN account field limits nothing. (Which account a condition names is iam-foreign-accounts\' concern.)',
   enforcementLevel: "mandatory",
   severity: "critical",
-  remediation: "name the principals (the CI role, the node role), or add aws:PrincipalAccount / aws:SourceAccount.",
-  types: [T.ecrRepositoryPolicy, T.secretPolicy, T.topicPolicy, T.bucketPolicy, T.topic],
+  remediation:
+    "name the principals (the CI role, the node role), or add aws:PrincipalAccount / aws:SourceAccount / aws:PrincipalOrgID with StringEquals and a literal value.",
+  coverage: [
+    {
+      control: "exposure",
+      types: resourcePolicyTypes,
+      checkov: ["CKV_AWS_70", "CKV_AWS_32", "CKV_AWS_168", "CKV_AWS_169", "CKV_AWS_387"],
+    },
+  ],
+  types: resourcePolicyTypes,
   check: ({ type, props }) =>
-    eachStatement(type, props, ["resource"], (s, where) =>
-      s.effect === "Allow" && s.principals.star && !principalScoped(s) ? [`${where} allows anyone.`] : [],
-    ),
+    eachStatement(type, props, ["resource"], (s, where) => {
+      if (s.effect !== "Allow" || !s.principals.star || limitingClauses(s, principalScopeKeys).length) return [];
+      const lookalikes = falseLimits(s, principalScopeKeys);
+      return [
+        `${where} allows anyone${lookalikes.length ? ` (its condition limits nothing: ${lookalikes.join("; ")})` : ""}.`,
+      ];
+    }),
 });
 
 export const kmsKeyPolicyNoStar = resourcePolicy({
@@ -325,7 +393,8 @@ export const kmsKeyPolicyNoStar = resourcePolicy({
   enforcementLevel: "mandatory",
   severity: "critical",
   remediation: "name the account root, the admin roles and the service principals; split administration from use.",
-  types: [T.kmsKey],
+  coverage: [{ control: "exposure", types: keyPolicyTypes, checkov: ["CKV_AWS_33"] }],
+  types: keyPolicyTypes,
   check: ({ type, props }) =>
     eachStatement(type, props, ["key"], (s, where) => {
       if (s.effect !== "Allow") return [];
@@ -344,6 +413,14 @@ export const noUserPolicies = resourcePolicy({
   enforcementLevel: "mandatory",
   severity: "medium",
   remediation: "attach the policy to a group the user joins, or to a role the user assumes with MFA.",
+  coverage: [
+    {
+      control: "identity",
+      types: [T.userPolicy, T.userPolicyAttachment, T.policyAttachment],
+      checkov: ["CKV_AWS_40"],
+      cis: ["aws-5.0:1.14"],
+    },
+  ],
   types: [T.userPolicy, T.userPolicyAttachment, T.policyAttachment],
   check: ({ type, props }) => {
     if (type === T.policyAttachment)
@@ -358,11 +435,65 @@ export const noAccessKeys = resourcePolicy({
   enforcementLevel: "mandatory",
   severity: "high",
   remediation: "remove the access key; use GitHub/Pulumi OIDC or IRSA.",
+  coverage: [{ control: "identity", types: [T.accessKey] }],
   types: [T.accessKey],
   check: () => ["An IAM access key is created; its secret would live in state and never expire."],
 });
 
+const attachmentTypes: string[] = [
+  T.rolePolicyAttachment,
+  T.groupPolicyAttachment,
+  T.userPolicyAttachment,
+  T.policyAttachment,
+];
+
+export const boundaryNeverGranted = stackPolicy({
+  name: "iam-boundary-never-granted",
+  description: `A managed policy tagged ${boundaryTag.key}=${boundaryTag.value} is a permissions boundary, which the identity rules do not read (it grants nothing by itself): it is never attached to a role, group or user (policy attachments, a role's managedPolicyArns). An attachment whose policy ARN is unknown at preview is reported as undecided.`,
+  enforcementLevel: "mandatory",
+  severity: "critical",
+  remediation:
+    "set the policy as the roles' permissionsBoundary only, or remove the tag and keep it within the identity rules.",
+  coverage: [{ control: "identity", types: [T.iamPolicy, ...attachmentTypes, T.role] }],
+  check: (resources) => {
+    const boundaries = resources.filter((r) => r.type === T.iamPolicy && isBoundaryPolicy(r.props));
+    const names = new Set(
+      boundaries.map((b) => prop(b.props, "name")).filter((n): n is string => typeof n === "string"),
+    );
+    const arns = new Set(boundaries.map((b) => prop(b.props, "arn")).filter((a): a is string => typeof a === "string"));
+    if (boundaries.length === 0) return [];
+    // By ARN, or by name when the ARN is not known yet (a policy's name is the last part of its ARN, path aside).
+    const isBoundary = (arn: unknown) =>
+      arn === Unknown ? Unknown : typeof arn === "string" && (arns.has(arn) || names.has(policyName(arn)));
+    const out: { resource: (typeof resources)[number]; message: string; undecided?: boolean }[] = [];
+    for (const r of resources) {
+      const attached =
+        r.type === T.role
+          ? list(prop(r.props, "managedPolicyArns"))
+          : attachmentTypes.includes(r.type)
+            ? [prop(r.props, "policyArn")]
+            : [];
+      for (const arn of attached) {
+        const hit = isBoundary(arn);
+        if (hit === Unknown)
+          out.push({
+            resource: r,
+            undecided: true,
+            message: `${r.name} attaches a policy not known yet, which may be a permissions boundary.`,
+          });
+        else if (hit)
+          out.push({
+            resource: r,
+            message: `${r.name} attaches the permissions boundary ${policyName(String(arn))} as an identity policy.`,
+          });
+      }
+    }
+    return out;
+  },
+});
+
 export const leastPrivilegePolicies = [
+  boundaryNeverGranted,
   noWildcardActions,
   noStarResourceOnWrite,
   actionsExist,
@@ -370,7 +501,6 @@ export const leastPrivilegePolicies = [
   noUnscopedPassRole,
   noNotActionAllow,
   adminPolicyAllowList,
-  eksAdminAccessAllowList,
   noStarPrincipalInTrust,
   noStarPrincipalInResourcePolicies,
   kmsKeyPolicyNoStar,

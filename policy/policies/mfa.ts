@@ -14,6 +14,7 @@ import {
   requiresMfa,
   type NormalStatement,
 } from "../lib/iam";
+import { clauses, limits, whyNotLimiting } from "../lib/conditions";
 import { referenced } from "../lib/links";
 import { globMatch, prop, Unknown } from "../lib/values";
 import { T } from "./types";
@@ -28,6 +29,7 @@ export const humanRolesRequireMfa = resourcePolicy({
   severity: "critical",
   remediation:
     'add Condition { Bool: { "aws:MultiFactorAuthPresent": "true" }, NumericLessThan: { "aws:MultiFactorAuthAge": "3600" } } to the trust statement.',
+  coverage: [{ control: "identity", types: [T.role] }],
   configSchema: {
     properties: {
       machinePrincipalPatterns: patternList(
@@ -57,31 +59,44 @@ export const humanRolesRequireMfa = resourcePolicy({
   },
 });
 
+/** A subject value that pins nothing: a bare wildcard, a wildcarded repository owner or name, or a wildcarded namespace. */
+const openSubject = (v: string) =>
+  /^[*?]+$/.test(v) ||
+  /^repo:[^/]*[*?]/.test(v) ||
+  /^repo:[^/:]*\/[^:]*[*?][^:]*:/.test(v) ||
+  /^repo:[^:]*[*?][^:]*$/.test(v) ||
+  /^system:serviceaccount:[^:]*[*?]/.test(v) ||
+  /^[^:]*:\*$/.test(v);
+
 export const oidcTrustPinned = resourcePolicy({
   name: "iam-oidc-trust-pinned",
   description:
-    "Roles trusted by an OIDC provider (GitHub, Pulumi, EKS/IRSA) pin the token's audience and subject with a Condition.",
+    "Roles trusted by an OIDC provider (GitHub, Pulumi, EKS/IRSA) pin the token's audience and subject with a condition IAM evaluates as a limit: a positive operator (StringEquals, or StringLike with a fixed repository or namespace), not a negated one (StringNotEquals / StringNotLike match every other subject), not IfExists or ForAllValues.",
   enforcementLevel: "mandatory",
   severity: "critical",
   remediation: "add StringEquals (or StringLike with a fixed prefix) on <issuer>:sub and <issuer>:aud.",
+  coverage: [{ control: "identity", types: [T.role], checkov: ["CKV_AWS_393"] }],
   types: [T.role],
   check: ({ type, props }) => {
     const out: string[] = [];
     for (const doc of documentsOf(type, props).filter((d) => d.kind === "trust" && d.statements)) {
       doc.statements!.forEach((s, i) => {
         if (s.effect !== "Allow" || !s.actions.some((a) => actionMatches(a, "sts:AssumeRoleWithWebIdentity"))) return;
-        const keys = Object.entries(s.conditions).flatMap(([op, block]) =>
-          Object.entries(block).map(([k, v]) => ({ op, k, v })),
-        );
-        const sub = keys.filter(({ k }) => /:sub$/.test(k));
-        const aud = keys.some(({ k }) => /:aud$/.test(k));
+        const all = clauses(s);
+        const sub = all.filter((c) => /:sub$/.test(c.key));
+        const aud = all.filter((c) => /:aud$/.test(c.key));
+        const pinning = sub.filter((c) => limits(c));
         if (!sub.length)
           out.push(
             `Trust ${label(s, i)} accepts any subject of the provider (no :sub condition): any repository or workload could assume it.`,
           );
-        else if (sub.some(({ v }) => v.some((x) => /^(repo:)?\*|^[^:]*:\*$/.test(x) || x === "*")))
+        else if (!pinning.length)
+          out.push(
+            `Trust ${label(s, i)} has a :sub condition that pins nothing (${sub.map((c) => whyNotLimiting(c) ?? `${c.operator} on ${c.key}`).join("; ")}).`,
+          );
+        else if (pinning.some((c) => c.values.some(openSubject)))
           out.push(`Trust ${label(s, i)} has a :sub condition that matches anything.`);
-        if (!aud) out.push(`Trust ${label(s, i)} does not pin the audience (:aud).`);
+        if (!aud.some((c) => limits(c))) out.push(`Trust ${label(s, i)} does not pin the audience (:aud).`);
       });
     }
     return out;
@@ -114,6 +129,7 @@ export const humanUsersMfa = stackPolicy({
   severity: "critical",
   remediation:
     "attach the MFA enforcement policy (components/identity mfaEnforcementPolicy) to the group, and add each user to a group that has it.",
+  coverage: [{ control: "identity", types: [T.user, T.group], cis: ["aws-5.0:1.9"] }],
   check: (resources) => {
     const out: { resource?: PolicyResource; message: string }[] = [];
     const enforced = mfaGroups(resources);
@@ -145,6 +161,14 @@ export const passwordPolicy = resourcePolicy({
   enforcementLevel: "mandatory",
   severity: "medium",
   remediation: "minimumPasswordLength ≥ 14, require lowercase/uppercase/numbers/symbols, passwordReusePrevention ≥ 24.",
+  coverage: [
+    {
+      control: "identity",
+      types: [T.passwordPolicy],
+      checkov: ["CKV_AWS_10", "CKV_AWS_11", "CKV_AWS_12", "CKV_AWS_13", "CKV_AWS_14", "CKV_AWS_15"],
+      cis: ["aws-5.0:1.7", "aws-5.0:1.8"],
+    },
+  ],
   types: [T.passwordPolicy],
   check: ({ props }) => {
     const out: string[] = [];

@@ -6,7 +6,7 @@ import type { PolicyResource } from "@pulumi/policy";
 import { patternList, resourcePolicy, stackPolicy } from "../lib/define";
 import { referenced } from "../lib/links";
 import { broadestPrefixConfig, tooBroad, type BroadestPrefix } from "../lib/cidr";
-import { globMatch, isSet, isTrueOrUnknown, list, path, prop, Unknown } from "../lib/values";
+import { globMatch, isSet, list, path, prop, Unknown } from "../lib/values";
 import { T } from "./types";
 
 const broadestOf = (config: Record<string, unknown>): BroadestPrefix => ({
@@ -17,11 +17,19 @@ const known = (cidrs: unknown[]) => cidrs.filter((c): c is string => typeof c ==
 
 export const dbNotPublic = resourcePolicy({
   name: "rds-not-public",
-  description: "RDS instances are not publicly accessible.",
+  description: "RDS instances, cluster instances and Aurora shard groups are not publicly accessible.",
   enforcementLevel: "mandatory",
   severity: "critical",
   remediation: "set publiclyAccessible: false and place the instance in the isolated database subnets.",
-  types: [T.rdsInstance, T.rdsClusterInstance],
+  coverage: [
+    {
+      control: "exposure",
+      types: [T.rdsInstance, T.rdsClusterInstance, T.rdsShardGroup],
+      checkov: ["CKV_AWS_17"],
+      cis: ["aws-5.0:2.2.3"],
+    },
+  ],
+  types: [T.rdsInstance, T.rdsClusterInstance, T.rdsShardGroup],
   check: ({ props }) => {
     const v = prop(props, "publiclyAccessible");
     return v === true || v === Unknown ? ["The database has (or may get) a public endpoint."] : [];
@@ -36,6 +44,7 @@ export const cacheNotExposed = resourcePolicy({
   severity: "high",
   remediation:
     "set subnetGroupName (database subnets) and securityGroupIds (the cache group, which admits only the nodes).",
+  coverage: [{ control: "exposure", types: [T.replicationGroup] }],
   types: [T.replicationGroup],
   check: ({ props }) => {
     const out: string[] = [];
@@ -121,6 +130,14 @@ export const noWorldIngress = stackPolicy({
   severity: "critical",
   remediation:
     "admit the peer security group (nodes, load balancer) instead of a CIDR; only the load balancer group may face the internet, on 80/443.",
+  coverage: [
+    {
+      control: "exposure",
+      types: [T.securityGroup, T.securityGroupRule, T.ingressRule],
+      checkov: ["CKV_AWS_24", "CKV_AWS_260", "CKV_AWS_277"],
+      cis: ["aws-5.0:5.3", "aws-5.0:5.4"],
+    },
+  ],
   configSchema: lbConfig,
   check: (resources, config) => {
     const out: { resource?: PolicyResource; message: string }[] = [];
@@ -197,6 +214,7 @@ export const eksEndpoint = resourcePolicy({
   severity: "high",
   remediation:
     "set endpointPublicAccess: false (with endpointPrivateAccess: true), or publicAccessCidrs to the office/VPN ranges.",
+  coverage: [{ control: "exposure", types: [T.eksCluster, T.awsEksCluster], checkov: ["CKV_AWS_38", "CKV_AWS_39"] }],
   configSchema: { properties: { ...broadestPrefixConfig } },
   types: [T.eksCluster, T.awsEksCluster],
   check: ({ type, props }, config) => {
@@ -216,6 +234,7 @@ export const eksNoImplicitAdmin = resourcePolicy({
   severity: "high",
   remediation:
     "set accessConfig.bootstrapClusterCreatorAdminPermissions: false on aws.eks.Cluster (for eks.Cluster, through a transform of its aws:eks/cluster:Cluster child, declaring bootstrapClusterCreatorAdminPermissions: false on the component too) and list every administrator as an access entry.",
+  coverage: [{ control: "identity", types: [T.eksCluster, T.awsEksCluster], cis: ["k8s-2.0.1:5.1.1"] }],
   types: [T.eksCluster, T.awsEksCluster],
   check: ({ type, props }) => {
     const value =
@@ -233,15 +252,18 @@ export const eksNoImplicitAdmin = resourcePolicy({
 export const naclNoBroadIngress = resourcePolicy({
   name: "nacl-no-broad-ingress",
   description:
-    "Network ACLs (the database tier's second layer, SPEC N3) allow no ingress from more public addresses than the broadest allowed prefix (config), judged by what the allow entries cover together.",
+    "Network ACLs, the VPC's default ACL among them (the database tier's second layer, SPEC N3), allow no ingress from more public addresses than the broadest allowed prefix (config), judged by what the allow entries cover together.",
   enforcementLevel: "mandatory",
   severity: "high",
   remediation: "allow only the node subnets (and the tier itself); deny the rest.",
   configSchema: { properties: { ...broadestPrefixConfig } },
-  types: [T.networkAcl, T.networkAclRule],
+  coverage: [
+    { control: "exposure", types: [T.networkAcl, T.networkAclRule, T.defaultNetworkAcl], cis: ["aws-5.0:5.2"] },
+  ],
+  types: [T.networkAcl, T.networkAclRule, T.defaultNetworkAcl],
   check: ({ type, props }, config) => {
     const entries =
-      type === T.networkAcl
+      type === T.networkAcl || type === T.defaultNetworkAcl
         ? list(prop(props, "ingress"))
         : prop(props, "egress") === true
           ? []
@@ -260,38 +282,13 @@ export const naclNoBroadIngress = resourcePolicy({
   },
 });
 
-export const imdsv2 = resourcePolicy({
-  name: "imdsv2-required",
-  description:
-    "Instances, launch templates and node groups require IMDSv2 (session tokens), which blocks SSRF theft of node credentials.",
-  enforcementLevel: "mandatory",
-  severity: "high",
-  remediation:
-    "launch template / instance: metadataOptions { httpTokens: 'required', httpPutResponseHopLimit: 1 or 2 }; eks.ManagedNodeGroup: enableIMDSv2: true or a launchTemplate that requires it.",
-  types: [T.launchTemplate, T.instance, T.eksManagedNodeGroup, T.awsEksNodeGroup, T.eksCluster],
-  check: ({ type, props }) => {
-    if (type === T.launchTemplate || type === T.instance) {
-      const tokens = path(props, "metadataOptions", "httpTokens");
-      return tokens === Unknown || tokens === "required"
-        ? []
-        : ["IMDSv1 is allowed (metadataOptions.httpTokens is not 'required')."];
-    }
-    if (type === T.eksCluster) {
-      // eks.Cluster's default node group has no IMDSv2 switch: skip it and declare managed node groups.
-      if (isTrueOrUnknown(prop(props, "skipDefaultNodeGroup")) || isSet(props, "fargate")) return [];
-      return ["The default node group allows IMDSv1 (it has no IMDSv2 option); set skipDefaultNodeGroup: true."];
-    }
-    if (type === T.eksManagedNodeGroup && isTrueOrUnknown(prop(props, "enableIMDSv2"))) return [];
-    return isSet(props, "launchTemplate") ? [] : ["The node group's generated launch template allows IMDSv1."];
-  },
-});
-
 export const eksControlPlaneLogs = resourcePolicy({
   name: "eks-control-plane-logging",
   description: "EKS sends api, audit and authenticator control-plane logs to CloudWatch.",
   enforcementLevel: "mandatory",
   severity: "medium",
   remediation: "set enabledClusterLogTypes to include api, audit, authenticator.",
+  coverage: [{ control: "logging", types: [T.eksCluster, T.awsEksCluster], checkov: ["CKV_AWS_37"] }],
   types: [T.eksCluster, T.awsEksCluster],
   check: ({ props }) => {
     const types = list(prop(props, "enabledClusterLogTypes"));
@@ -307,6 +304,7 @@ export const nodesNoPublicIp = resourcePolicy({
   enforcementLevel: "mandatory",
   severity: "high",
   remediation: "leave nodeAssociatePublicIpAddress false and put nodes in the private subnets.",
+  coverage: [{ control: "exposure", types: [T.eksCluster, T.launchTemplate], checkov: ["CKV_AWS_88"] }],
   types: [T.eksCluster, T.launchTemplate],
   check: ({ type, props }) => {
     if (type === T.eksCluster)
@@ -352,7 +350,6 @@ export const networkPolicies = [
   eksEndpoint,
   naclNoBroadIngress,
   eksNoImplicitAdmin,
-  imdsv2,
   eksControlPlaneLogs,
   nodesNoPublicIp,
   vpcSubnetStrategy,

@@ -8,7 +8,7 @@ import { documentsOf } from "../lib/documents";
 import { globMatch, isTrueOrUnknown, path, prop, stackOf, Unknown } from "../lib/values";
 import { T } from "./types";
 
-const productionConfig = {
+export const productionConfig = {
   productionStackPattern: {
     type: "string" as const,
     default: "(^|[-_.])(prod|production)($|[-_.])",
@@ -100,6 +100,7 @@ export const prodCiThroughEnvironment = resourcePolicy({
   severity: "critical",
   remediation:
     'list only "environment:<name>" subjects for prod (config identity.githubSubjects), or name the role as a read-only preview role.',
+  coverage: [{ control: "identity", types: [T.role] }],
   configSchema: {
     properties: {
       ...productionConfig,

@@ -33,6 +33,7 @@ export const runnerNoPublicIp = resourcePolicy({
   severity: "critical",
   remediation:
     "set associatePublicIpAddress: false (instance, or every network interface of the launch template) and use the private subnets.",
+  coverage: [{ control: "exposure", types: [T.instance, T.launchTemplate], checkov: ["CKV_AWS_88"] }],
   types: [T.instance, T.launchTemplate],
   configSchema: runnerConfig,
   check: ({ type, props }, config) => {
@@ -63,6 +64,14 @@ export const runnerImdsOneHop = resourcePolicy({
   enforcementLevel: "mandatory",
   severity: "high",
   remediation: "metadataOptions { httpTokens: 'required', httpPutResponseHopLimit: 1 }.",
+  coverage: [
+    {
+      control: "exposure",
+      types: [T.instance, T.launchTemplate],
+      checkov: ["CKV_AWS_79", "CKV_AWS_341"],
+      cis: ["aws-5.0:5.7"],
+    },
+  ],
   types: [T.instance, T.launchTemplate],
   configSchema: runnerConfig,
   check: ({ props }, config) => {
@@ -85,6 +94,7 @@ export const runnerRoleEc2Only = resourcePolicy({
   severity: "critical",
   remediation:
     'assumeRolePolicy: one statement, Effect Allow, Principal { Service: "ec2.amazonaws.com" }, Action "sts:AssumeRole".',
+  coverage: [{ control: "identity", types: [T.role] }],
   types: [T.role],
   configSchema: runnerConfig,
   check: ({ type, props }, config) => {

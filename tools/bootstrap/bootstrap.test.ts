@@ -1,11 +1,12 @@
 /** The scripted first deploy (SPEC P3): its plan, proven against the record, and the CLI's fail-fast. */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { hostOf, runStack, stacks, type StackRun } from "../../offline/run";
+import { packName } from "../../policy/policies";
 import { runPolicies } from "../../policy/runner";
-import { preflight, readInput } from "./cli";
+import { planFor, preflight, readInput, readOrganizationInput } from "./cli";
 import { bootstrapPlan, BootstrapRefused, describeStep, hostedComponents, runnerComponents } from "./plan";
 
 const globMatch = (glob: string, urn: string) => {
@@ -45,14 +46,24 @@ describe("the bootstrap plan", () => {
     expect(plan.temporarySettings).toEqual([]);
     expect(plan.steps.map((s) => s.command?.slice(0, 3))).toEqual([
       ["pulumi", "whoami", "--verbose"],
+      ["pulumi", "stack", "output"],
       ["pulumi", "stack", "select"],
       ["pulumi", "up", "--stack"],
       ["pulumi", "deployment", "run"],
     ]);
-    const up = plan.steps[2].command!;
+    // The organisation stack comes first: it holds the pool whose token the runner reads at boot.
+    expect(plan.steps[1].command).toEqual([
+      "pulumi",
+      "stack",
+      "output",
+      "stacks",
+      "--stack",
+      "qualisys/qualisys/organization",
+    ]);
+    const up = plan.steps[3].command!;
     expect(up).toEqual(expect.arrayContaining(["--yes", "--policy-pack", "policy"]));
     expect(up.filter((_, i) => up[i - 1] === "--target")).toEqual(plan.targets);
-    expect(plan.steps[3].command).toEqual([
+    expect(plan.steps[4].command).toEqual([
       "pulumi",
       "deployment",
       "run",
@@ -60,12 +71,12 @@ describe("the bootstrap plan", () => {
       "--stack",
       "qualisys/qualisys/dev",
     ]);
-    expect(describeStep(plan.steps[2])).toContain("'urn:pulumi:dev::qualisys::qualisys:identity:Identity**'");
+    expect(describeStep(plan.steps[3])).toContain("'urn:pulumi:dev::qualisys::qualisys:identity:Identity**'");
   });
 
-  it("runs a stack on another's platform after its host: access and settings first, the rest on the host's runner", () => {
+  it("runs a stack on another's platform after its host: its access first, the rest on the host's runner", () => {
     const plan = bootstrapPlan(input("staging"));
-    expect(plan.steps[1]).toEqual({
+    expect(plan.steps[2]).toEqual({
       title: expect.stringMatching(/host qualisys\/qualisys\/dev is deployed/),
       command: ["pulumi", "stack", "output", "platform", "--stack", "qualisys/qualisys/dev"],
     });
@@ -76,7 +87,6 @@ describe("the bootstrap plan", () => {
       "urn:pulumi:staging::qualisys::qualisys:platform:HostedEnvironment::*",
       "urn:pulumi:staging::qualisys::qualisys:platform:HostedEnvironment$aws:eks/accessEntry:AccessEntry::*",
       "urn:pulumi:staging::qualisys::qualisys:platform:HostedEnvironment$aws:eks/accessPolicyAssociation:AccessPolicyAssociation::*",
-      "urn:pulumi:staging::qualisys::qualisys:platform:HostedEnvironment$pulumiservice:index:DeploymentSettings::*",
     ]);
     expect(plan.steps.at(-1)?.command).toEqual([
       "pulumi",
@@ -103,6 +113,33 @@ describe("the bootstrap plan", () => {
     );
   });
 
+  it("deploys the organisation stack as an administrator: the long-lived stacks first, then it, then the default group's pack", () => {
+    const plan = planFor("organization");
+    expect(plan.qualifiedStack).toBe("qualisys/qualisys/organization");
+    expect(plan.steps.map((s) => s.command)).toEqual([
+      ["pulumi", "whoami", "--verbose"],
+      ...stacks.map((s) => ["pulumi", "stack", "select", "--create", `qualisys/qualisys/${s}`]),
+      ["pulumi", "stack", "select", "--create", "qualisys/qualisys/organization"],
+      ["pulumi", "up", "--stack", "qualisys/qualisys/organization", "--yes", "--policy-pack", "policy"],
+      // No --policy-group: the organisation's default group (pulumi policy enable's documented default).
+      [
+        "pulumi",
+        "policy",
+        "enable",
+        "qualisys/qualisys-guardrails",
+        readOrganizationInput("organization").policyPack.versionTag,
+      ],
+    ]);
+    expect(plan.steps.flatMap((s) => s.command ?? []).join(" ")).not.toContain("deployment run");
+  });
+
+  it("names the pack the organisation stack publishes as the pack itself does", () => {
+    expect(readOrganizationInput("organization").policyPack).toEqual({
+      name: packName,
+      versionTag: JSON.parse(readFileSync(join(__dirname, "..", "..", "policy", "package.json"), "utf8")).version,
+    });
+  });
+
   it("reads organisation, project and environment from the stack files", () => {
     expect(stacks.map((s) => readInput(s))).toEqual(stacks.map((s) => input(s)));
     expect(() => readInput("nope")).toThrow(/no stack file Pulumi\.nope\.yaml/);
@@ -114,7 +151,7 @@ describe("the bootstrap plan", () => {
       run = await runStack(stack);
     });
 
-    it("targets the runner (or, on another's platform, the access and settings) and everything it depends on, and nothing that talks to Kubernetes", () => {
+    it("targets the runner (or, on another's platform, its access) and everything it depends on, and nothing that talks to Kubernetes", () => {
       const { targets } = bootstrapPlan(input(stack));
       const byUrn = new Map(run.resources.map((r) => [r.urn, r]));
       const targeted = run.resources.filter((r) => targets.some((t) => globMatch(t, r.urn)));
@@ -122,12 +159,8 @@ describe("the bootstrap plan", () => {
       expect(targeted.map((r) => r.type)).toEqual(
         expect.arrayContaining(
           hosted
-            ? ["aws:eks/accessEntry:AccessEntry", "pulumiservice:index:DeploymentSettings"]
-            : [
-                "pulumiservice:index:AgentPool",
-                "pulumiservice:index:DeploymentSettings",
-                "aws:autoscaling/group:Group",
-              ],
+            ? ["aws:eks/accessEntry:AccessEntry", "aws:eks/accessPolicyAssociation:AccessPolicyAssociation"]
+            : ["aws:iam/rolePolicy:RolePolicy", "aws:autoscaling/group:Group"],
         ),
       );
       // Closed under dependencies and parents: the engine never has to create an untargeted resource first.

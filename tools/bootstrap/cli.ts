@@ -1,5 +1,6 @@
 /**
- * `npm run bootstrap -- <stack> [--dry-run]`: the first deploy of a stack from an empty account (./plan.ts).
+ * `npm run bootstrap -- <stack> [--dry-run]`: the first deploy of a stack from an empty account (./plan.ts), or the
+ * organisation stack's deploy (`npm run bootstrap -- organization`, first, and after each change to it).
  * Checks for the Pulumi CLI and AWS credentials first and stops with a clear message when either is missing.
  */
 import { spawnSync } from "node:child_process";
@@ -7,8 +8,17 @@ import { existsSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
-import { platformHost } from "../../offline/stacks";
-import { bootstrapPlan, BootstrapRefused, describeStep, type BootstrapInput } from "./plan";
+import { guardrailsPackName } from "../../components/organization/guardrails";
+import { isOrganizationStack, platformHost, stacks } from "../../offline/stacks";
+import {
+  bootstrapPlan,
+  BootstrapRefused,
+  describeStep,
+  organizationBootstrapPlan,
+  type BootstrapInput,
+  type BootstrapPlan,
+  type OrganizationBootstrapInput,
+} from "./plan";
 
 const root = join(__dirname, "..", "..");
 
@@ -40,6 +50,40 @@ export function readInput(stack: string): BootstrapInput {
   };
 }
 
+/** What the organisation stack's plan needs: its organisation, the long-lived stacks, the pack's version. */
+export function readOrganizationInput(stack: string): OrganizationBootstrapInput {
+  const project = (parse(readFileSync(join(root, "Pulumi.yaml"), "utf8")) as { name: string }).name;
+  const config =
+    (
+      parse(readFileSync(join(root, `Pulumi.${stack}.yaml`), "utf8")) as {
+        config?: Record<string, unknown>;
+      }
+    ).config ?? {};
+  const organization = (config["qualisys:organization"] as { name?: unknown } | undefined)?.name;
+  if (typeof organization !== "string")
+    throw new BootstrapRefused(`Pulumi.${stack}.yaml has no qualisys:organization.name`);
+  const longLivedStacks = stacks.filter((s) => {
+    const file = (parse(readFileSync(join(root, `Pulumi.${s}.yaml`), "utf8")) as { config?: Record<string, unknown> })
+      .config;
+    return file?.["qualisys:expiresOn"] === undefined;
+  });
+  const { version } = JSON.parse(readFileSync(join(root, "policy", "package.json"), "utf8")) as { version: string };
+  return {
+    organization,
+    project,
+    stack,
+    longLivedStacks,
+    policyPack: { name: guardrailsPackName, versionTag: version },
+  };
+}
+
+/** The plan for `stack`, of whichever kind its stack file is. */
+export function planFor(stack: string): BootstrapPlan {
+  if (existsSync(join(root, `Pulumi.${stack}.yaml`)) && isOrganizationStack(stack))
+    return organizationBootstrapPlan(readOrganizationInput(stack));
+  return bootstrapPlan(readInput(stack));
+}
+
 /** Why this machine cannot run the bootstrap (empty when it can). */
 export function preflight(env: NodeJS.ProcessEnv = process.env, home = homedir()): string[] {
   const problems: string[] = [];
@@ -67,7 +111,7 @@ function main(argv: string[]): number {
   }
   let plan;
   try {
-    plan = bootstrapPlan(readInput(stack));
+    plan = planFor(stack);
   } catch (e) {
     if (e instanceof BootstrapRefused) {
       console.error(`bootstrap: ${e.message}`);

@@ -2,17 +2,23 @@
  * The first deploy of a stack from an empty account (SPEC P3), as a plan: which `pulumi` commands run, in which
  * order, with which targets and temporary settings. Pure, so the tests read exactly what the CLI (./cli.ts) runs.
  *
- * Phase 1 runs from the operator's machine with administrator credentials and creates only what the runner
- * needs and nothing that talks to Kubernetes: identity (roles, OIDC providers), keys, the network and the runner
- * component (agent pool, token secret, instance role permissions, Auto Scaling group, Deployments settings).
- * Phase 2 hands the whole program to the runner inside the VPC through Pulumi Deployments, where the private EKS
- * endpoint is reachable. Nothing is widened: the API endpoint stays private throughout, so there is nothing to
- * close afterwards (the pack fails any stack that leaves it open to the internet).
+ * The organisation stack comes first (organizationBootstrapPlan): it creates the long-lived application stacks in
+ * Pulumi Cloud, then the agent pools (each pool's token kept in its platform's AWS account), every stack's
+ * Deployments settings and schedules, the teams, the GitHub OIDC issuer and the policy group, and enables the pack
+ * on the organisation's default policy group, which Pulumi Cloud adds every new stack to. Only an organisation
+ * administrator runs it, from this machine; it is never deployed by Deployments or CI.
+ *
+ * Then each application stack. Phase 1 runs from the operator's machine with administrator credentials and creates
+ * only what the runner needs and nothing that talks to Kubernetes: identity (roles, OIDC providers), keys, the
+ * network and the runner component (instance role permissions, Auto Scaling group; the runner reads the pool token
+ * the organisation stack keeps). Phase 2 hands the whole program to the runner inside the VPC through Pulumi
+ * Deployments, where the private EKS endpoint is reachable. Nothing is widened: the API endpoint stays private
+ * throughout, so there is nothing to close afterwards (the pack fails any stack that leaves it open to the internet).
  *
  * A stack on another's platform (`qualisys:platform`) has no network, cluster or runner to create: its host must be
- * deployed first (the plan checks its `platform` output), phase 1 creates its identity, keys, its access entries on
- * the host's cluster and its Deployments settings (naming the host's pool), and phase 2 hands the rest to the
- * host's runner the same way.
+ * deployed first (the plan checks its `platform` output), phase 1 creates its identity, keys and its access entries
+ * on the host's cluster, and phase 2 hands the rest to the host's runner the same way (its settings, naming the
+ * host's pool, are the organisation stack's).
  */
 
 /** Top-level components phase 1 creates: the runner's dependency closure (tests/bootstrap.test.ts proves it). */
@@ -30,8 +36,10 @@ const hostedEnvironment = "qualisys:platform:HostedEnvironment";
 export const hostedPhase1Types = [
   "aws:eks/accessEntry:AccessEntry",
   "aws:eks/accessPolicyAssociation:AccessPolicyAssociation",
-  "pulumiservice:index:DeploymentSettings",
 ] as const;
+
+/** The organisation stack's own name (Pulumi.organization.yaml). */
+export const organizationStack = "organization";
 
 export interface BootstrapInput {
   /** Pulumi Cloud organisation (`qualisys:identity.pulumiOrganization`). */
@@ -110,6 +118,10 @@ export function bootstrapPlan(input: BootstrapInput): BootstrapPlan {
     temporarySettings: [],
     steps: [
       { title: "Check the Pulumi login", command: ["pulumi", "whoami", "--verbose"] },
+      {
+        title: `Check that the organisation stack is deployed and names ${stack} (its pool, settings and permissions)`,
+        command: ["pulumi", "stack", "output", "stacks", "--stack", `${organization}/${project}/${organizationStack}`],
+      },
       ...(qualifiedHost
         ? [
             {
@@ -121,7 +133,7 @@ export function bootstrapPlan(input: BootstrapInput): BootstrapPlan {
       { title: "Select (or create) the stack", command: ["pulumi", "stack", "select", "--create", qualifiedStack] },
       {
         title: qualifiedHost
-          ? `Phase 1: identity, keys, access to ${qualifiedHost}'s cluster and the Deployments settings, from this machine`
+          ? `Phase 1: identity, keys and access to ${qualifiedHost}'s cluster, from this machine`
           : "Phase 1: identity, keys, network and the deployment runner, from this machine",
         command: [
           "pulumi",
@@ -136,6 +148,65 @@ export function bootstrapPlan(input: BootstrapInput): BootstrapPlan {
         ],
       },
       handOff,
+    ],
+  };
+}
+
+export interface OrganizationBootstrapInput {
+  /** Pulumi Cloud organisation (`qualisys:organization.name`). */
+  organization: string;
+  project: string;
+  /** The organisation stack's name. */
+  stack: string;
+  /** Application stacks that exist for good (no `qualisys:expiresOn`): created before their settings are attached. */
+  longLivedStacks: string[];
+  /** The pack the organisation stack publishes: its name and version (policy/package.json). */
+  policyPack: { name: string; versionTag: string };
+}
+
+/**
+ * The organisation stack's deploy, first and whenever it changes (SPEC P2): only an organisation administrator runs
+ * it. Review stacks are created by the stack itself (their settings and TTL need them); the long-lived stacks are
+ * created here, idempotently, so the stack never owns (and can never delete) them. The pack is enabled on the
+ * organisation's default policy group too: Pulumi Cloud adds every new stack to it, so a stack not yet in a stack file
+ * (someone's `pulumi stack init`) is guarded until the policy group of this stack takes it over.
+ */
+export function organizationBootstrapPlan(input: OrganizationBootstrapInput): BootstrapPlan {
+  const qualified = (stack: string) => `${input.organization}/${input.project}/${stack}`;
+  const qualifiedStack = qualified(input.stack);
+  return {
+    stack: input.stack,
+    qualifiedStack,
+    targets: [],
+    temporarySettings: [],
+    steps: [
+      {
+        title: "Check the Pulumi login (an administrator of the organisation)",
+        command: ["pulumi", "whoami", "--verbose"],
+      },
+      ...input.longLivedStacks.map((stack) => ({
+        title: `Make sure ${qualified(stack)} exists (its settings attach to it; this stack never owns it)`,
+        command: ["pulumi", "stack", "select", "--create", qualified(stack)],
+      })),
+      {
+        title: "Select (or create) the organisation stack",
+        command: ["pulumi", "stack", "select", "--create", qualifiedStack],
+      },
+      {
+        title:
+          "Deploy the organisation: pools and their tokens, settings, schedules, teams, the OIDC issuer, the policy group",
+        command: ["pulumi", "up", "--stack", qualifiedStack, "--yes", "--policy-pack", "policy"],
+      },
+      {
+        title: "Enable the pack on the organisation's default policy group (every new stack joins it)",
+        command: [
+          "pulumi",
+          "policy",
+          "enable",
+          `${input.organization}/${input.policyPack.name}`,
+          input.policyPack.versionTag,
+        ],
+      },
     ],
   };
 }

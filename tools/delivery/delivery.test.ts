@@ -1,34 +1,31 @@
-import { readFileSync } from "node:fs";
 import { ofType } from "../../offline/record";
 import { runStack } from "../../offline/run";
 import { updateState, type UpdateInfo } from "./history";
 import { deployPaths, stacks, triggersOf, wouldDeploy } from "./settings";
 import { smokeCheck } from "./smoke";
 
-describe("Pulumi Deployments settings (declared by the program, one DeploymentSettings per stack)", () => {
+describe("Pulumi Deployments settings (declared by the organisation stack, one DeploymentSettings per stack)", () => {
   const settings: Record<string, any> = {};
   beforeAll(async () => {
-    for (const stack of stacks) {
-      const run = await runStack(stack);
-      const [declared] = ofType(run, "pulumiservice:index:DeploymentSettings");
-      settings[stack] = declared.inputs;
-    }
+    const run = await runStack("organization");
+    for (const declared of ofType(run, "pulumiservice:index:DeploymentSettings"))
+      settings[String(declared.inputs.stack)] = declared.inputs;
   });
 
-  it("deploys on push only staging, from main of this repository; PR previews on dev and staging", () => {
-    const trigger = (s: string) => [settings[s].github.deployCommits, settings[s].github.previewPullRequests];
+  it("deploys on push only staging, from main of this repository; Deployments previews no pull request", () => {
+    const trigger = (s: string) => [settings[s].vcs.deployCommits, settings[s].vcs.previewPullRequests];
     expect(stacks.map(trigger)).toEqual([
-      [false, true],
-      [true, true],
+      [false, false],
+      [true, false],
       [false, false],
     ]);
     for (const stack of stacks) {
       expect(settings[stack]).toMatchObject({ organization: "qualisys", project: "qualisys", stack });
-      expect(settings[stack].sourceContext.git).toEqual({
-        repoUrl: "https://github.com/qualisys/platform.git",
-        branch: "refs/heads/main",
-      });
-      expect(settings[stack].github.repository).toBe("qualisys/platform");
+      // The provider's non-deprecated form: the repository in `vcs` only (no `github` block, no repoUrl beside it).
+      expect(settings[stack].sourceContext.git).toEqual({ branch: "refs/heads/main" });
+      expect(settings[stack].vcs).toMatchObject({ provider: "github", repository: "qualisys/platform" });
+      expect(settings[stack].github).toBeUndefined();
+      expect(settings[stack].vcs.pullRequestTemplate).toBe(false);
     }
   });
 
@@ -41,13 +38,10 @@ describe("Pulumi Deployments settings (declared by the program, one DeploymentSe
       expect(settings[stack].operationContext.oidc.aws.roleARN).toMatch(
         new RegExp(`^arn:aws:iam::\\d{12}:role/qualisys-${stack}-deploy$`),
       );
-    // The trust the identity component gives that role names the same organisation, project and stack.
-    const policies = readFileSync("components/identity/policies.ts", "utf8");
-    expect(policies).toContain("pulumi:deploy:org:${organization}:project:${project}:stack:${stack}:*");
   });
 
   it("path filters: doc, test, tool, policy and other-stack changes do not deploy; program and config changes do", () => {
-    expect(settings.staging.github.paths).toEqual(deployPaths("staging"));
+    expect(settings.staging.vcs.paths).toEqual(deployPaths("staging"));
     for (const files of [
       ["README.md"],
       ["docs/runbook.md"],
@@ -63,7 +57,7 @@ describe("Pulumi Deployments settings (declared by the program, one DeploymentSe
     for (const files of [
       ["index.ts"],
       ["components/network/index.ts"],
-      ["components/deployment-runner/settings.ts"],
+      ["components/deployment-runner/plan.ts"],
       ["components/database/bootstrap.sql"],
       ["config/data.ts"],
       ["core/instances.ts"],

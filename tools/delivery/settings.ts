@@ -1,6 +1,6 @@
 /**
  * Pulumi Deployments settings (SPEC P2) are declared by the program itself, one `pulumiservice.DeploymentSettings`
- * per stack (components/deployment-runner/), from the definition in components/deployment-runner/settings.ts. The
+ * per stack (the organisation stack, components/organization/), from the definition in components/organization/settings.ts. The
  * delivery tools and the workflow tests read the same path filters and triggers from there.
  */
 export { environments as stacks, type Environment as Stack } from "../../core/environments";
@@ -11,4 +11,4 @@ export {
   triggers,
   triggersOf,
   wouldDeploy,
-} from "../../components/deployment-runner/settings";
+} from "../../components/organization/settings";

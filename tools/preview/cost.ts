@@ -1,7 +1,9 @@
 /**
  * Monthly cost estimate of a harness record: one data-driven rule per resource type reads the record's inputs
  * and prices them from the table in prices.ts. Types with no fixed monthly charge are listed as such; types with
- * no rule cost 0 and are listed as "not priced", so a reader sees what the total leaves out.
+ * no rule cost 0 and are listed as "not priced", so a reader sees what the total leaves out. What the awsx and eks
+ * components create (NAT gateways, EIPs, the EKS control plane, node groups) is priced on their modelled children
+ * (offline/children), the resources AWS bills, not on the components.
  */
 import type { RecordedResource } from "../../offline/run";
 import { componentOf } from "./inventory";
@@ -95,24 +97,6 @@ const eksControlPlane: Rule = () => ({
   detail: `control plane $${p.eksClusterHourly}/h × ${HOURS_PER_MONTH} h`,
 });
 
-/**
- * pulumi-eks adds a self-managed default node group (desiredCapacity 2 × t3.medium) unless told not to; under
- * the mocks it has no children, so the rule prices it from the inputs and says so.
- */
-const eksCluster: Rule = (resource, context) => {
-  const plane = eksControlPlane(resource, context)!;
-  const { skipDefaultNodeGroup, fargate, autoMode } = resource.inputs;
-  if (skipDefaultNodeGroup === true || fargate || autoMode) return plane;
-  const nodes = num(resource.inputs.desiredCapacity, 2);
-  const instanceType = str(resource.inputs.instanceType) ?? "t3.medium";
-  const rate = lookup(ec2Hourly, instanceType, "EC2 instance type");
-  const diskGb = num(resource.inputs.nodeRootVolumeSize, p.defaultNodeDiskGb);
-  return {
-    usd: plane.usd + nodes * (hourly(rate) + diskGb * p.ebsGp3GbMonth),
-    detail: `${plane.detail} + DEFAULT NODE GROUP (skipDefaultNodeGroup not set): ${nodes} × ${instanceType} × $${rate}/h × ${HOURS_PER_MONTH} h + ${nodes} × ${diskGb} GB gp3`,
-  };
-};
-
 const isSubset = (selector: Record<string, unknown>, labels: Record<string, unknown>) =>
   Object.keys(selector).length > 0 && Object.entries(selector).every(([key, value]) => labels[key] === value);
 
@@ -178,18 +162,17 @@ const autoScalingGroup: Rule = (resource, context) => {
   };
 };
 
-/** awsx decides the NAT count: one, or one per AZ (its default when no strategy is given). */
-const vpcNatGateways: Rule = (resource) => {
-  const strategy = str((resource.inputs.natGateways as Record<string, unknown> | undefined)?.strategy) ?? "OnePerAz";
-  const names = resource.inputs.availabilityZoneNames;
-  const azs = Array.isArray(names) ? names.length : num(resource.inputs.numberOfAvailabilityZones, 3);
-  const count = strategy === "None" ? 0 : strategy === "Single" ? 1 : azs;
-  const each = hourly(p.natGatewayHourly + p.publicIpv4Hourly);
-  return {
-    usd: count * each,
-    detail: `${count} NAT gateway(s) (${strategy}, ${azs} AZs) × ($${p.natGatewayHourly} + $${p.publicIpv4Hourly} IPv4)/h × ${HOURS_PER_MONTH} h; data processing not estimated`,
-  };
-};
+/** A NAT gateway bills by the hour (and per GB processed, which traffic decides and this estimate leaves out). */
+const natGateway: Rule = () => ({
+  usd: hourly(p.natGatewayHourly),
+  detail: `NAT gateway $${p.natGatewayHourly}/h × ${HOURS_PER_MONTH} h; data processing not estimated`,
+});
+
+/** An Elastic IP is a public IPv4 address, billed by the hour whether attached or not. */
+const elasticIp: Rule = () => ({
+  usd: hourly(p.publicIpv4Hourly),
+  detail: `public IPv4 address $${p.publicIpv4Hourly}/h × ${HOURS_PER_MONTH} h`,
+});
 
 const rdsInstance: Rule = (resource) => {
   const instanceClass = str(resource.inputs.instanceClass);
@@ -214,6 +197,16 @@ const elasticacheGroup: Rule = (resource) => {
   return {
     usd: nodes * hourly(rate),
     detail: `${nodes} × ${nodeType}${valkey ? " (Valkey, 20% below Redis OSS)" : ""} × $${rate}/h × ${HOURS_PER_MONTH} h`,
+  };
+};
+
+/** A gateway endpoint is free; an interface endpoint is billed per AZ it has a network interface in (its subnets). */
+const vpcEndpoint: Rule = (resource) => {
+  if (str(resource.inputs.vpcEndpointType) !== "Interface") return { usd: 0, detail: "gateway endpoint: no charge" };
+  const subnets = Array.isArray(resource.inputs.subnetIds) ? resource.inputs.subnetIds.length : 1;
+  return {
+    usd: subnets * hourly(p.interfaceEndpointAzHourly),
+    detail: `interface endpoint in ${subnets} AZ(s) × $${p.interfaceEndpointAzHourly}/h × ${HOURS_PER_MONTH} h; data processing not estimated`,
   };
 };
 
@@ -248,12 +241,11 @@ const helmRelease: Rule = (resource, context) => {
 
 /** Price rules by resource type. */
 export const priceRules: Record<string, Rule> = {
-  "eks:index:Cluster": eksCluster,
   "aws:eks/cluster:Cluster": eksControlPlane,
-  "eks:index:ManagedNodeGroup": managedNodeGroup,
   "aws:autoscaling/group:Group": autoScalingGroup,
   "aws:eks/nodeGroup:NodeGroup": managedNodeGroup,
-  "awsx:ec2:Vpc": vpcNatGateways,
+  "aws:ec2/natGateway:NatGateway": natGateway,
+  "aws:ec2/eip:Eip": elasticIp,
   "aws:rds/instance:Instance": rdsInstance,
   "aws:elasticache/replicationGroup:ReplicationGroup": elasticacheGroup,
   "aws:kms/key:Key": fixed(p.kmsKeyMonth, `customer-managed key $${p.kmsKeyMonth}/month`),
@@ -261,6 +253,7 @@ export const priceRules: Record<string, Rule> = {
   "aws:wafv2/webAcl:WebAcl": wafWebAcl,
   "aws:cloudwatch/metricAlarm:MetricAlarm": fixed(p.cloudwatchAlarmMonth, `alarm $${p.cloudwatchAlarmMonth}/month`),
   "aws:cloudwatch/logGroup:LogGroup": logGroup,
+  "aws:ec2/vpcEndpoint:VpcEndpoint": vpcEndpoint,
   "kubernetes:helm.sh/v3:Release": helmRelease,
   "kubernetes:helm.sh/v4:Chart": helmRelease,
 };
@@ -277,6 +270,12 @@ export const noChargeTypes = [
   "aws:ec2/networkAcl",
   "aws:ec2/flowLog:",
   "aws:ec2/launchTemplate:",
+  // The VPC's own pieces (awsx's children): no hourly charge; NAT gateways and EIPs are priced above.
+  "aws:ec2/vpc:",
+  "aws:ec2/subnet:",
+  "aws:ec2/internetGateway:",
+  "aws:ec2/routeTable",
+  "aws:ec2/route:",
   "aws:rds/parameterGroup:",
   "aws:rds/subnetGroup:",
   "aws:elasticache/parameterGroup:",
@@ -301,24 +300,31 @@ export const noChargeTypes = [
   "pulumi:providers:",
   // A read of another stack's outputs.
   "pulumi:pulumi:StackReference",
+  // Pulumi Cloud objects (the organisation stack): paid for by the Pulumi Cloud subscription, not by AWS.
+  "pulumiservice:",
 ];
 
 const isNoCharge = (type: string) => noChargeTypes.some((prefix) => type.startsWith(prefix));
 
 /**
- * Prices every resource of the record. Components (`qualisys:*`) are not resources; remote components such as
- * `awsx:ec2:Vpc` are priced by what they will create. A missing instance price throws: a wrong total is worse
- * than no total.
+ * Prices every resource of the record. Components are not billed: their children are. A remote component whose
+ * children the record does not hold (no model in offline/children) is listed as not priced, never counted as free.
+ * A missing instance price throws: a wrong total is worse than no total.
  */
 export function estimateCost(resources: RecordedResource[], budgetUsd: number): CostEstimate {
   const byUrn = new Map(resources.map((r) => [r.urn, r]));
+  const parents = new Set(resources.map((r) => r.parent));
   const context: RuleContext = { byUrn, albPriced: false };
   const lines: CostLine[] = [];
   const notPriced: UnpricedResource[] = [];
   let noCharge = 0;
   for (const resource of resources) {
-    if (resource.type.startsWith("qualisys:")) continue;
     const component = componentOf(resource, byUrn);
+    if (!resource.custom) {
+      if (resource.remote && !parents.has(resource.urn))
+        notPriced.push({ urn: resource.urn, name: resource.name, type: resource.type, component });
+      continue;
+    }
     const rule = priceRules[resource.type] as Rule | undefined;
     const priced = rule?.(resource, context);
     if (priced) {

@@ -1,7 +1,8 @@
 /**
  * An estimate of the deploy's critical path: the longest chain of recorded dependencies, weighted by how long
  * each resource type typically takes to create. Depending on a component means waiting for everything in it,
- * as the Pulumi engine does. The times are typical first-create durations observed in us-east-1, not SLAs.
+ * as the Pulumi engine does. A remote component whose children the record holds (offline/children) takes no time
+ * itself: its children do. The times are typical first-create durations observed in us-east-1, not SLAs.
  */
 import type { RecordedResource } from "../../offline/run";
 
@@ -31,8 +32,8 @@ export const createMinutes: Record<string, Minutes> = {
 /** Anything not in the table: one API call and its propagation. */
 export const defaultCreateMinutes = 0.1;
 
-export function minutesFor(resource: RecordedResource): number {
-  if (resource.type.startsWith("qualisys:")) return 0;
+export function minutesFor(resource: RecordedResource, hasChildren = false): number {
+  if (resource.type.startsWith("qualisys:") || (!resource.custom && hasChildren)) return 0;
   const entry = createMinutes[resource.type];
   return entry === undefined ? defaultCreateMinutes : typeof entry === "function" ? entry(resource) : entry;
 }
@@ -62,7 +63,7 @@ export function criticalPath(resources: RecordedResource[]): CriticalPath {
     resource.dependencies.flatMap((urn) => {
       const dependency = byUrn.get(urn);
       if (!dependency) return [];
-      return dependency.type.startsWith("qualisys:") ? [dependency, ...descendants(urn)] : [dependency];
+      return dependency.custom ? [dependency] : [dependency, ...descendants(urn)];
     });
 
   const finish = new Map<string, { minutes: number; previous?: string }>();
@@ -79,7 +80,7 @@ export function criticalPath(resources: RecordedResource[]): CriticalPath {
       if (done > start) [start, previous] = [done, dependency.urn];
     }
     visiting.delete(resource.urn);
-    const minutes = start + minutesFor(resource);
+    const minutes = start + minutesFor(resource, children.has(resource.urn));
     finish.set(resource.urn, { minutes, previous });
     return minutes;
   };
@@ -89,7 +90,7 @@ export function criticalPath(resources: RecordedResource[]): CriticalPath {
   const steps: PathStep[] = [];
   for (let urn = last?.urn; urn; urn = finish.get(urn)?.previous) {
     const r = byUrn.get(urn)!;
-    const minutes = minutesFor(r);
+    const minutes = minutesFor(r, children.has(urn));
     if (minutes > 0) steps.unshift({ urn, name: r.name, type: r.type, minutes });
   }
   return { minutes: last ? finishOf(last) : 0, steps };

@@ -16,6 +16,8 @@ export function componentOf(resource: RecordedResource, byUrn: Map<string, Recor
 
 export interface Inventory {
   total: number;
+  /** Of the total, the children of awsx/eks components a real preview shows, modelled (offline/children). */
+  modelled: number;
   byType: [string, number][];
   byComponent: [string, number][];
 }
@@ -32,6 +34,7 @@ export function inventory(resources: RecordedResource[]): Inventory {
   const counted = resources.filter((r) => !r.type.startsWith("qualisys:"));
   return {
     total: counted.length,
+    modelled: counted.filter((r) => r.modelled).length,
     byType: tally(counted.map((r) => r.type)),
     byComponent: tally(counted.map((r) => componentOf(r, byUrn))),
   };
@@ -42,7 +45,8 @@ export function formatInventory(stack: string, inv: Inventory): string {
   const rows = (entries: [string, number][]) =>
     entries.map(([name, n]) => `  ${name.padEnd(width)} ${String(n).padStart(4)}`);
   return [
-    `Stack ${stack}: ${inv.total} resources`,
+    `Stack ${stack}: ${inv.total} resources` +
+      (inv.modelled ? ` (${inv.modelled} of them children of awsx/eks components, modelled: offline/children)` : ""),
     "",
     "By component",
     ...rows(inv.byComponent),

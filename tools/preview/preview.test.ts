@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { readStackFile, type RecordedResource } from "../../offline/run";
 import { loadCatalogue } from "../../upstream/catalogue";
-import { inventory } from "./inventory";
+import { formatInventory, inventory } from "./inventory";
 import { outputProblem, preview } from "./preview";
 
 function capture() {
@@ -133,18 +133,23 @@ describe("inventory", () => {
   const resource = (urn: string, type: string, parent: string | null) =>
     ({ urn, type, name: urn, parent }) as unknown as RecordedResource;
 
-  it("counts resources per type and per outermost component, not the components themselves", () => {
+  it("counts resources per type and per outermost component, not the components themselves, and the modelled ones", () => {
     const inv = inventory([
       resource("net", "qualisys:network:Network", "stack"),
       resource("vpc", "awsx:ec2:Vpc", "net"),
+      { ...resource("subnet", "aws:ec2/subnet:Subnet", "vpc"), modelled: "@pulumi/awsx 3.9.0" },
       resource("sg1", "aws:ec2/securityGroup:SecurityGroup", "net"),
       resource("sg2", "aws:ec2/securityGroup:SecurityGroup", "net"),
       resource("keys", "qualisys:keys:EncryptionKeys", "stack"),
       resource("k", "aws:kms/key:Key", "keys"),
     ]);
-    expect(inv.total).toBe(4);
+    expect(inv.total).toBe(5);
+    expect(inv.modelled).toBe(1);
+    expect(formatInventory("dev", inv)).toMatch(
+      /^Stack dev: 5 resources \(1 of them children of awsx\/eks components, modelled/,
+    );
     expect(inv.byComponent).toEqual([
-      ["Network", 3],
+      ["Network", 4],
       ["EncryptionKeys", 1],
     ]);
     expect(inv.byType[0]).toEqual(["aws:ec2/securityGroup:SecurityGroup", 2]);

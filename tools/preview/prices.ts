@@ -58,6 +58,11 @@ export const unitPrices = {
   wafRuleMonth: 1.0,
   /** CloudWatch standard-resolution metric alarm per month. */
   cloudwatchAlarmMonth: 0.1,
+  /**
+   * VPC interface endpoint (AWS PrivateLink) per endpoint per AZ per hour; data processed ($0.01/GB) is traffic and
+   * not estimated. Gateway endpoints (S3, DynamoDB) cost nothing.
+   */
+  interfaceEndpointAzHourly: 0.01,
   /** Application Load Balancer per hour. */
   albHourly: 0.0225,
   /** ALB capacity unit per hour. */

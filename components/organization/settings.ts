@@ -1,9 +1,13 @@
 /**
- * Pulumi Deployments settings as code (SPEC P2), the one definition: which pushes deploy a stack, which pull
- * requests it previews, the role it deploys with and the runner pool it runs on (SPEC P3). The program declares
- * them as a `pulumiservice.DeploymentSettings` resource per stack (./index.ts), so the pool id flows from the pool
- * it creates and a change is a reviewed, previewed diff like any other; `tools/delivery/` and the workflow tests
- * read the same path filters.
+ * Pulumi Deployments settings as code (SPEC P2), the one definition: which pushes deploy a stack, the role it
+ * deploys with and the runner pool it runs on (SPEC P3). The organisation stack declares them as one
+ * `pulumiservice.DeploymentSettings` per application stack (./index.ts), so the pool id flows from the pool it
+ * creates and a change is a reviewed, previewed diff like any other; `tools/delivery/` and the workflow tests read
+ * the same path filters.
+ *
+ * Pull requests are never previewed by Deployments (SPEC P4): a stack has one settings object, so a Deployments
+ * preview would run the pull request's program with the stack's deploy role. `pr-checks` previews them with the
+ * read-only `ci-preview` role instead (docs/delivery.md).
  */
 import { environments, type Environment } from "../../core/environments";
 
@@ -57,15 +61,14 @@ export function wouldDeploy(stack: string, files: string[]): boolean {
 
 export interface Triggers {
   deployCommits: boolean;
-  previewPullRequests: boolean;
+  /** Always false (see above); kept explicit because the provider's default is true. */
+  previewPullRequests: false;
 }
 
 /** Per stack: who triggers what. Only staging deploys on push (SPEC P1); prod only by the approved workflow. */
 export const triggers: Record<Environment, Triggers> = {
-  dev: { deployCommits: false, previewPullRequests: true },
-  staging: { deployCommits: true, previewPullRequests: true },
-  // No Deployments PR previews on prod: they would run unreviewed code under the prod `deploy` role (admin).
-  // pr-checks previews prod on every PR with the read-only `ci-preview` role instead.
+  dev: { deployCommits: false, previewPullRequests: false },
+  staging: { deployCommits: true, previewPullRequests: false },
   prod: { deployCommits: false, previewPullRequests: false },
 };
 
@@ -85,20 +88,23 @@ export interface SettingsInput {
   region: string;
   /** The stack's deploy role (Pulumi OIDC trusts exactly this organisation, project and stack). */
   deployRoleArn: string;
-  /** The customer-managed pool inside this stack's VPC (SPEC P3). */
-  agentPoolId: string;
 }
 
-/** The `pulumiservice.DeploymentSettings` arguments of a stack (the provider's schema, names as in its SDK). */
+/**
+ * The `pulumiservice.DeploymentSettings` arguments of a stack but its pool (the pool's id is known once the pool
+ * exists: ./stack-deployment.ts adds it), in the provider's non-deprecated form (provider
+ * 1.3.0's schema: `github` is deprecated for `vcs`, and `sourceContext.git.repoUrl` "should not be specified if
+ * there are gitHub settings", so the repository is named once, in `vcs`; `vcs.provider` "github" as the provider's
+ * own `toVCSConfig` reads it).
+ */
 export function deploymentSettings(input: SettingsInput) {
   return {
     organization: input.organization,
     project: input.project,
     stack: input.stack,
-    // Runs on the runner in the VPC: the EKS endpoint is private, Pulumi's hosted runners cannot reach it.
-    agentPoolId: input.agentPoolId,
-    sourceContext: { git: { repoUrl: `https://github.com/${input.repository}.git`, branch: "refs/heads/main" } },
-    github: {
+    sourceContext: { git: { branch: "refs/heads/main" } },
+    vcs: {
+      provider: "github",
       repository: input.repository,
       ...triggersOf(input.stack),
       pullRequestTemplate: false,
