@@ -162,6 +162,7 @@ export default async function main() {
       monitorSecretArn: secrets.postgresExporterSecretArn,
       secretsKeyArn: keys.arns.secrets,
       rolePasswordsVersion: secrets.rolePasswordsVersion,
+      maxTenants: config.database.maxTenants,
     },
     { dependsOn: [platform.ready, database, secrets] },
   );

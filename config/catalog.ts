@@ -1,3 +1,6 @@
+import { loadCatalogue } from "../upstream/catalogue";
+import type { EksCalendar } from "../upstream/eks-calendar";
+
 /**
  * The engine and platform versions this program knows. Validation rejects anything else, so a typo fails before
  * a preview instead of during a deploy. Instance classes are in the instance catalogue (core/instances.ts).
@@ -17,5 +20,11 @@ export const logRetentionDays = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ] as const;
 
-/** EKS Kubernetes versions in standard support (late 2026). */
-export const kubernetesVersions = ["1.32", "1.33", "1.34", "1.35"] as const;
+/**
+ * The EKS version calendar of the upstream catalogue (upstream/eks-calendar.ts, from the Amazon EKS User Guide):
+ * a cluster may be created on any minor EKS still supports today, in standard or extended support; the preview
+ * warns about and prices extended support. Read on first use (the catalogue is loaded once per process).
+ */
+export function eksCalendar(): EksCalendar {
+  return loadCatalogue().eksVersions;
+}

@@ -1,14 +1,29 @@
 /** `qualisys:cluster` — EKS and its node pools (SPEC E1–E3, E6). */
 import { z } from "zod";
-import { fitsOnNode, nodeInstance, nodeInstanceTypes } from "../core/instances";
+import { EC2_PRICES_AS_OF, fitsOnNode, nodeInstance, nodeInstanceTypes } from "../core/instances";
 import { broadestPublicPrefix, publicAddressCount, reachesBeyond } from "../core/cidr";
-import { kubernetesVersions } from "./catalog";
-import { chartVersion, cidrBlock, count, oneOf } from "./zod";
+import { utcToday, versionProblem } from "../upstream/eks-calendar";
+import { eksCalendar } from "./catalog";
+import { chartVersion, cidrBlock, count } from "./zod";
+
+/** An EC2 type the instance data lists (core/instance-types.json); a near miss is suggested. */
+const instanceType = z.string().check((ctx) => {
+  if (nodeInstance(ctx.value)) return;
+  const near = nodeInstanceTypes.filter((t) => t.split(".")[0] === ctx.value.split(".")[0]).slice(0, 8);
+  ctx.issues.push({
+    code: "custom",
+    input: ctx.value,
+    message: `unknown EC2 instance type "${ctx.value}" (instance data ${EC2_PRICES_AS_OF}, core/instance-types.json${near.length ? `; that family has ${near.join(", ")}` : ""})`,
+  });
+});
 
 /** The fields every node pool has. */
 const poolShape = (minFloor: number) => ({
-  /** EC2 instance type (must be in core/instances.ts). */
-  instanceType: oneOf(nodeInstanceTypes, "instance type"),
+  /**
+   * EC2 instance type: any type the instance data lists (core/instance-types.json, from the AWS Price List API).
+   * Its architecture picks the AMI type (an arm64 type such as m8g.large gets the arm64 AL2023 AMI).
+   */
+  instanceType,
   /** Fewest nodes the autoscaler keeps. */
   minSize: count(minFloor, 100),
   /** Most nodes the autoscaler may add. */
@@ -44,6 +59,19 @@ const playwrightPool = z
   })
   .superRefine(minNotAboveMax);
 
+/** A Kubernetes minor EKS offers today; a YAML number (unquoted 1.30 read as 1.3) is named as such. */
+const kubernetesVersion = z
+  .string({
+    error: (issue) =>
+      typeof issue.input === "number"
+        ? `unknown Kubernetes version ${issue.input}; a number: YAML reads an unquoted 1.30 as 1.3, so quote versions: "1.30"`
+        : 'must be a Kubernetes minor such as "1.35"',
+  })
+  .check((ctx) => {
+    const problem = versionProblem(eksCalendar(), ctx.value, utcToday());
+    if (problem) ctx.issues.push({ code: "custom", message: problem, input: ctx.value });
+  });
+
 /** An EKS managed add-on version as `aws eks describe-addon-versions` lists it. */
 const addonVersion = z.string().regex(/^v\d+\.\d+\.\d+-eksbuild\.\d+$/, { error: "must look like v1.20.4-eksbuild.1" });
 /** A Kubernetes CPU quantity (`3`, `3500m`). */
@@ -54,14 +82,27 @@ const memoryQuantity = z
   .regex(/^\d+(Mi|Gi)$/, { error: 'must be a memory quantity such as "5Gi" or "5120Mi"' });
 
 const addonsSchema = z.strictObject({
-  /** Amazon VPC CNI (network policy enforcement is turned on). Default v1.20.4-eksbuild.2. */
-  vpcCni: addonVersion.default("v1.20.4-eksbuild.2"),
-  /** CoreDNS. Default v1.14.2-eksbuild.4 (verified: upstream/catalogue.json). */
+  /**
+   * Amazon VPC CNI (network policy enforcement is turned on). Default: none pinned — the version EKS marks as the
+   * default for the cluster's Kubernetes minor, resolved by AWS at deploy (no source here lists vpc-cni builds per
+   * minor). Pin it (`aws eks describe-addon-versions --addon-name vpc-cni --kubernetes-version <minor>`) to freeze it.
+   */
+  vpcCni: addonVersion.optional(),
+  /**
+   * CoreDNS, a managed add-on created once nodes exist. Default v1.14.2-eksbuild.4 (Amazon EKS User Guide,
+   * "managing-coredns" latest-version table for 1.35: upstream/sources/eks-addons.json).
+   */
   coredns: addonVersion.default("v1.14.2-eksbuild.4"),
-  /** kube-proxy; its minor must match the cluster version. Default v1.35.3-eksbuild.13 (verified: upstream/). */
+  /**
+   * kube-proxy; its minor must match the cluster version. Default v1.35.3-eksbuild.13 (Amazon EKS User Guide,
+   * "managing-kube-proxy" latest-version table: upstream/sources/eks-addons.json).
+   */
   kubeProxy: addonVersion.default("v1.35.3-eksbuild.13"),
-  /** Amazon EBS CSI driver (persistent volumes). Default v1.48.0-eksbuild.2. */
-  ebsCsiDriver: addonVersion.default("v1.48.0-eksbuild.2"),
+  /**
+   * Amazon EBS CSI driver (persistent volumes). Default: none pinned — EKS's default version for the cluster's
+   * minor, resolved by AWS at deploy, as for `vpcCni`. Pin it to freeze it.
+   */
+  ebsCsiDriver: addonVersion.optional(),
 });
 
 const chartsSchema = z.strictObject({
@@ -69,10 +110,16 @@ const chartsSchema = z.strictObject({
   clusterAutoscaler: chartVersion.default("9.59.0"),
   /** metrics-server chart (https://kubernetes-sigs.github.io/metrics-server/). Default 3.13.1. */
   metricsServer: chartVersion.default("3.13.1"),
-  /** aws-load-balancer-controller chart (https://aws.github.io/eks-charts). Default 1.13.0. */
-  awsLoadBalancerController: chartVersion.default("1.13.0"),
-  /** external-secrets chart (https://charts.external-secrets.io). Default 1.3.2. */
-  externalSecrets: chartVersion.default("1.3.2"),
+  /**
+   * aws-load-balancer-controller chart (https://aws.github.io/eks-charts). Default 3.5.0 (controller v3.5.0): its
+   * values keys and CRDs check against the catalogue, and upstream's reference IAM policy is the same as at v2.13.0.
+   */
+  awsLoadBalancerController: chartVersion.default("3.5.0"),
+  /**
+   * external-secrets chart (https://charts.external-secrets.io). Default 2.9.0: upstream supports only its newest
+   * minor (1.3 reached end of life on 2026-02-06); see docs/readiness.md for the 1.3 → 2.9 upgrade note.
+   */
+  externalSecrets: chartVersion.default("2.9.0"),
   /** aws-for-fluent-bit chart (https://aws.github.io/eks-charts). Default 0.2.0. */
   fluentBit: chartVersion.default("0.2.0"),
 });
@@ -86,8 +133,12 @@ const placeholderSchema = z.strictObject({
 
 export const clusterSchema = z
   .strictObject({
-    /** Kubernetes minor version. Default 1.35 (in EKS standard support until 2027-03). */
-    version: oneOf(kubernetesVersions, "Kubernetes version").default("1.35"),
+    /**
+     * Kubernetes minor version: one EKS still supports (upstream catalogue's EKS version calendar). Default 1.35
+     * (EKS standard support until 2027-03-27). A version past standard support is billed at the extended-support
+     * rate, and the preview prices and warns about it.
+     */
+    version: kubernetesVersion.default("1.35"),
     /**
      * CIDRs allowed to reach the public API endpoint. Default [] — the public endpoint is off and the API is
      * reachable only inside the VPC (SPEC E1).

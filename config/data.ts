@@ -5,11 +5,18 @@
 import { z } from "zod";
 import { cacheNodeTypes, databaseInstanceClasses } from "../core/instances";
 import { cacheEngineVersions, postgresMajors } from "./catalog";
+import { dailyLength, dailyOverlapsWeekly, weeklyLength } from "./windows";
 import { count, oneOf } from "./zod";
 
 const window = /^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/;
 const weeklyWindow =
   /^(mon|tue|wed|thu|fri|sat|sun):([01]\d|2[0-3]):[0-5]\d-(mon|tue|wed|thu|fri|sat|sun):([01]\d|2[0-3]):[0-5]\d$/;
+
+/**
+ * database.maxTenants' default: ten times the 1,000-tenant fleet the migration benchmark measures, and within what
+ * the bootstrap Job's one-hour deadline migrates (docs/migrations.md). sql/10-database.sql starts from it too.
+ */
+export const defaultMaxTenants = 10_000;
 
 export const databaseSchema = z
   .strictObject({
@@ -54,6 +61,13 @@ export const databaseSchema = z
      * 90 days; the program warns when it is older). Required, so each stack's rotation is visible in its file.
      */
     rolePasswordsRotatedOn: z.iso.date({ error: 'must be a date like "2026-11-01"' }),
+    /**
+     * The most tenants `control.create_tenant` creates in each application database; past it a sign-up fails with
+     * SQLSTATE 54000, "tenant cap reached". Bounds what the application role (or whoever holds its password) can
+     * create: each tenant is a schema of tables, indexes and files. 1 to 100000; default 10000. The bootstrap Job
+     * sets it on every run, so a change applies with `pulumi up`.
+     */
+    maxTenants: count(1, 100_000).default(defaultMaxTenants),
   })
   .superRefine((db, ctx) => {
     if (db.maxAllocatedStorageGb < db.allocatedStorageGb) {
@@ -61,6 +75,14 @@ export const databaseSchema = z
         code: "custom",
         path: ["maxAllocatedStorageGb"],
         message: `(${db.maxAllocatedStorageGb}) is below allocatedStorageGb (${db.allocatedStorageGb})`,
+      });
+    }
+    // RDS refuses the create ("The backup window and maintenance window must not overlap"): ./windows.ts.
+    if (dailyOverlapsWeekly(db.backupWindow, db.maintenanceWindow)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["maintenanceWindow"],
+        message: `(${db.maintenanceWindow}) overlaps database.backupWindow (${db.backupWindow}), which runs every day; RDS refuses overlapping windows: move one of them`,
       });
     }
   });
@@ -98,6 +120,26 @@ export const cacheSchema = z
           cache.engine === "redis" && major < 7
             ? `Redis ${cache.engineVersion} is below the required major 7; use one of ${known.join(", ")}`
             : `${cache.engine} ${cache.engineVersion} is not supported; use one of ${known.join(", ")}`,
+      });
+    }
+    // What ElastiCache refuses at create time (./windows.ts): windows under an hour, or overlapping each other.
+    for (const [key, length] of [
+      ["snapshotWindow", dailyLength(cache.snapshotWindow)],
+      ["maintenanceWindow", weeklyLength(cache.maintenanceWindow)],
+    ] as const) {
+      if (length < 60) {
+        ctx.addIssue({
+          code: "custom",
+          path: [key],
+          message: `is ${length} minutes long; ElastiCache's minimum is 60 minutes`,
+        });
+      }
+    }
+    if (dailyOverlapsWeekly(cache.snapshotWindow, cache.maintenanceWindow)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["maintenanceWindow"],
+        message: `(${cache.maintenanceWindow}) overlaps cache.snapshotWindow (${cache.snapshotWindow}), which runs every day; ElastiCache refuses overlapping windows: move one of them`,
       });
     }
   });

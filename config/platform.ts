@@ -37,7 +37,7 @@ export const ownerLabel = "qualisys.io/owner";
  * names both many times and must fit IAM's 6,144-character limit for a managed policy
  * (components/identity/boundary.test.ts checks the longest allowed fits).
  */
-export const maxTenantPrefixLength = 30;
+export const maxTenantPrefixLength = 26;
 
 /** A stack name as Pulumi accepts it. */
 const stackName = /^[a-zA-Z0-9][a-zA-Z0-9._-]{0,99}$/;

@@ -1,5 +1,6 @@
 import { engineConfig, readStackFile, runStack, shippedStacks, stacks } from "../offline/run";
 import { environments } from "../core/environments";
+import { regionOfferProblem } from "../core/instances";
 import { ConfigError, parseStackConfig, type StackConfig } from "./schema";
 
 type YamlConfig = Record<string, any>;
@@ -215,7 +216,7 @@ const badConfigs: { name: string; stack: string; breakIt: (c: YamlConfig) => voi
     stack: "dev",
     breakIt: (c) => (c["qualisys:cluster"].playwrightNodes.instanceType = "c5.xlarg"),
     key: "qualisys:cluster.playwrightNodes.instanceType",
-    problem: /unknown instance type "c5.xlarg"/,
+    problem: /unknown EC2 instance type "c5.xlarg" .*that family has .*c5\.large/,
   },
   {
     name: "unknown RDS instance class",
@@ -286,6 +287,41 @@ const badConfigs: { name: string; stack: string; breakIt: (c: YamlConfig) => voi
     breakIt: (c) => (c["qualisys:cluster"].generalNodes.min = 3),
     key: "qualisys:cluster.generalNodes.min",
     problem: /unknown key/,
+  },
+  {
+    name: "a Kubernetes version past EKS extended support (1.29 ended 2026-03-23)",
+    stack: "dev",
+    breakIt: (c) => (c["qualisys:cluster"].version = "1.29"),
+    key: "qualisys:cluster.version",
+    problem: /EKS ended extended support for Kubernetes 1\.29 on 2026-03-23/,
+  },
+  {
+    name: "a Kubernetes version the EKS calendar does not know names the refresh command",
+    stack: "dev",
+    breakIt: (c) => (c["qualisys:cluster"].version = "1.40"),
+    key: "qualisys:cluster.version",
+    problem: /Kubernetes 1\.40 is not in the EKS version calendar .*npm run catalog:refresh/,
+  },
+  {
+    name: "database maintenance window overlapping its backup window",
+    stack: "dev",
+    breakIt: (c) => (c["qualisys:database"].backupWindow = "03:45-04:15"),
+    key: "qualisys:database.maintenanceWindow",
+    problem: /\(sun:04:00-sun:04:30\) overlaps database\.backupWindow \(03:45-04:15\).*RDS refuses/,
+  },
+  {
+    name: "cache maintenance window overlapping its snapshot window",
+    stack: "dev",
+    breakIt: (c) => (c["qualisys:cache"].maintenanceWindow = "tue:04:30-tue:05:30"),
+    key: "qualisys:cache.maintenanceWindow",
+    problem: /\(tue:04:30-tue:05:30\) overlaps cache\.snapshotWindow \(04:00-05:00\).*ElastiCache refuses/,
+  },
+  {
+    name: "cache snapshot window shorter than ElastiCache's hour",
+    stack: "dev",
+    breakIt: (c) => (c["qualisys:cache"].snapshotWindow = "02:00-02:30"),
+    key: "qualisys:cache.snapshotWindow",
+    problem: /is 30 minutes long; ElastiCache's minimum is 60 minutes/,
   },
   {
     name: "a version YAML read as a number (unquoted 1.30)",
@@ -482,6 +518,20 @@ const badConfigs: { name: string; stack: string; breakIt: (c: YamlConfig) => voi
     breakIt: (c) => (c["qualisys:database"].performanceInsightsRetentionDays = 30),
     key: "qualisys:database.performanceInsightsRetentionDays",
     problem: /must be 7, 731 or a multiple of 31/,
+  },
+  {
+    name: "tenant cap of zero",
+    stack: "dev",
+    breakIt: (c) => (c["qualisys:database"].maxTenants = 0),
+    key: "qualisys:database.maxTenants",
+    problem: /must be at least 1/,
+  },
+  {
+    name: "tenant cap past what the bootstrap Job's deadline migrates",
+    stack: "dev",
+    breakIt: (c) => (c["qualisys:database"].maxTenants = 100_001),
+    key: "qualisys:database.maxTenants",
+    problem: /must be at most 100000/,
   },
   {
     name: "secret recovery window outside 7–30 days",
@@ -681,6 +731,26 @@ describe("a bad config", () => {
     expect(error.message).toContain(`${key}: `);
   });
 
+  it("refuses a stack name that makes names AWS refuses (a dot: EKS, load balancer and RDS names), under appName", () => {
+    const error = problemsOf("eu.prod", yamlOf("prod"));
+    const messages = error.problems.filter((p) => p.key === "qualisys:appName").map((p) => p.message);
+    expect(messages).toEqual([
+      expect.stringMatching(/the EKS cluster name would be "qualisys-eu\.prod": EKS allows/),
+      expect.stringMatching(/the load balancer name would be "qualisys-eu\.prod-alb": .*at most 32 letters/),
+      expect.stringMatching(/the RDS final snapshot identifier would be "qualisys-eu\.prod-postgres-final"/),
+    ]);
+  });
+
+  it("refuses a node type the region does not offer, naming the pool's key and aws:region", () => {
+    expect(regionOfferProblem("c5.xlarge", "us-east-1")).toBeUndefined();
+    // A region whose list lacks the type (a fixture: the data file holds us-east-1 only).
+    const lists = { "eu-south-9": { "t3.medium": [] } };
+    expect(regionOfferProblem("c5.xlarge", "eu-south-9", lists)).toMatch(
+      /^c5\.xlarge is not offered in eu-south-9 \(aws:region\) according to the instance data/,
+    );
+    expect(regionOfferProblem("c5.xlarge", "ap-nowhere-1", lists)).toBeUndefined();
+  });
+
   it("reports every problem at once, not just the first", () => {
     const config = yamlOf("dev");
     const chosen = [
@@ -742,22 +812,22 @@ describe("a tenant's permissions boundary, which must fit IAM's managed-policy s
     ...extra,
   });
 
-  it("takes a name prefix of up to 30 characters, and refuses a longer one under qualisys:platform", () => {
-    expect(parse("s".repeat(21), as("s".repeat(21))).prefix).toHaveLength(30);
-    expect(problemsOf("s".repeat(22), as("s".repeat(22))).problems).toEqual([
+  it("takes a name prefix of up to 26 characters, and refuses a longer one under qualisys:platform", () => {
+    expect(parse("s".repeat(17), as("s".repeat(17))).prefix).toHaveLength(26);
+    expect(problemsOf("s".repeat(18), as("s".repeat(18))).problems).toEqual([
       {
         key: "qualisys:platform",
-        message: expect.stringMatching(/this stack's name prefix qualisys-s{22} has 31 characters; .* 30, .*6,144/),
+        message: expect.stringMatching(/this stack's name prefix qualisys-s{18} has 27 characters; .* 26, .*6,144/),
       },
     ]);
   });
 
   it("refuses a host whose name prefix is too long", () => {
-    const host = "h".repeat(22);
+    const host = "h".repeat(18);
     expect(problemsOf("review-1", as("review-1", { "qualisys:platform": { stack: host } })).problems).toEqual([
       {
         key: "qualisys:platform",
-        message: expect.stringMatching(new RegExp(`its host's name prefix qualisys-${host} has 31 characters`)),
+        message: expect.stringMatching(new RegExp(`its host's name prefix qualisys-${host} has 27 characters`)),
       },
     ]);
   });

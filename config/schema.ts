@@ -20,7 +20,8 @@ import {
 } from "./platform";
 import { foreignKeyProblems, suggest } from "./namespaces";
 import { dnsLabel, fromConfig } from "./zod";
-import { seedDataTierSizes } from "../core/instances";
+import { regionOfferProblem, seedDataTierSizes } from "../core/instances";
+import { derivedNameProblems } from "./aws-names";
 import { defaultSubnetLayout, type SubnetLayout } from "../core/subnets";
 import { environmentNamespace, environments, type Environment } from "../core/environments";
 
@@ -454,6 +455,22 @@ export function parseStackConfig(raw: RawConfig): StackConfig {
     parsed.network.availabilityZones.forEach((az, i) =>
       rule(az.startsWith(region), `network.availabilityZones[${i}]`, `${az} is not in region ${region}`),
     );
+  }
+
+  // Values AWS refuses at create time that only show with the region and stack name (./aws-names.ts, core/instances.ts).
+  if (parsed.cluster && region) {
+    for (const pool of ["generalNodes", "playwrightNodes"] as const) {
+      const type = parsed.cluster[pool]?.instanceType;
+      const problem = type ? regionOfferProblem(type, region) : undefined;
+      if (problem) problems.push({ key: `${ns}:cluster.${pool}.instanceType`, message: problem });
+    }
+  }
+  for (const name of derivedNameProblems(`${parsed.appName ?? "qualisys"}-${raw.stack}`)) {
+    if (name.problem)
+      problems.push({
+        key: `${ns}:appName`,
+        message: `with stack name "${raw.stack}", the ${name.what} would be "${name.name}": ${name.problem}; shorten or rename the stack, or set a shorter appName`,
+      });
   }
 
   if (problems.length > 0 || !environment || !accountId) throw new ConfigError(raw.stack, distinct(problems));

@@ -9,6 +9,10 @@ import {
   nodeInstance,
   nodeInstances,
   nodeInstanceTypes,
+  EC2_PRICES_AS_OF,
+  instanceDataRegions,
+  PRICE_REGION,
+  PRICE_SOURCE,
 } from "./instances";
 
 describe("the instance catalogue", () => {
@@ -24,14 +28,33 @@ describe("the instance catalogue", () => {
       expect(entry.hourlyUsd).toBeGreaterThan(0);
   });
 
-  it("follows the families' shapes: c is 2 GiB per vCPU, m 4, r 8; sizes double", () => {
-    const ratio: Record<string, number> = { c: 2, m: 4, r: 8 };
-    for (const [type, node] of Object.entries(nodeInstances)) {
-      const family = type[0];
-      if (family in ratio) expect([type, node.memoryGiB / node.vcpu]).toEqual([type, ratio[family]]);
-    }
-    expect(nodeInstance("c5.2xlarge")!.vcpu).toBe(2 * nodeInstance("c5.xlarge")!.vcpu);
+  it("lists current types with their published shape, architecture and us-east-1 on-demand price", () => {
+    // Figures from the AWS price list and EC2's instance type pages, as of the data file's date.
+    expect(nodeInstance("t3.medium")).toEqual({
+      vcpu: 2,
+      memoryGiB: 4,
+      arch: "amd64",
+      category: "t",
+      hourlyUsd: 0.0416,
+    });
+    expect(nodeInstance("t3a.medium")).toEqual({
+      vcpu: 2,
+      memoryGiB: 4,
+      arch: "amd64",
+      category: "t",
+      hourlyUsd: 0.0376,
+    });
+    expect(nodeInstance("m8g.large")).toMatchObject({ vcpu: 2, memoryGiB: 8, arch: "arm64", category: "m" });
+    expect(nodeInstance("c5.xlarge")).toMatchObject({ vcpu: 4, memoryGiB: 8, hourlyUsd: 0.17 });
     expect(nodeInstance("t3.meduim")).toBeUndefined();
+    expect(nodeInstance("constructor")).toBeUndefined();
+    expect(Object.keys(nodeInstances).length).toBeGreaterThan(500);
+  });
+
+  it("names its source and a date, and holds the region the estimate prices", () => {
+    expect(EC2_PRICES_AS_OF).toMatch(/^\d{4}-\d\d-\d\d$/);
+    expect(PRICE_SOURCE).toMatch(/AWS Price List API/);
+    expect(instanceDataRegions).toContain(PRICE_REGION);
   });
 
   it.each([

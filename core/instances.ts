@@ -1,61 +1,92 @@
 /**
  * The one instance catalogue: every EC2 node type, RDS class and ElastiCache node type the program accepts, with
- * what the rest of the program needs to know about it (a node's vCPUs and memory for quotas and placeholders, an
- * on-demand price for the offline estimate). The allow-lists in config are this table's keys, so a class is
- * allowed exactly when it is described and priced here; a typo (`t3.meduim`) fails validation before a preview.
+ * what the rest of the program needs to know about it (a node's vCPUs, memory and architecture for quotas,
+ * placeholders and the AMI type; an on-demand price for the offline estimate). The allow-lists in config are this
+ * catalogue's keys, so a class is allowed exactly when it is described and priced here; a typo (`t3.meduim`) fails
+ * validation before a preview.
  *
- * Prices: us-east-1 (N. Virginia), on-demand, Linux, no free tier, no Savings Plans or reservations, compiled
- * 2026-11-22 from the AWS public price list (aws.amazon.com/<service>/pricing) as known to the author; no AWS
- * Price List API was reachable from the machine that wrote this file, so every figure is a documented estimate:
- * check the AWS Pricing Calculator before quoting a number, and update {@link PRICES_AS_OF} when you change one.
- * vCPU and memory: the EC2 instance type pages (aws.amazon.com/ec2/instance-types).
+ * EC2: core/instance-types.json, extracted by `npm run instances:extract` (core/instance-types-extract.ts) from
+ * Karpenter's tables generated from the AWS Price List API and EC2 DescribeInstanceTypes: every type listed for the
+ * region, with its Linux on-demand price (us-east-1 today; the date is {@link EC2_PRICES_AS_OF}).
+ *
+ * RDS and ElastiCache: us-east-1 (N. Virginia), on-demand, no free tier, no reservations, compiled 2026-11-22 from
+ * the AWS pricing pages (aws.amazon.com/rds/postgresql/pricing, aws.amazon.com/elasticache/pricing) as known to the
+ * author. No published, machine-readable dataset of them was reachable offline, so these two lists stay by hand:
+ * check the AWS Pricing Calculator before quoting a number, and update {@link DATA_TIER_PRICES_AS_OF}.
  */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 
-/** Date the prices were compiled; printed with every estimate. */
-export const PRICES_AS_OF = "2026-11-22";
+type Row = [number, number, string, string, number];
+/** The EC2 instance data (generated; its shape: core/instance-types-extract.ts). */
+const instanceTypes = JSON.parse(readFileSync(join(__dirname, "instance-types.json"), "utf8")) as {
+  source: string;
+  pricesAsOf: string;
+  ec2: Record<string, Record<string, Row>>;
+};
+
+/** The region whose EC2 prices the estimate uses (and the only region the data file holds today). */
+export const PRICE_REGION = "us-east-1";
+
+/** Date of the EC2 price table; printed with every estimate. */
+export const EC2_PRICES_AS_OF = instanceTypes.pricesAsOf;
+/** Date the RDS and ElastiCache prices below were compiled. */
+export const DATA_TIER_PRICES_AS_OF = "2026-11-22";
+/** Printed with every estimate: the oldest of the two. */
+export const PRICES_AS_OF = [EC2_PRICES_AS_OF, DATA_TIER_PRICES_AS_OF].sort()[0];
 
 /** Where the figures come from; printed with every estimate. */
-export const PRICE_SOURCE = "AWS public on-demand price list, us-east-1 (see core/instances.ts)";
+export const PRICE_SOURCE = `EC2: AWS Price List API via ${instanceTypes.source.split(":")[0]} (${EC2_PRICES_AS_OF}); RDS, ElastiCache: AWS pricing pages compiled ${DATA_TIER_PRICES_AS_OF} (see core/instances.ts)`;
 
 export interface NodeInstance {
   /** vCPUs. */
   vcpu: number;
   /** Memory in GiB. */
   memoryGiB: number;
+  /** CPU architecture, as Kubernetes names it: the node group's AMI type must match. */
+  arch: "amd64" | "arm64";
+  /** EC2 instance category (`c` compute, `m` general, `r` memory, `t` burstable, …). */
+  category: string;
   /** USD per hour, EC2 on-demand Linux (EKS managed node groups run these). */
   hourlyUsd: number;
 }
 
-/** EC2 instance types for EKS node groups (x86_64, EKS-optimised AL2023 AMIs). */
-export const nodeInstances = {
-  "t3.small": { vcpu: 2, memoryGiB: 2, hourlyUsd: 0.0208 },
-  "t3.medium": { vcpu: 2, memoryGiB: 4, hourlyUsd: 0.0416 },
-  "t3.large": { vcpu: 2, memoryGiB: 8, hourlyUsd: 0.0832 },
-  "t3.xlarge": { vcpu: 4, memoryGiB: 16, hourlyUsd: 0.1664 },
-  "t3.2xlarge": { vcpu: 8, memoryGiB: 32, hourlyUsd: 0.3328 },
-  "m5.large": { vcpu: 2, memoryGiB: 8, hourlyUsd: 0.096 },
-  "m5.xlarge": { vcpu: 4, memoryGiB: 16, hourlyUsd: 0.192 },
-  "m5.2xlarge": { vcpu: 8, memoryGiB: 32, hourlyUsd: 0.384 },
-  "m6i.large": { vcpu: 2, memoryGiB: 8, hourlyUsd: 0.096 },
-  "m6i.xlarge": { vcpu: 4, memoryGiB: 16, hourlyUsd: 0.192 },
-  "m6i.2xlarge": { vcpu: 8, memoryGiB: 32, hourlyUsd: 0.384 },
-  "m7i.large": { vcpu: 2, memoryGiB: 8, hourlyUsd: 0.1008 },
-  "m7i.xlarge": { vcpu: 4, memoryGiB: 16, hourlyUsd: 0.2016 },
-  "c5.large": { vcpu: 2, memoryGiB: 4, hourlyUsd: 0.085 },
-  "c5.xlarge": { vcpu: 4, memoryGiB: 8, hourlyUsd: 0.17 },
-  "c5.2xlarge": { vcpu: 8, memoryGiB: 16, hourlyUsd: 0.34 },
-  "c5.4xlarge": { vcpu: 16, memoryGiB: 32, hourlyUsd: 0.68 },
-  "c6i.large": { vcpu: 2, memoryGiB: 4, hourlyUsd: 0.085 },
-  "c6i.xlarge": { vcpu: 4, memoryGiB: 8, hourlyUsd: 0.17 },
-  "c6i.2xlarge": { vcpu: 8, memoryGiB: 16, hourlyUsd: 0.34 },
-  "c7i.xlarge": { vcpu: 4, memoryGiB: 8, hourlyUsd: 0.1785 },
-  // AMD siblings of c5/c6i.xlarge, added 2026-11-29 (same source and caveat as above) so a Spot pool has more
-  // capacity pools of the same shape to draw from.
-  "c5a.xlarge": { vcpu: 4, memoryGiB: 8, hourlyUsd: 0.154 },
-  "c6a.xlarge": { vcpu: 4, memoryGiB: 8, hourlyUsd: 0.153 },
-  "r5.large": { vcpu: 2, memoryGiB: 16, hourlyUsd: 0.126 },
-  "r5.xlarge": { vcpu: 4, memoryGiB: 32, hourlyUsd: 0.252 },
-} as const satisfies Record<string, NodeInstance>;
+const rows = (region: string) => (Object.hasOwn(instanceTypes.ec2, region) ? instanceTypes.ec2[region] : undefined);
+
+/** The EC2 types the data lists for `region`, or undefined when the data file has no such region. */
+export function regionInstances(region: string): Record<string, NodeInstance> | undefined {
+  const table = rows(region);
+  if (!table) return undefined;
+  return Object.fromEntries(
+    Object.entries(table).map(([type, [vcpu, memoryGiB, arch, category, hourlyUsd]]) => [
+      type,
+      { vcpu, memoryGiB, arch: arch as NodeInstance["arch"], category, hourlyUsd },
+    ]),
+  );
+}
+
+/**
+ * Why `type` cannot launch in `region` according to the data (EC2 refuses a type a region does not offer), or
+ * undefined when it can, or when the data has no list for that region (then nothing is claimed).
+ */
+export function regionOfferProblem(
+  type: string,
+  region: string,
+  regions: Record<string, Record<string, unknown>> = instanceTypes.ec2,
+): string | undefined {
+  if (!Object.hasOwn(regions, region) || Object.hasOwn(regions[region], type)) return undefined;
+  return `${type} is not offered in ${region} (aws:region) according to the instance data (${instanceTypes.source.split(":")[0]}, ${EC2_PRICES_AS_OF})`;
+}
+
+/** Regions the EC2 data covers. */
+export const instanceDataRegions = Object.keys(instanceTypes.ec2);
+
+/** EC2 instance types for EKS node groups, in the priced region. */
+export const nodeInstances: Record<string, NodeInstance> = regionInstances(PRICE_REGION) ?? {};
+
+/** The EKS managed node group AMI type (AL2023, standard) for a node's architecture. */
+export const amiTypeFor = (arch: NodeInstance["arch"]) =>
+  arch === "arm64" ? ("AL2023_ARM_64_STANDARD" as const) : ("AL2023_x86_64_STANDARD" as const);
 
 /** RDS for PostgreSQL classes; USD per hour on-demand, Single-AZ (Multi-AZ is twice this: a standby instance). */
 export const databaseInstances = {
@@ -133,25 +164,36 @@ export const seedDataTierSizes = {
 const keys = <T extends object>(table: T) => Object.keys(table) as [keyof T & string, ...(keyof T & string)[]];
 
 /** The allow-lists config validates against. */
-export const nodeInstanceTypes = keys(nodeInstances);
+export const nodeInstanceTypes = Object.keys(nodeInstances);
 export const databaseInstanceClasses = keys(databaseInstances);
 export const cacheNodeTypes = keys(cacheNodes);
 
 /** The catalogue entry of a node type, or undefined for one the program does not know. */
 export function nodeInstance(type: string): NodeInstance | undefined {
-  return (nodeInstances as Record<string, NodeInstance>)[type];
+  return Object.hasOwn(nodeInstances, type) ? nodeInstances[type] : undefined;
 }
 
 /**
- * The catalogue's node types of exactly the same shape (vCPUs and memory) as `type`, `type` first: what a Spot pool
- * may launch, so an interruption in one capacity pool is refilled from another without changing what fits a node.
+ * What a Spot pool of `type` may launch, `type` first: the catalogue's types of exactly its shape (vCPUs, memory),
+ * architecture (one AMI type) and category, that cost no more on demand. An interruption in one capacity pool is
+ * refilled from another without changing what fits a node, and the estimate, which prices the dearest, does not
+ * rise by diversifying.
  */
 export function sameShapeTypes(type: string): string[] {
   const node = nodeInstance(type);
   if (!node) return [type];
-  const others = Object.entries(nodeInstances as Record<string, NodeInstance>)
-    .filter(([name, n]) => name !== type && n.vcpu === node.vcpu && n.memoryGiB === node.memoryGiB)
-    .map(([name]) => name);
+  const others = Object.entries(nodeInstances)
+    .filter(
+      ([name, n]) =>
+        name !== type &&
+        n.vcpu === node.vcpu &&
+        n.memoryGiB === node.memoryGiB &&
+        n.arch === node.arch &&
+        n.category === node.category &&
+        n.hourlyUsd <= node.hourlyUsd,
+    )
+    .map(([name]) => name)
+    .sort();
   return [type, ...others];
 }
 

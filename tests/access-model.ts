@@ -37,18 +37,25 @@ export interface AccessModel {
 
 export function accessModel(run: StackRun): AccessModel {
   const roles = new Map<string, RoleModel>();
+  // A policy names its role by name, or by id when the role is auto-named (pulumi-eks's cluster service role).
+  const byId = new Map<string, RoleModel>();
   for (const r of ofType(run, "aws:iam/role:Role")) {
-    // A role the program leaves to auto-naming (the EKS component's service role) goes by its logical name, as the
-    // mocks' ARN for it does.
-    const name = String(r.inputs.name ?? r.name);
-    roles.set(name, {
+    const name = String(r.inputs.name ?? r.outputs.name);
+    const role: RoleModel = {
       name,
       // The record's ARN names the stack's own account (aws:allowedAccountIds).
       arn: typeof r.outputs.arn === "string" ? r.outputs.arn : `arn:aws:iam::${ACCOUNT}:role/${name}`,
       trust: JSON.parse(String(r.inputs.assumeRolePolicy)),
       policies: [],
-    });
+    };
+    roles.set(name, role);
+    if (r.id) byId.set(r.id, role);
   }
+  const roleOf = (ref: unknown): RoleModel => {
+    const role = roles.get(String(ref)) ?? byId.get(String(ref));
+    if (!role) throw new Error(`a policy names role ${String(ref)}, which is not in the record`);
+    return role;
+  };
   const managedPolicies = new Map(
     ofType(run, "aws:iam/policy:Policy").map((p) => [
       String(p.outputs.arn),
@@ -60,14 +67,14 @@ export function accessModel(run: StackRun): AccessModel {
     const boundary = managedPolicies.get(String(r.inputs.permissionsBoundary));
     if (!boundary)
       throw new Error(`${r.name}'s permissions boundary ${r.inputs.permissionsBoundary} is not in the record`);
-    roles.get(String(r.inputs.name ?? r.name))!.boundary = boundary;
+    roleOf(r.inputs.name ?? r.id).boundary = boundary;
   }
   const unmodelled: string[] = [];
   for (const p of ofType(run, "aws:iam/rolePolicy:RolePolicy"))
-    roles.get(String(p.inputs.role))!.policies.push({ name: p.name, policy: JSON.parse(String(p.inputs.policy)) });
+    roleOf(p.inputs.role).policies.push({ name: p.name, policy: JSON.parse(String(p.inputs.policy)) });
   for (const a of ofType(run, "aws:iam/rolePolicyAttachment:RolePolicyAttachment")) {
     const policy = managedByArn.get(String(a.inputs.policyArn));
-    if (policy) roles.get(String(a.inputs.role))!.policies.push(policy);
+    if (policy) roleOf(a.inputs.role).policies.push(policy);
     else unmodelled.push(`${a.inputs.role}: ${a.inputs.policyArn}`);
   }
   const groups = new Map<string, { name: string; policy: Document }[]>();
@@ -135,6 +142,7 @@ export function simulateTemplatedContext(
   identityPolicies: { name: string; policy: Document }[],
   request: Request,
   resourcePolicy?: Document,
+  permissionsBoundary?: { name: string; policy: Document },
 ): Decision {
   // The engine takes a resource policy only validated and named (as the trust policy below).
   const validated =
@@ -143,13 +151,17 @@ export function simulateTemplatedContext(
   return runUnsafeSimulation(
     {
       identityPolicies: identityPolicies as Simulation["identityPolicies"],
+      ...(permissionsBoundary ? { permissionBoundaryPolicies: [permissionsBoundary] } : {}),
       serviceControlPolicies: [],
       resourceControlPolicies: [],
       resourcePolicy: validated as unknown as Simulation["resourcePolicy"],
       request: {
         principal: request.principal,
         action: request.action,
-        resource: { resource: request.resource, accountId: ACCOUNT },
+        resource: {
+          resource: request.resource,
+          accountId: accountOfArn(request.resource, accountOfArn(request.principal)),
+        },
         contextVariables: request.context ?? {},
       },
     },

@@ -13,7 +13,7 @@ const alarm = (stack: string, key: string) =>
 describe.each(stacks)("stack %s", (stack) => {
   it("runs", () => expect(runs[stack].error).toBeUndefined());
 
-  it("sends alarms to an SNS topic encrypted with the stack's SNS key, publishable only by this account's alarms and budgets", () => {
+  it("sends alarms to an SNS topic encrypted with the stack's SNS key, publishable only by this account's alarms and budgets, over TLS only", () => {
     const run = runs[stack];
     const topic = named(run, "aws:sns/topic:Topic", `qualisys-${stack}-alarms`);
     expect(topic.inputs.kmsMasterKeyId).toEqual(named(run, "aws:kms/key:Key", `qualisys-${stack}-sns`).outputs.arn);
@@ -26,6 +26,14 @@ describe.each(stacks)("stack %s", (stack) => {
         Resource: topic.outputs.arn,
         Condition: { StringEquals: { "aws:SourceAccount": accountOf(stack) } },
       }),
+      {
+        Sid: "PublishOverTlsOnly",
+        Effect: "Deny",
+        Principal: "*",
+        Action: "SNS:Publish",
+        Resource: topic.outputs.arn,
+        Condition: { Bool: { "aws:SecureTransport": "false" } },
+      },
     ]);
     for (const a of ofType(run, "aws:cloudwatch/metricAlarm:MetricAlarm")) {
       expect(a.inputs.alarmActions).toEqual([topic.outputs.arn]);

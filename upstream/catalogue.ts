@@ -6,6 +6,8 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import type { EksCalendar } from "./eks-calendar";
+import type { SupportWindows } from "./support-windows";
 
 /** A CRD a chart installs. */
 export interface CrdFact {
@@ -52,6 +54,8 @@ export interface ChartFacts {
   published: string[];
   /** Details of the pinned versions. */
   versions: Record<string, ChartVersionFacts>;
+  /** The application's upstream support windows, where upstream publishes them (upstream/support-windows.ts). */
+  support?: SupportWindows;
 }
 
 export interface SourcedList {
@@ -73,6 +77,8 @@ export interface Catalogue {
   amiReleases: Record<string, SourcedList>;
   /** Built-in Kubernetes API group/versions served per minor (`apps/v1`, `v1` for core). */
   builtinApis: Record<string, SourcedList>;
+  /** The EKS version calendar: standard and extended support end dates per minor (upstream/eks-calendar.ts). */
+  eksVersions: EksCalendar;
 }
 
 export const cataloguePath = join(__dirname, "catalogue.json");

@@ -11,6 +11,7 @@
  * - AL2023 node AMI releases per minor: awslabs/amazon-eks-ami CHANGELOG.md (the release notes of every AMI release).
  * - EKS add-on versions: upstream/sources/eks-addons.json (AWS documentation tables, with their URLs).
  * - Built-in API versions: upstream/sources/k8s-discovery.json (Kubernetes discovery document).
+ * - The EKS version calendar: upstream/sources/eks-versions.json (`npm run catalog:calendar`, from the EKS User Guide).
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -19,7 +20,9 @@ import { join } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { cataloguePath, type Catalogue, type ChartFacts, type SourcedList } from "./catalogue";
 import { crdsIn, readChartDir } from "./chart-facts";
+import { calendarPath, type EksCalendar } from "./eks-calendar";
 import { compareVersions, newestAmiFirst } from "./semver";
+import { parseSupportTable } from "./support-windows";
 
 const mirror = process.env.UPSTREAM_MIRROR ?? "/work/.mirror";
 const root = join(__dirname, "..");
@@ -46,6 +49,11 @@ export const chartSources: Record<string, { repo: string; snapshot: string }> = 
     repo: "https://prometheus-community.github.io/helm-charts",
     snapshot: "prometheus-community/helm-charts",
   },
+};
+
+/** Charts whose upstream publishes a support table: where it is (upstream/support-windows.ts reads it). */
+const supportTables: Record<string, { ref: string; path: string }> = {
+  "external-secrets": { ref: "main", path: "docs/introduction/stability-support.md" },
 };
 
 /** Snapshots holding the subcharts pinned charts depend on, by the repository URL Chart.yaml names. */
@@ -118,6 +126,12 @@ function unpackChart(
   return { dir: join(tmp, folder), origin: `${snapshot} tag ${tag} (${commit.slice(0, 12)}) ${folder}/`, commit, tmp };
 }
 
+/**
+ * Versions detailed although no stack pins them: the previous pin an upgrade note compares against
+ * (docs/readiness.md, external-secrets 1.3 → 2.9; its test reads both versions' facts).
+ */
+const alsoDetailed = ["external-secrets@1.3.2"];
+
 /** Chart versions the program pins today: every Helm release in the stacks' records. */
 function pinnedVersions(extra: string[]): Map<string, Set<string>> {
   const pins = new Map<string, Set<string>>();
@@ -130,7 +144,7 @@ function pinnedVersions(extra: string[]): Map<string, Set<string>> {
       if (r.type === "kubernetes:helm.sh/v3:Release") add(String(r.inputs.chart), String(r.inputs.version));
     }
   }
-  for (const pin of extra) {
+  for (const pin of [...alsoDetailed, ...extra]) {
     const [chart, version] = pin.split("@");
     add(chart, version);
   }
@@ -190,6 +204,14 @@ function chartFacts(chart: string, versions: Set<string>): ChartFacts {
       for (const t of unpacked) rmSync(t, { recursive: true, force: true });
     }
   }
+  const support = supportTables[chart];
+  if (support) {
+    const commit = gitText(snapshot, "rev-parse", support.ref).trim();
+    facts.support = {
+      source: `${snapshot} ${support.path} at ${commit.slice(0, 12)} (${gitText(snapshot, "log", "-1", "--format=%cs", commit).trim()})`,
+      lines: parseSupportTable(gitText(snapshot, "show", `${commit}:${support.path}`)),
+    };
+  }
   return facts;
 }
 
@@ -230,6 +252,7 @@ function main() {
   }
 
   const docs = JSON.parse(readFileSync(join(__dirname, "sources", "eks-addons.json"), "utf8")) as {
+    lookedUp: string;
     addons: Record<string, Record<string, { version: string; source: string }[]>>;
   };
   const eksAddons: Catalogue["eksAddons"] = {};
@@ -239,21 +262,31 @@ function main() {
       eksAddons[addon][minor] = {
         versions: list.map((v) => v.version),
         source: [...new Set(list.map((v) => v.source))].join(" ; "),
-        asOf: `looked up ${today} (AWS documentation pages, undated)`,
+        asOf: `looked up ${docs.lookedUp} (AWS documentation pages, undated)`,
       };
     }
   }
 
   const discovery = JSON.parse(readFileSync(join(__dirname, "sources", "k8s-discovery.json"), "utf8")) as {
+    lookedUp: string;
     source: string;
     groupVersions: string[];
   };
   const builtinApis: Record<string, SourcedList> = {};
   for (const minor of Object.keys(amiReleases)) {
-    builtinApis[minor] = { versions: discovery.groupVersions, source: discovery.source, asOf: today };
+    builtinApis[minor] = { versions: discovery.groupVersions, source: discovery.source, asOf: discovery.lookedUp };
   }
 
-  const catalogue: Catalogue = { generated: today, method: "extract", charts, eksAddons, amiReleases, builtinApis };
+  const eksVersions = JSON.parse(readFileSync(calendarPath, "utf8")) as EksCalendar;
+  const catalogue: Catalogue = {
+    generated: today,
+    method: "extract",
+    charts,
+    eksAddons,
+    amiReleases,
+    builtinApis,
+    eksVersions,
+  };
   writeFileSync(cataloguePath, `${JSON.stringify(catalogue)}\n`);
   console.log(`Wrote ${cataloguePath} (${readFileSync(cataloguePath).length} bytes).`);
 }

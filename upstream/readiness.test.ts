@@ -6,7 +6,7 @@ import { remodel } from "../offline/children";
 import { readStackFile, runStack, type RecordedResource } from "../offline/run";
 import { loadCatalogue } from "./catalogue";
 import { valuesPaths, templatePaths } from "./chart-facts";
-import { checkReadiness, type Finding } from "./readiness";
+import { checkReadiness, formatReadiness, type Finding } from "./readiness";
 import { amiReleasesFromChangelog } from "./extract";
 import { newestAmiFirst, satisfies } from "./semver";
 
@@ -195,6 +195,79 @@ describe("deploy readiness catches planted faults", () => {
         message: expect.stringMatching(/kube-proxy v1\.34\.6-eksbuild\.2 is not a known version for Kubernetes 1\.35/),
       }),
     ]);
+  });
+
+  it("a managed add-on pinned to a build unknown for the minor (CoreDNS)", () => {
+    const resources = copy();
+    const coredns = find(resources, (r) => r.type === "aws:eks/addon:Addon" && r.inputs.addonName === "coredns");
+    expect(catalogue.eksAddons.coredns["1.35"].versions).not.toContain("v1.11.1-eksbuild.9");
+    coredns.inputs.addonVersion = "v1.11.1-eksbuild.9";
+    expect(planted(resources)).toEqual([
+      expect.objectContaining({
+        check: "addons",
+        severity: "blocking",
+        resource: coredns.name,
+        message: expect.stringMatching(/coredns v1\.11\.1-eksbuild\.9 is not a known version for Kubernetes 1\.35/),
+      }),
+    ]);
+  });
+
+  it("lists the add-ons left to AWS's default as resolved at deploy, not as findings", () => {
+    const readiness = checkReadiness(record, catalogue);
+    expect(readiness.findings.filter((f) => f.check === "addons")).toEqual([]);
+    expect(readiness.resolvedAtDeploy.map((a) => a.addon).sort()).toEqual(["aws-ebs-csi-driver", "vpc-cni"]);
+    expect(formatReadiness(readiness)).toMatch(/\[resolved by AWS at deploy\] addons: .*vpc-cni/);
+  });
+
+  it("warns, without blocking, when upstream's support table does not test the pinned external-secrets line on the cluster's minor", () => {
+    const support = checkReadiness(record, catalogue).findings.filter((f) => f.check === "support");
+    expect(support).toEqual([
+      expect.objectContaining({
+        severity: "warning",
+        resource: release(record, "external-secrets").name,
+        message: expect.stringMatching(
+          /external-secrets 2\.9\.0 \(v2\.9\.0\): upstream tests line 2\.9 on Kubernetes 1\.36, not 1\.35/,
+        ),
+      }),
+    ]);
+  });
+
+  describe("the cluster's version on the EKS calendar", () => {
+    const withVersion = (version: string) => {
+      const resources = copy();
+      find(resources, (r) => r.type === "eks:index:Cluster").inputs.version = version;
+      return resources;
+    };
+    const calendarFindings = (resources: RecordedResource[], today: string) =>
+      checkReadiness(resources, catalogue, [], today).findings.filter((f) => f.check === "eks-version");
+
+    it("warns about a version past standard support, saying it is billed at the extended-support rate", () => {
+      expect(calendarFindings(withVersion("1.34"), "2026-12-05")).toEqual([
+        expect.objectContaining({
+          severity: "warning",
+          message: expect.stringMatching(/1\.34 left EKS standard support on 2026-12-02.*extended-support rate/),
+        }),
+      ]);
+    });
+
+    it("warns about a version leaving standard support within 90 days, and not before", () => {
+      expect(calendarFindings(record, "2026-12-05")).toEqual([]);
+      expect(calendarFindings(record, "2026-12-28")).toEqual([
+        expect.objectContaining({
+          severity: "warning",
+          message: expect.stringMatching(/leaves EKS standard support on 2027-03-27 \(in 89 days\)/),
+        }),
+      ]);
+    });
+
+    it("reports a version without calendar dates as unverified, and one the calendar does not know as blocking, both naming the refresh command", () => {
+      expect(calendarFindings(withVersion("1.36"), "2026-12-05")).toEqual([
+        expect.objectContaining({ severity: "unverified", message: expect.stringMatching(/npm run catalog:refresh/) }),
+      ]);
+      expect(calendarFindings(withVersion("1.40"), "2026-12-05")).toEqual([
+        expect.objectContaining({ severity: "blocking", message: expect.stringMatching(/npm run catalog:refresh/) }),
+      ]);
+    });
   });
 
   it("an AMI release that does not exist for the minor; a newer one is only unverified", () => {

@@ -5,19 +5,36 @@
  * Kubernetes minor. A `blocking` finding fails `npm start`; `unverified` means the catalogue cannot say (a version
  * newer than it, or a fact it does not hold) and names the refresh command.
  */
-import type { RecordedResource } from "../offline/run";
+import { withoutModelledComponents } from "../offline/children";
+import { UNKNOWN, type RecordedResource } from "../offline/run";
 import { REFRESH_COMMAND, type Catalogue, type CrdFact } from "./catalogue";
 import { CreationGraph } from "./creation-graph";
+import { catalogueAgeDays, formatFreshness, freshness, sourceDates, type PinFreshness } from "./freshness";
+import { STANDARD_SUPPORT_WARNING_DAYS, supportStatus, utcToday, versionProblem } from "./eks-calendar";
 import { compareVersions, satisfies, versionParts } from "./semver";
+import { supportProblems } from "./support-windows";
 import { closest, isMap, unknownValuesKeys } from "./values-keys";
 
 export { CreationGraph } from "./creation-graph";
 export { unknownValuesKeys } from "./values-keys";
 
-export type Severity = "blocking" | "unverified";
+/**
+ * `blocking` fails the preview; `unverified` means the catalogue cannot say and names the refresh command;
+ * `warning` is a fact the reader must act on before long but that does not stop a deploy (extended support).
+ */
+export type Severity = "blocking" | "unverified" | "warning";
 
 export interface Finding {
-  check: "chart-version" | "values" | "custom-resources" | "addons" | "ami" | "autoscaler" | "first-create";
+  check:
+    | "chart-version"
+    | "values"
+    | "custom-resources"
+    | "addons"
+    | "ami"
+    | "autoscaler"
+    | "first-create"
+    | "eks-version"
+    | "support";
   severity: Severity;
   /** Logical name of the resource the finding is about. */
   resource: string;
@@ -26,13 +43,24 @@ export interface Finding {
 
 export interface Readiness {
   catalogueDate: string;
+  /** The date the checks were made for (support windows depend on it). */
+  checkedOn: string;
   kubernetesVersion: string;
   findings: Finding[];
   blocking: number;
   unverified: number;
+  warnings: number;
   passed: boolean;
   /** What was checked. */
   counts: { releases: number; valuesKeys: number; customResources: number; addons: number; nodeGroups: number };
+  /** EKS managed add-ons with no pinned version: AWS picks the default build for the cluster's minor at deploy. */
+  resolvedAtDeploy: { resource: string; addon: string }[];
+  /** How far each pin is behind the newest the catalogue knows (upstream/freshness.ts). */
+  freshness: PinFreshness[];
+  /** Days since the catalogue was generated. */
+  catalogueAgeDays: number;
+  /** The oldest and newest dates of the catalogue's sources. */
+  sourceDates: { oldest: string; newest: string };
 }
 
 const RELEASE = "kubernetes:helm.sh/v3:Release";
@@ -73,6 +101,7 @@ export function checkReadiness(
   resources: RecordedResource[],
   catalogue: Catalogue,
   platform: RecordedResource[] = [],
+  today: string = utcToday(),
 ): Readiness {
   const findings: Finding[] = [];
   const add = (f: Finding) => findings.push(f);
@@ -81,6 +110,43 @@ export function checkReadiness(
   const minor = minorOf(kube);
   const refresh = `run \`${REFRESH_COMMAND}\` where the sources are reachable`;
   const counts = { releases: 0, valuesKeys: 0, customResources: 0, addons: 0, nodeGroups: 0 };
+  const resolvedAtDeploy: { resource: string; addon: string }[] = [];
+
+  // 0. The cluster's version on the EKS calendar (only the stack that owns the cluster: a hosted stack's host reports it).
+  const cluster = resources.find((r) => r.type === "eks:index:Cluster" || r.type === "aws:eks/cluster:Cluster");
+  if (cluster && minor) {
+    const status = supportStatus(catalogue.eksVersions, minor, today);
+    const calendar = `EKS version calendar: ${catalogue.eksVersions.source}`;
+    if (status.kind === "unknown" || status.kind === "ended") {
+      add({
+        check: "eks-version",
+        severity: "blocking",
+        resource: cluster.name,
+        message: versionProblem(catalogue.eksVersions, minor, today) as string,
+      });
+    } else if (status.kind === "no-dates") {
+      add({
+        check: "eks-version",
+        severity: "unverified",
+        resource: cluster.name,
+        message: `Kubernetes ${minor} exists (${status.evidence}) but the catalogue has no EKS support dates for it, so extended support cannot be priced; ${refresh}`,
+      });
+    } else if (status.kind === "extended") {
+      add({
+        check: "eks-version",
+        severity: "warning",
+        resource: cluster.name,
+        message: `Kubernetes ${minor} left EKS standard support on ${status.endOfStandardSupport}: the control plane is billed at the extended-support rate (priced in the estimate) until ${status.endOfExtendedSupport}, then EKS upgrades it; upgrade to a minor in standard support (${calendar})`,
+      });
+    } else if (status.daysLeft <= STANDARD_SUPPORT_WARNING_DAYS) {
+      add({
+        check: "eks-version",
+        severity: "warning",
+        resource: cluster.name,
+        message: `Kubernetes ${minor} leaves EKS standard support on ${status.endOfStandardSupport} (in ${status.daysLeft} days); from then the control plane is billed at the extended-support rate: plan the upgrade (${calendar})`,
+      });
+    }
+  }
 
   // 1–2. Charts: published, kubeVersion, values keys, and what each release installs.
   const releases = resources.filter((r) => r.type === RELEASE);
@@ -141,6 +207,18 @@ export function checkReadiness(
       });
     }
     installedCrds.push(...crdsOf(release, facts));
+    // The application's line against upstream's own support table (end of life, Kubernetes minors tested).
+    const app = facts.appVersion;
+    if (known.support && app && minor) {
+      for (const problem of supportProblems(known.support, app, minor, today)) {
+        add({
+          check: "support",
+          severity: "warning",
+          resource: release.name,
+          message: `${chart} ${version} (${app}): ${problem} (${known.support.source})`,
+        });
+      }
+    }
   }
   // The host's releases are deployed already: their CRDs serve this stack's objects from the start.
   const deployedCrds = platform
@@ -199,29 +277,40 @@ export function checkReadiness(
 
   // 4. Managed add-ons, node AMI release, autoscaler minor. A remote component whose children the record holds
   // (offline/children) is judged by those children, which carry the same facts: counted once.
-  const parents = new Set(resources.map((r) => r.parent));
-  const judged = resources.filter((r) => !(r.remote && parents.has(r.urn)));
+  const judged = withoutModelledComponents(resources);
   const addonVersions: { resource: string; addon: string; version: string }[] = [];
   for (const r of judged) {
-    if (r.type === "aws:eks/addon:Addon" && r.inputs.addonVersion) {
-      addonVersions.push({
-        resource: r.name,
-        addon: String(r.inputs.addonName),
-        version: String(r.inputs.addonVersion),
-      });
+    if (r.type === "aws:eks/addon:Addon") {
+      const version = r.inputs.addonVersion;
+      const addon = String(r.inputs.addonName);
+      // Left to AWS (`aws.eks.getAddonVersion`): offline the version is unknown; AWS picks it at deploy.
+      if (version === UNKNOWN) resolvedAtDeploy.push({ resource: r.name, addon });
+      else if (version) addonVersions.push({ resource: r.name, addon, version: String(version) });
     }
     if (r.type === "eks:index:Cluster") {
-      for (const [key, addon] of [
-        ["corednsAddonOptions", "coredns"],
-        ["kubeProxyAddonOptions", "kube-proxy"],
+      // What pulumi-eks 4.3.0 creates (nodejs/eks/cluster/cluster.ts): kube-proxy unless disabled; CoreDNS only
+      // when enabled explicitly or configured (or for a default node group or Fargate, which this program skips).
+      const options = (key: string) => (isMap(r.inputs[key]) ? r.inputs[key] : {});
+      const proxy = options("kubeProxyAddonOptions");
+      const dns = options("corednsAddonOptions");
+      const created = {
+        "kube-proxy": proxy.enabled !== false,
+        coredns:
+          dns.enabled === true ||
+          dns.configurationValues !== undefined ||
+          ((r.inputs.skipDefaultNodeGroup !== true || Boolean(r.inputs.fargate)) && dns.enabled !== false),
+      };
+      for (const [addon, opts] of [
+        ["kube-proxy", proxy],
+        ["coredns", dns],
       ] as const) {
-        const options = r.inputs[key];
-        if (isMap(options) && options.version && options.enabled !== false) {
-          addonVersions.push({ resource: r.name, addon, version: String(options.version) });
-        }
+        if (!created[addon]) continue;
+        if (opts.version) addonVersions.push({ resource: r.name, addon, version: String(opts.version) });
+        else resolvedAtDeploy.push({ resource: r.name, addon });
       }
     }
   }
+  counts.addons += resolvedAtDeploy.length;
   for (const { resource, addon, version } of addonVersions) {
     counts.addons++;
     const known = catalogue.eksAddons[addon]?.[minor];
@@ -230,7 +319,7 @@ export function checkReadiness(
         check: "addons",
         severity: "unverified",
         resource,
-        message: `${addon} ${version}: the catalogue holds no ${addon} versions for Kubernetes ${minor}; ${refresh}`,
+        message: `${addon} ${version}: the catalogue holds no ${addon} versions for Kubernetes ${minor}; pin nothing to let AWS resolve its default at deploy, or ${refresh}`,
       });
     } else if (!known.versions.includes(version)) {
       add({
@@ -341,25 +430,43 @@ export function checkReadiness(
   }
 
   const blocking = findings.filter((f) => f.severity === "blocking").length;
+  const warnings = findings.filter((f) => f.severity === "warning").length;
   return {
     catalogueDate: catalogue.generated,
+    checkedOn: today,
     kubernetesVersion: kube,
     findings,
     blocking,
-    unverified: findings.length - blocking,
+    unverified: findings.length - blocking - warnings,
+    warnings,
     passed: blocking === 0,
     counts,
+    resolvedAtDeploy,
+    freshness: freshness(resources, catalogue),
+    catalogueAgeDays: catalogueAgeDays(catalogue, today),
+    sourceDates: sourceDates(catalogue),
   };
 }
 
 export function formatReadiness(readiness: Readiness): string {
   const { counts } = readiness;
   const header =
-    `Deploy readiness: ${readiness.passed ? "PASS" : "FAIL"} — ${readiness.blocking} blocking, ${readiness.unverified} unverified ` +
-    `(${readiness.kubernetesVersion ? `Kubernetes ${readiness.kubernetesVersion}` : "no cluster"}, catalogue of ${readiness.catalogueDate}; checked ${counts.releases} releases, ` +
+    `Deploy readiness: ${readiness.passed ? "PASS" : "FAIL"} — ${readiness.blocking} blocking, ${readiness.unverified} unverified, ${readiness.warnings} warning(s) ` +
+    `(${readiness.kubernetesVersion ? `Kubernetes ${readiness.kubernetesVersion}` : "no cluster"}, catalogue of ${readiness.catalogueDate}, checked on ${readiness.checkedOn}; checked ${counts.releases} releases, ` +
     `${counts.valuesKeys} values keys, ${counts.customResources} custom resources, ${counts.addons} add-ons, ${counts.nodeGroups} node groups)`;
+  const order: Record<Severity, number> = { blocking: 0, unverified: 1, warning: 2 };
   const rows = [...readiness.findings]
-    .sort((a, b) => (a.severity === b.severity ? 0 : a.severity === "blocking" ? -1 : 1))
+    .sort((a, b) => order[a.severity] - order[b.severity])
     .map((f) => `  [${f.severity}] ${f.check}: ${f.resource}: ${f.message}`);
-  return [header, ...rows].join("\n");
+  const resolved = readiness.resolvedAtDeploy.map(
+    ({ resource, addon }) =>
+      `  [resolved by AWS at deploy] addons: ${resource}: ${addon}: the default version EKS offers for Kubernetes ${readiness.kubernetesVersion} when the stack is deployed (pin it in cluster.addons to freeze it)`,
+  );
+  const fresh = formatFreshness(
+    readiness.freshness,
+    readiness.catalogueDate,
+    readiness.catalogueAgeDays,
+    readiness.sourceDates,
+  );
+  return [header, ...rows, ...resolved, fresh].join("\n");
 }

@@ -1,7 +1,8 @@
 /**
  * `npm run catalog:refresh [-- chart@version ...]`: regenerates upstream/catalogue.json from the live sources —
  * each chart repository's index.yaml and the archives of the pinned versions, `aws eks describe-addon-versions`
- * per Kubernetes minor, and the SSM parameter of the recommended AL2023 AMI release. Run it where those are
+ * per Kubernetes minor, `aws eks describe-cluster-versions` (the EKS version calendar), and the SSM parameter of the
+ * recommended AL2023 AMI release. Run it where those are
  * reachable (a workstation or CI runner with AWS read credentials); without network access it stops within
  * seconds with a message naming what it could not reach, and leaves the catalogue as it was.
  */
@@ -89,7 +90,7 @@ async function main() {
         "catalog:refresh needs the live sources and could not reach:",
         ...[...unreachable, ...(awsCheck ? [awsCheck] : [])].map((u) => `  - ${u}`),
         "Run it where the Helm chart repositories, the AWS API (aws CLI with read credentials for",
-        "eks:DescribeAddonVersions and ssm:GetParameter) are reachable. The checked-in catalogue",
+        "eks:DescribeAddonVersions, eks:DescribeClusterVersions and ssm:GetParameter) are reachable. The checked-in catalogue",
         `(${previous.generated}) is unchanged; offline, \`npm run catalog:extract\` rebuilds it from fetched snapshots.`,
       ].join("\n"),
     );
@@ -104,6 +105,8 @@ async function main() {
   for (const chart of Object.keys(chartSources)) {
     const repo = chartSources[chart].repo.replace(/\/$/, "");
     charts[chart] = await chartFacts(chart, wanted.get(chart) ?? new Set(), indexes.get(repo) as string);
+    // Support tables live in the upstream repository, not the chart repository: kept from the last extract.
+    if (previous.charts[chart]?.support) charts[chart].support = previous.charts[chart].support;
   }
 
   const today = new Date().toISOString().slice(0, 10);
@@ -141,6 +144,31 @@ async function main() {
       asOf: today,
     };
   }
+  // The calendar straight from EKS: every minor it offers, with its support end dates.
+  const described = (await aws(["eks", "describe-cluster-versions", "--include-all"])) as {
+    clusterVersions: {
+      clusterVersion: string;
+      releaseDate?: string;
+      endOfStandardSupportDate: string;
+      endOfExtendedSupportDate: string;
+    }[];
+  };
+  const day = (timestamp: string) => new Date(timestamp).toISOString().slice(0, 10);
+  const eksVersions: Catalogue["eksVersions"] = {
+    source: "aws eks describe-cluster-versions --include-all",
+    asOf: today,
+    versions: Object.fromEntries(
+      described.clusterVersions.map((v) => [
+        v.clusterVersion,
+        {
+          ...(v.releaseDate ? { eksRelease: day(v.releaseDate) } : {}),
+          endOfStandardSupport: day(v.endOfStandardSupportDate),
+          endOfExtendedSupport: day(v.endOfExtendedSupportDate),
+        },
+      ]),
+    ),
+    withoutDates: {},
+  };
   const catalogue: Catalogue = {
     generated: today,
     method: "refresh",
@@ -148,6 +176,7 @@ async function main() {
     eksAddons,
     amiReleases,
     builtinApis: previous.builtinApis,
+    eksVersions,
   };
   writeFileSync(cataloguePath, `${JSON.stringify(catalogue)}\n`);
   console.log(`Wrote ${cataloguePath} (${readFileSync(cataloguePath).length} bytes).`);

@@ -119,14 +119,28 @@ export function budgetNotifications(): BudgetNotificationPlan[] {
   }));
 }
 
-/** The alarm topic's policy: only CloudWatch alarms and AWS Budgets of this account may publish. */
+/**
+ * The alarm topic's policy: only CloudWatch alarms and AWS Budgets of this account may publish, and nobody may
+ * publish without TLS (AWS's documented SNS hardening: Deny `SNS:Publish` on `aws:SecureTransport` false).
+ */
 export function topicPolicy(account: AwsAccount, topicName: string): PolicyDocument {
-  return policyDocument({
-    Sid: "AlarmsAndBudgetsOfThisAccount",
-    Effect: "Allow",
-    Principal: { Service: ["cloudwatch.amazonaws.com", "budgets.amazonaws.com"] },
-    Action: "SNS:Publish",
-    Resource: arn(account, "sns", topicName),
-    Condition: { StringEquals: { "aws:SourceAccount": account.accountId } },
-  });
+  const topic = arn(account, "sns", topicName);
+  return policyDocument(
+    {
+      Sid: "AlarmsAndBudgetsOfThisAccount",
+      Effect: "Allow",
+      Principal: { Service: ["cloudwatch.amazonaws.com", "budgets.amazonaws.com"] },
+      Action: "SNS:Publish",
+      Resource: topic,
+      Condition: { StringEquals: { "aws:SourceAccount": account.accountId } },
+    },
+    {
+      Sid: "PublishOverTlsOnly",
+      Effect: "Deny",
+      Principal: "*",
+      Action: "SNS:Publish",
+      Resource: topic,
+      Condition: { Bool: { "aws:SecureTransport": "false" } },
+    },
+  );
 }

@@ -3,7 +3,7 @@
  * account only) and its Helm release (the chart pinned in `cluster.charts`, values from ./values/<chart>.yaml
  * overridden by what the program computes). Every add-on component uses these two, so all add-ons look alike.
  */
-import type * as aws from "@pulumi/aws";
+import * as aws from "@pulumi/aws";
 import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { helmRelease, mergeValues, readValues, type Values } from "../kubernetes/helm";
@@ -46,6 +46,22 @@ export function addonRole(
     },
     opts,
   );
+}
+
+/**
+ * An EKS managed add-on's version: the pin from `cluster.addons` when there is one, otherwise the version EKS marks
+ * as the default for the cluster's Kubernetes minor, asked of AWS when the stack is previewed or deployed
+ * (`aws.eks.getAddonVersion`, `mostRecent: false`). The default moves when AWS promotes a newer build, and the next
+ * `pulumi up` then updates the add-on: pin it to freeze it (docs/readiness.md, "Managed add-on versions").
+ */
+export function managedAddonVersion(
+  addonName: string,
+  pinned: string | undefined,
+  kubernetesVersion: string,
+  opts: pulumi.InvokeOutputOptions,
+): pulumi.Input<string> {
+  if (pinned) return pinned;
+  return aws.eks.getAddonVersionOutput({ addonName, kubernetesVersion, mostRecent: false }, opts).version;
 }
 
 /** The annotation that binds a service account to its IRSA role. */

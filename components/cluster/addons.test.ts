@@ -5,6 +5,7 @@ import {
   fluentBitPolicy,
   loadBalancerControllerPolicy,
 } from "./addons";
+import { managedAddonVersion } from "./addon-install";
 import { ingressAnnotations, webAclRules } from "./edge-plan";
 
 const account = { accountId: "123456789012", partition: "aws", region: "us-east-1" };
@@ -85,5 +86,11 @@ describe("edge", () => {
       "alb.ingress.kubernetes.io/load-balancer-name": "x-alb",
       "alb.ingress.kubernetes.io/subnets": "a,b",
     });
+  });
+});
+
+describe("managed add-on versions", () => {
+  it("uses a version pinned in cluster.addons as given, without asking AWS", () => {
+    expect(managedAddonVersion("vpc-cni", "v1.20.4-eksbuild.2", "1.35", {})).toBe("v1.20.4-eksbuild.2");
   });
 });

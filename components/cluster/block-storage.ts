@@ -6,7 +6,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { ClusterSettings } from "../../config";
 import { movedChild } from "../moved";
-import { addonRole, type ClusterRef } from "./addon-install";
+import { addonRole, managedAddonVersion, type ClusterRef } from "./addon-install";
 import { managedAddonIdentities, managedAddonPolicies } from "./addons";
 
 export interface BlockStorageArgs {
@@ -14,6 +14,8 @@ export interface BlockStorageArgs {
   cluster: ClusterRef;
   /** AWS partition of the managed policy. */
   partition: string;
+  /** The cluster's Kubernetes minor (what an unpinned add-on version is resolved for). */
+  version: string;
   /** Managed add-on versions (`cluster.addons`). */
   addons: ClusterSettings["addons"];
   /** Its controller needs nodes to become active. */
@@ -42,7 +44,7 @@ export class BlockStorage extends pulumi.ComponentResource {
       {
         clusterName: args.cluster.name,
         addonName: driver.addonName,
-        addonVersion: args.addons.ebsCsiDriver,
+        addonVersion: managedAddonVersion(driver.addonName, args.addons.ebsCsiDriver, args.version, { parent: this }),
         serviceAccountRoleArn: role.arn,
         resolveConflictsOnCreate: "OVERWRITE",
         resolveConflictsOnUpdate: "OVERWRITE",

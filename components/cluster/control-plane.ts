@@ -12,7 +12,7 @@ import type { ClusterSettings } from "../../config";
 import type { AccountRef } from "../iam";
 import { movedChild } from "../moved";
 import { clusterLogGroupName, clusterName } from "../naming";
-import { addonRole, type ClusterRef } from "./addon-install";
+import { addonRole, managedAddonVersion, type ClusterRef } from "./addon-install";
 import { managedAddonIdentities, managedAddonPolicies } from "./addons";
 import { kubernetesGroups } from "./manifests";
 
@@ -130,7 +130,9 @@ export class ControlPlane extends pulumi.ComponentResource {
         createOidcProvider: true,
         // vpc-cni is managed below as an EKS add-on with IRSA (its role needs the OIDC provider of this cluster).
         useDefaultVpcCni: true,
-        corednsAddonOptions: { version: args.addons.coredns },
+        // CoreDNS is a managed add-on of its own, created once nodes exist (./cluster-dns.ts), which adopts the one
+        // pulumi-eks created here before.
+        corednsAddonOptions: { enabled: false },
         kubeProxyAddonOptions: { version: args.addons.kubeProxy },
         deletionProtection: args.protect ?? false,
         tags,
@@ -183,7 +185,7 @@ export class ControlPlane extends pulumi.ComponentResource {
       {
         clusterName: cluster,
         addonName: cni.addonName,
-        addonVersion: args.addons.vpcCni,
+        addonVersion: managedAddonVersion(cni.addonName, args.addons.vpcCni, args.version, { parent: this }),
         serviceAccountRoleArn: cniRole.arn,
         // NetworkPolicies (SPEC E3) are enforced by the VPC CNI's network policy agent only when this is on.
         configurationValues: JSON.stringify({ enableNetworkPolicy: "true" }),

@@ -12,6 +12,7 @@ import { clusterName, platformNamespaces } from "../naming";
 import { AdmissionPolicies } from "./admission";
 import { workloadSecretPolicies } from "./admission/secrets";
 import { BlockStorage } from "./block-storage";
+import { ClusterDns } from "./cluster-dns";
 import { ControlPlane } from "./control-plane";
 import { Edge } from "./edge";
 import { Namespaces } from "./namespaces";
@@ -215,7 +216,21 @@ export class Cluster extends pulumi.ComponentResource {
     );
     const nodeGroups = [general.nodeGroup, playwright.nodeGroup];
 
-    new BlockStorage(name, { ...parts, cluster, partition: account.partition, addons: args.addons, nodeGroups }, child);
+    new BlockStorage(
+      name,
+      { ...parts, cluster, partition: account.partition, version: args.version, addons: args.addons, nodeGroups },
+      child,
+    );
+    new ClusterDns(
+      name,
+      {
+        cluster,
+        addons: args.addons,
+        nodeGroups,
+        formerParent: controlPlane.eksCluster,
+      },
+      child,
+    );
     const addons = new PlatformAddons(
       name,
       {

@@ -121,12 +121,13 @@ const byName = (name: string) => ({ matchLabels: { "kubernetes.io/metadata.name"
 const tcp = (...ports: number[]) => ports.map((port) => ({ protocol: "TCP" as const, port }));
 
 /**
- * What enforces these policies, read at the source (2026-12-06): the VPC CNI add-on release this program pins by
- * default ships the network policy agent below (aws/amazon-vpc-cni-k8s, tag v1.20.4, charts/aws-vpc-cni/values.yaml
+ * What enforces these policies, read at the source (2026-12-06): the VPC CNI add-on release v1.20.4 ships the
+ * network policy agent below (aws/amazon-vpc-cni-k8s, tag v1.20.4, charts/aws-vpc-cni/values.yaml
  * `nodeAgent.image.tag`), whose rule processor honours `ipBlock.except` by adding each excepted CIDR as a deny entry
  * that outranks the broader allow in its longest-prefix-match map, and always allows the pod's own node IP
- * (aws/aws-network-policy-agent, tag v1.2.7, pkg/fwruleprocessor/fw_rule_processor.go). A test ties this to the
- * default `cluster.addons.vpcCni`.
+ * (aws/aws-network-policy-agent, tag v1.2.7, pkg/fwruleprocessor/fw_rule_processor.go). Since issue 23 the VPC CNI
+ * build is AWS's default for the cluster's minor unless `cluster.addons.vpcCni` pins one (no source lists the builds
+ * EKS offers for 1.35): pin a v1.20.4 build to run exactly the agent read here.
  */
 export const networkPolicyEnforcement = { vpcCniRelease: "v1.20.4", networkPolicyAgent: "v1.2.7" } as const;
 

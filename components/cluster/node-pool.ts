@@ -70,7 +70,7 @@ export class NodePool extends pulumi.ComponentResource {
         subnetIds: args.subnetIds,
         instanceTypes: spec.instanceTypes,
         capacityType: spec.capacityType,
-        amiType: "AL2023_x86_64_STANDARD",
+        amiType: spec.amiType,
         version: args.version,
         releaseVersion: args.amiReleaseVersion,
         scalingConfig: { minSize: spec.minSize, maxSize: spec.maxSize, desiredSize: spec.minSize },

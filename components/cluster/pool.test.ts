@@ -19,6 +19,7 @@ describe("node pools", () => {
     });
     expect(general).toEqual({
       name: "general",
+      amiType: "AL2023_x86_64_STANDARD",
       instanceType: "t3.medium",
       instanceTypes: ["t3.medium"],
       capacityType: "ON_DEMAND",
@@ -32,12 +33,30 @@ describe("node pools", () => {
 
   it("launches exactly the configured type on demand, and every type of its shape on Spot", () => {
     const size = { instanceType: "c5.xlarge", minSize: 0, maxSize: 5, diskSizeGb: 50 };
-    expect(poolCapacity(size)).toEqual({ instanceTypes: ["c5.xlarge"], capacityType: "ON_DEMAND" });
+    expect(poolCapacity(size)).toEqual({
+      instanceTypes: ["c5.xlarge"],
+      capacityType: "ON_DEMAND",
+      amiType: "AL2023_x86_64_STANDARD",
+    });
     const spot = poolCapacity({ ...size, capacity: "spot" });
     expect(spot.capacityType).toBe("SPOT");
     expect(spot.instanceTypes[0]).toBe("c5.xlarge");
     expect(spot.instanceTypes).toEqual(expect.arrayContaining(["c6i.xlarge", "c5a.xlarge", "c6a.xlarge"]));
-    for (const type of spot.instanceTypes) expect(nodeInstance(type)).toMatchObject({ vcpu: 4, memoryGiB: 8 });
+    // Same shape, architecture and category, and no dearer on demand than the configured type ($0.17/h).
+    expect(spot.instanceTypes).not.toContain("c7i.xlarge"); // $0.1785/h
+    expect(spot.instanceTypes).not.toContain("c6g.xlarge"); // arm64
+    for (const type of spot.instanceTypes) {
+      expect(nodeInstance(type)).toMatchObject({ vcpu: 4, memoryGiB: 8, arch: "amd64", category: "c" });
+      expect(nodeInstance(type)!.hourlyUsd).toBeLessThanOrEqual(0.17);
+    }
+  });
+
+  it("gives an arm64 (Graviton) pool the arm64 AL2023 AMI type", () => {
+    const size = { instanceType: "m8g.large", minSize: 1, maxSize: 2, diskSizeGb: 20 };
+    expect(poolCapacity(size).amiType).toBe("AL2023_ARM_64_STANDARD");
+    expect(
+      poolCapacity({ ...size, capacity: "spot" }).instanceTypes.every((t) => nodeInstance(t)!.arch === "arm64"),
+    ).toBe(true);
   });
 
   it("spells a taint the EKS way for the node group and the Kubernetes way for pods", () => {

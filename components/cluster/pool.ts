@@ -3,7 +3,7 @@
  * that let cluster-autoscaler scale it from zero. The Playwright pool's own spec extends this (./playwright.ts).
  */
 
-import { sameShapeTypes } from "../../core/instances";
+import { amiTypeFor, nodeInstance, sameShapeTypes } from "../../core/instances";
 
 /** A Kubernetes taint effect as the kubelet writes it. */
 export type TaintEffect = "NoSchedule" | "PreferNoSchedule" | "NoExecute";
@@ -59,6 +59,8 @@ export interface NodePoolSpec {
   instanceTypes: string[];
   /** EKS's capacity type. */
   capacityType: "ON_DEMAND" | "SPOT";
+  /** The AL2023 AMI type of the pool's architecture (every type it launches shares it). */
+  amiType: ReturnType<typeof amiTypeFor>;
   minSize: number;
   maxSize: number;
   diskSizeGb: number;
@@ -80,10 +82,11 @@ export interface PoolSize {
  * What the node group launches: on demand, exactly the configured type; on Spot, every catalogue type of the same
  * shape, so EKS's capacity-optimised allocation can pick the pool least likely to be interrupted.
  */
-export function poolCapacity(size: PoolSize): Pick<NodePoolSpec, "instanceTypes" | "capacityType"> {
+export function poolCapacity(size: PoolSize): Pick<NodePoolSpec, "instanceTypes" | "capacityType" | "amiType"> {
+  const amiType = amiTypeFor(nodeInstance(size.instanceType)?.arch ?? "amd64");
   return size.capacity === "spot"
-    ? { instanceTypes: sameShapeTypes(size.instanceType), capacityType: "SPOT" }
-    : { instanceTypes: [size.instanceType], capacityType: "ON_DEMAND" };
+    ? { instanceTypes: sameShapeTypes(size.instanceType), capacityType: "SPOT", amiType }
+    : { instanceTypes: [size.instanceType], capacityType: "ON_DEMAND", amiType };
 }
 
 /**

@@ -212,14 +212,7 @@ export function tenantBoundary(scope: TenantScope): PolicyDocument {
     {
       Sid: "OwnResources",
       Effect: "Allow",
-      Action: [
-        ...ownResourceActions,
-        "iam:TagRole",
-        "iam:UntagRole",
-        "iam:GetRolePolicy",
-        "iam:PassRole",
-        "sts:AssumeRole",
-      ],
+      Action: [...ownResourceActions, "iam:TagRole", "iam:UntagRole", "iam:PassRole", "sts:AssumeRole"],
       Resource: [...ownResourceArns(scope), ownRoles],
     },
     {
@@ -239,29 +232,27 @@ export function tenantBoundary(scope: TenantScope): PolicyDocument {
     },
     {
       // RDS names the master secret it manages `rds!db-<uuid>` and tags it with the instance's ARN (an `aws:` tag
-      // nobody else can set): the tenant creates and reads only its own database's.
+      // nobody else can set): the tenant reads and changes only its own database's, and creates one only so tagged.
       Sid: "OwnMasterSecret",
       Effect: "Allow",
-      Action: ["secretsmanager:*Secret*", "secretsmanager:TagResource"],
+      Action: "secretsmanager:*Secret*",
       Resource: rdsMasterSecrets,
-      Condition: {
-        StringLikeIfExists: {
-          "aws:ResourceTag/aws:rds:primaryDBInstanceArn": ownDatabase,
-          "aws:RequestTag/aws:rds:primaryDBInstanceArn": ownDatabase,
-        },
-      },
+      Condition: { StringLike: { "aws:ResourceTag/aws:rds:primaryDBInstanceArn": ownDatabase } },
+    },
+    {
+      Sid: "NewMasterSecret",
+      Effect: "Allow",
+      Action: ["secretsmanager:CreateSecret", "secretsmanager:TagResource"],
+      Resource: rdsMasterSecrets,
+      Condition: { StringLike: { "aws:RequestTag/aws:rds:primaryDBInstanceArn": ownDatabase } },
     },
     ...mappings,
     ...scoping,
     {
       Sid: "OwnEntries",
       Effect: "Allow",
-      Action: [
-        "eks:DescribeAccessEntry",
-        "eks:DeleteAccessEntry",
-        "eks:ListAssociatedAccessPolicies",
-        "eks:DisassociateAccessPolicy",
-      ],
+      // Describing and listing them is configuration reading (above).
+      Action: ["eks:DeleteAccessEntry", "eks:DisassociateAccessPolicy"],
       Resource: ownEntries,
     },
     // The account's registry is its host's (tenants create no repositories): pull only (from another account only
@@ -272,7 +263,15 @@ export function tenantBoundary(scope: TenantScope): PolicyDocument {
     {
       Sid: "KeepBoundary",
       Effect: "Deny",
-      Action: ["iam:*PolicyVersion", "iam:DeletePolicy", "iam:TagPolicy", "iam:UntagPolicy"],
+      // Reading it stays allowed: the deploy role's refresh reads the policy it carries.
+      Action: [
+        "iam:CreatePolicyVersion",
+        "iam:DeletePolicyVersion",
+        "iam:SetDefaultPolicyVersion",
+        "iam:DeletePolicy",
+        "iam:TagPolicy",
+        "iam:UntagPolicy",
+      ],
       Resource: named("iam", `policy/${prefix}-boundary`),
     },
     { Sid: "KeepEveryBoundary", Effect: "Deny", Action: "iam:DeleteRolePermissionsBoundary", Resource: "*" },

@@ -120,10 +120,8 @@ export const snsTlsOnly = stackPolicy({
   name: "sns-tls-only",
   description:
     "Every SNS topic's policy (inline or aws.sns.TopicPolicy) denies requests without TLS (Deny with Bool aws:SecureTransport false).",
-  // Advisory until the program's alarm topic policy (components/alerting) carries the Deny: its only publishers are
-  // CloudWatch and Budgets, AWS services calling over TLS, so the gap is a hardening step, not an open door.
-  enforcementLevel: "advisory",
-  severity: "low",
+  enforcementLevel: "mandatory",
+  severity: "medium",
   remediation: tlsRemediation,
   coverage: [{ control: "in transit", types: [T.topic, T.topicPolicy] }],
   check: (resources) => tlsOnly(resources, T.topic, T.topicPolicy, "arn", "Topic"),

@@ -14,7 +14,7 @@ import { applyBootstrap } from "../../components/database/bootstrap/apply";
 import { databases, roles } from "../../components/database/bootstrap/plan";
 import { postgresUrl } from "../../components/secrets/values";
 import { stacks } from "../../offline/run";
-import { configuredMajor, startServer, type LocalServer } from "./server";
+import { configuredDatabase, startServer, type LocalServer } from "./server";
 import { embeddedMajor, majorMismatch, seedTestTenants } from "./seed";
 
 function usage(message: string): never {
@@ -59,7 +59,8 @@ async function main() {
   const parent = process.ppid;
   setInterval(() => process.ppid !== parent && void stop(0), 500).unref();
 
-  const wanted = configuredMajor(stack);
+  const settings = configuredDatabase(stack);
+  const wanted = settings.engineMajor;
   const shipped = embeddedMajor();
   const refusal = majorMismatch(stack, wanted, shipped);
   if (refusal) {
@@ -88,6 +89,7 @@ async function main() {
     await applyBootstrap({
       connection: server.connection,
       passwords: { app: appPassword },
+      maxTenants: settings.maxTenants,
       log: (m) => console.error(m),
     });
     const app = new Client({

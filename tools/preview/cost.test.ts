@@ -6,7 +6,15 @@ import { projectRoot, readStackFile, runStack, shippedStacks, type StackRun } fr
 import { generatedSection } from "../docs/generated";
 import { estimateCost, formatCost } from "./cost";
 import { resource } from "./fixtures";
-import { SPOT_ASSUMED_ON, ec2Hourly, elasticacheHourly, rdsPostgresHourly, spotPriceFraction } from "./prices";
+import {
+  PRICE_SOURCE,
+  SPOT_ASSUMED_ON,
+  ec2Hourly,
+  elasticacheHourly,
+  rdsPostgresHourly,
+  spotPriceFraction,
+  unitPrices,
+} from "./prices";
 
 /** A Deployment of one-per-node pause pods pinned to `selector`, as components/cluster/playwright.ts builds them. */
 const placeholders = (name: string, replicas: number, selector: Record<string, string>, onePerNode = true) =>
@@ -169,6 +177,16 @@ describe("cost estimate", () => {
     expect(estimate.notPriced.map((r) => r.type)).toEqual(["eks:index:Cluster"]);
   });
 
+  it("prices a control plane past EKS standard support at the extended-support rate, from the day standard support ends", () => {
+    const plane = (version: string, today: string) =>
+      estimateCost([resource("aws:eks/cluster:Cluster", "eks", { version })], 1e6, { today });
+    // 1.34 left standard support on 2026-12-02 (EKS User Guide): $0.60 × 730 h = $438 from that day, $73 before.
+    expect(plane("1.34", "2026-12-01").total).toBeCloseTo(73, 6);
+    expect(plane("1.34", "2026-12-02").total).toBeCloseTo(438, 6);
+    expect(plane("1.34", "2026-12-05").lines[0].detail).toMatch(/EXTENDED SUPPORT .*left standard support 2026-12-02/);
+    expect(plane("1.35", "2026-12-05").lines[0].detail).toMatch(/standard support until 2027-03-27/);
+  });
+
   it("has a price for every instance type, class and node type the config accepts", () => {
     const missing = [
       ...nodeInstanceTypes.filter((t) => !(t in ec2Hourly)),
@@ -277,12 +295,11 @@ describe("cost estimate", () => {
       runs.parity = await runStack("staging", { config: { ...config, "qualisys:prodParity": true } });
     });
 
-    it("dev: the warm placeholder's Spot node is priced (issue 16)", () => {
+    it("dev: the warm placeholder's Spot node is priced at the Spot fraction of c5.xlarge, the dearest type it may launch (issue 16)", () => {
       const line = estimateCost(runs.dev.resources, 400).lines.find((l) => l.name === "qualisys-dev-playwright")!;
-      const dearest = Math.max(
-        ...["c5.xlarge", "c6i.xlarge", "c7i.xlarge", "c5a.xlarge", "c6a.xlarge"].map((t) => ec2Hourly[t]),
-      );
-      expect(line.monthlyUsd).toBeCloseTo(1 * (spotPriceFraction * dearest * 730 + 50 * 0.08), 6);
+      // c5.xlarge: $0.17/h on demand in the AWS price list (Karpenter's table of 2026-07-20).
+      expect(ec2Hourly["c5.xlarge"]).toBe(0.17);
+      expect(line.monthlyUsd).toBeCloseTo(1 * (spotPriceFraction * 0.17 * 730 + 50 * 0.08), 6);
       expect(line.detail).toMatch(/^1 node\(s\) \(1 warm placeholder\(s\); min size 0\) × Spot /);
     });
 
@@ -305,6 +322,24 @@ describe("cost estimate", () => {
       const parity = estimateCost(runs.parity.resources, 400);
       expect(parity.total - lean.total).toBeCloseTo((0.25 - 0.032) * 730 + 4 * (0.216 - 0.016) * 730, 6);
       expect(parity.overBudget).toBe(true); // the switch goes with a raised budget, visibly
+    });
+
+    it("docs/cost.md's totals and price sources are the estimate's (UPDATE_DOCS=1 rewrites them)", () => {
+      const total = (stack: string) => estimateCost(runs[stack].resources, 0).total;
+      const rows = ["dev", "staging", "prod"].map(
+        (stack) =>
+          `| ${stack} | ${total(stack).toFixed(2)} | ${readStackFile(stack).config["qualisys:monthlyBudgetUsd"] as number} |`,
+      );
+      const body = [
+        "| Stack | Estimate (USD/month) | `monthlyBudgetUsd` |",
+        "| --- | --- | --- |",
+        ...rows,
+        `| dev + staging | ${(total("dev") + total("staging")).toFixed(2)} | 500 (seed target) |`,
+        "",
+        `Prices: ${PRICE_SOURCE}. EKS control plane: $${unitPrices.eksClusterHourly}/h in standard support, $${unitPrices.eksExtendedSupportClusterHourly}/h in extended support.`,
+      ].join("\n");
+      const { current, expected } = generatedSection("docs/cost.md", "cost-totals", "tools/preview/cost.test.ts", body);
+      expect(current).toEqual(expected);
     });
 
     it("dev and staging together fit the seed's $500 a month, and so do their budgets (issue 16)", () => {

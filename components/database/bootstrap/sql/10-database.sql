@@ -21,8 +21,29 @@ BEGIN
 END
 $database$;
 
--- public is closed: no USAGE, no CREATE for anyone but its owner (pg_database_owner = qualisys_owner).
-REVOKE ALL ON SCHEMA public FROM PUBLIC;
+-- public is closed: no USAGE, no CREATE for anyone but its owner (pg_database_owner, i.e. qualisys_owner). The
+-- REVOKE runs as qualisys_owner, the database's owner, so it acts as pg_database_owner, the grantor of PUBLIC's
+-- default USAGE (a role that is not the owner would revoke nothing and only get a warning). CASCADE takes along
+-- grants app_user or monitor received from a holder of a grant option. A grant by any other grantor survives a
+-- REVOKE, so the block ends by asserting the result instead of trusting it: the bootstrap fails, naming the ACL.
+DO $public$
+DECLARE
+  open_to text;
+BEGIN
+  IF to_regnamespace('public') IS NULL THEN
+    RETURN;
+  END IF;
+  REVOKE ALL ON SCHEMA public FROM PUBLIC, app_user, monitor CASCADE;
+  SELECT string_agg(format('%s %s', r, p), ', ') INTO open_to
+    FROM unnest(ARRAY['app_user', 'monitor']) AS r, unnest(ARRAY['USAGE', 'CREATE']) AS p
+   WHERE pg_catalog.has_schema_privilege(r, 'public', p);
+  IF open_to IS NOT NULL THEN
+    RAISE EXCEPTION 'schema public is still open (%) after the REVOKE; its ACL is %', open_to,
+      (SELECT nspacl FROM pg_catalog.pg_namespace WHERE nspname = 'public')
+      USING HINT = 'a grant by another grantor: revoke it as that role (REVOKE … GRANTED BY), then re-run';
+  END IF;
+END
+$public$;
 
 -- New functions are not executable by PUBLIC unless granted explicitly.
 ALTER DEFAULT PRIVILEGES REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC;
@@ -40,9 +61,9 @@ CREATE TABLE IF NOT EXISTS control.tenants (
 );
 REVOKE ALL ON control.tenants FROM PUBLIC;
 
--- The tenant template is not here: it is the ordered files of ../tenant-migrations/, registered below by the
--- migration runner (migrate.ts) with their text and checksum, so SQL alone (create_tenant, SECURITY DEFINER) can
--- give a new tenant every migration. Only the owner reads or writes these tables.
+-- The tenant template is not here: it is the ordered files of ../tenant-migrations/, registered by the migration
+-- runner (migrate.ts) through control.offer_tenant_migration below, with their text and checksum, so SQL alone
+-- (create_tenant, SECURITY DEFINER) can give a new tenant every migration. Only the owner reads or writes these.
 CREATE TABLE IF NOT EXISTS control.tenant_migrations (
   name text PRIMARY KEY CONSTRAINT tenant_migrations_name_format CHECK (name ~ '^[0-9]{4}_[a-z0-9_]+\.sql$'),
   checksum text NOT NULL CHECK (checksum ~ '^[0-9a-f]{64}$'),
@@ -61,39 +82,21 @@ CREATE TABLE IF NOT EXISTS control.tenant_migration_history (
 );
 REVOKE ALL ON control.tenant_migration_history FROM PUBLIC;
 
--- Today's shape before tenant migrations existed (one hard-coded template): gone, replaced by the functions below.
-DROP FUNCTION IF EXISTS control.provision_tenant(text);
+-- This database's tenancy settings, one row. max_tenants bounds what app_user can create through create_tenant
+-- (the stack's database.maxTenants: the bootstrap Job sets it on every run). Until a runner sets it, the row holds
+-- the config schema's default (config/data.ts; a test keeps the two equal).
+CREATE TABLE IF NOT EXISTS control.settings (
+  id boolean PRIMARY KEY DEFAULT true CONSTRAINT settings_one_row CHECK (id),
+  max_tenants integer NOT NULL CONSTRAINT settings_max_tenants CHECK (max_tenants > 0)
+);
+REVOKE ALL ON control.settings FROM PUBLIC;
+INSERT INTO control.settings (id, max_tenants) VALUES (true, 10000) ON CONFLICT ON CONSTRAINT settings_pkey DO NOTHING;
 
--- Registers (or, while no tenant has applied it, corrects) one migration file. Refuses an edit of a migration any
--- tenant already has: that is drift, and re-running edited DDL on some tenants only would split the fleet.
-CREATE OR REPLACE FUNCTION control.register_tenant_migration(name text, checksum text, sql text)
-  RETURNS void
-  LANGUAGE plpgsql
-  SET search_path = pg_catalog, pg_temp
-AS $fn$
-#variable_conflict use_column
-DECLARE
-  registered text;
-  tenants_applied bigint;
-BEGIN
-  SELECT m.checksum INTO registered FROM control.tenant_migrations m WHERE m.name = register_tenant_migration.name;
-  IF registered = register_tenant_migration.checksum THEN
-    RETURN;
-  END IF;
-  SELECT count(*) INTO tenants_applied FROM control.tenant_migration_history h
-   WHERE h.name = register_tenant_migration.name;
-  IF tenants_applied > 0 THEN
-    RAISE EXCEPTION 'drift: % was edited after % tenant(s) applied it (checksum % now, % applied)',
-      register_tenant_migration.name, tenants_applied, left(register_tenant_migration.checksum, 12), left(registered, 12)
-      USING ERRCODE = 'P0001', HINT = 'restore the applied file and add the change as a new migration';
-  END IF;
-  INSERT INTO control.tenant_migrations (name, checksum, sql)
-  VALUES (register_tenant_migration.name, register_tenant_migration.checksum, register_tenant_migration.sql)
-  ON CONFLICT ON CONSTRAINT tenant_migrations_pkey
-  DO UPDATE SET checksum = excluded.checksum, sql = excluded.sql, registered_at = now();
-END
-$fn$;
-REVOKE ALL ON FUNCTION control.register_tenant_migration(text, text, text) FROM PUBLIC;
+-- Earlier shapes, replaced by the functions below: the hard-coded template from before tenant migrations existed,
+-- and registration that did not first prove a migration on a new tenant (it let a broken file into the template,
+-- and every sign-up after it failed).
+DROP FUNCTION IF EXISTS control.provision_tenant(text);
+DROP FUNCTION IF EXISTS control.register_tenant_migration(text, text, text);
 
 -- The invariant every tenant schema keeps after every migration: each table has RLS enabled and FORCED (so even
 -- the owner is filtered), one policy admitting a row only while the transaction selected this tenant, and
@@ -102,6 +105,8 @@ CREATE OR REPLACE FUNCTION control.secure_tenant_schema(slug text)
   RETURNS void
   LANGUAGE plpgsql
   SET search_path = pg_catalog, pg_temp
+  -- DROP POLICY IF EXISTS notes every missing policy; a sign-up's caller should see warnings, not that.
+  SET client_min_messages = warning
 AS $fn$
 DECLARE
   tenant_schema text := 'tenant_' || secure_tenant_schema.slug;
@@ -175,9 +180,186 @@ END
 $fn$;
 REVOKE ALL ON FUNCTION control.apply_tenant_migration(text, text) FROM PUBLIC;
 
+-- Builds (or completes) one tenant's schema from the registered template, the way every new tenant gets it: the
+-- schema, then each registered migration in order, each in a subtransaction. Returns NULLs when the tenant has
+-- them all; otherwise stops at the first one that fails, with that migration's effects undone, and returns its
+-- name and error (the tenant keeps the migrations before it: the last good template).
+CREATE OR REPLACE FUNCTION control.build_tenant(slug text, OUT migration text, OUT error text)
+  LANGUAGE plpgsql
+  SET search_path = pg_catalog, pg_temp
+AS $fn$
+#variable_conflict use_column
+DECLARE
+  registered record;
+BEGIN
+  EXECUTE format('CREATE SCHEMA IF NOT EXISTS %I', 'tenant_' || build_tenant.slug);
+  PERFORM control.secure_tenant_schema(build_tenant.slug);
+  FOR registered IN SELECT m.name FROM control.tenant_migrations m ORDER BY m.name LOOP
+    BEGIN
+      PERFORM control.apply_tenant_migration(build_tenant.slug, registered.name);
+    EXCEPTION WHEN OTHERS THEN
+      migration := registered.name;
+      error := SQLERRM;
+      RETURN;
+    END;
+  END LOOP;
+END
+$fn$;
+REVOKE ALL ON FUNCTION control.build_tenant(text) FROM PUBLIC;
+
+-- The template check: builds a throw-away tenant exactly as create_tenant would — from the registered template,
+-- plus one candidate migration when given — and always undoes it (a sentinel exception rolls the block back).
+-- Returns NULLs when a new, empty tenant gets every migration, else the first that fails and its error. The
+-- throw-away slug is random and never committed, so no sign-up can meet it.
+CREATE OR REPLACE FUNCTION control.check_template(
+  candidate text DEFAULT NULL,
+  candidate_checksum text DEFAULT NULL,
+  candidate_sql text DEFAULT NULL,
+  OUT migration text,
+  OUT error text
+)
+  LANGUAGE plpgsql
+  SET search_path = pg_catalog, pg_temp
+AS $fn$
+#variable_conflict use_column
+DECLARE
+  scratch text;
+  built record;
+BEGIN
+  LOOP
+    scratch := 'template_check_' || left(replace(gen_random_uuid()::text, '-', ''), 16);
+    EXIT WHEN NOT EXISTS (SELECT FROM control.tenants t WHERE t.slug = scratch)
+      AND to_regnamespace('tenant_' || scratch) IS NULL;
+  END LOOP;
+  BEGIN
+    IF check_template.candidate IS NOT NULL THEN
+      INSERT INTO control.tenant_migrations (name, checksum, sql)
+      VALUES (check_template.candidate, check_template.candidate_checksum, check_template.candidate_sql)
+      ON CONFLICT ON CONSTRAINT tenant_migrations_pkey DO UPDATE SET checksum = excluded.checksum, sql = excluded.sql;
+    END IF;
+    INSERT INTO control.tenants (slug) VALUES (scratch);
+    SELECT * INTO built FROM control.build_tenant(scratch);
+    migration := built.migration;
+    error := built.error;
+    RAISE EXCEPTION USING ERRCODE = 'QTCHK';
+  EXCEPTION
+    WHEN SQLSTATE 'QTCHK' THEN
+      NULL;
+    WHEN OTHERS THEN
+      migration := coalesce(migration, check_template.candidate);
+      error := SQLERRM;
+  END;
+END
+$fn$;
+REVOKE ALL ON FUNCTION control.check_template(text, text, text) FROM PUBLIC;
+
+-- Registration follows success: a migration file becomes part of the template create_tenant applies only once a
+-- new tenant built from the template plus this file gets every migration (control.check_template). Why that rule
+-- and not "after a canary tenant" or "after the whole fleet": create_tenant only ever applies migrations to a new,
+-- empty schema, so this check is exactly the condition under which sign-ups keep working; and it does not hold
+-- every new tenant back behind the slowest or most unusual existing one (a data-dependent failure on one tenant is
+-- that tenant's problem, reported by the runner with its forward fix).
+-- Returns status 'current' (registered with this checksum), 'registered', or 'rejected' with the migration that
+-- failed (this one, or an earlier registered one if the template itself is broken) and its error; rejected
+-- changes nothing. Editing a migration that no tenant has yet re-checks and replaces it; editing one any tenant
+-- applied is drift, and raises: re-running edited DDL on some tenants only would split the fleet.
+CREATE OR REPLACE FUNCTION control.offer_tenant_migration(
+  name text,
+  checksum text,
+  sql text,
+  OUT status text,
+  OUT failed text,
+  OUT error text
+)
+  LANGUAGE plpgsql
+  SET search_path = pg_catalog, pg_temp
+AS $fn$
+#variable_conflict use_column
+DECLARE
+  registered text;
+  tenants_applied bigint;
+  checked record;
+BEGIN
+  SELECT m.checksum INTO registered FROM control.tenant_migrations m WHERE m.name = offer_tenant_migration.name;
+  IF registered = offer_tenant_migration.checksum THEN
+    status := 'current';
+    RETURN;
+  END IF;
+  SELECT count(*) INTO tenants_applied FROM control.tenant_migration_history h
+   WHERE h.name = offer_tenant_migration.name;
+  IF tenants_applied > 0 THEN
+    RAISE EXCEPTION 'drift: % was edited after % tenant(s) applied it (checksum % now, % applied)',
+      offer_tenant_migration.name, tenants_applied, left(offer_tenant_migration.checksum, 12), left(registered, 12)
+      USING ERRCODE = 'P0001', HINT = 'restore the applied file and add the change as a new migration';
+  END IF;
+  SELECT * INTO checked
+    FROM control.check_template(offer_tenant_migration.name, offer_tenant_migration.checksum, offer_tenant_migration.sql);
+  IF checked.migration IS NOT NULL THEN
+    status := 'rejected';
+    failed := checked.migration;
+    error := checked.error;
+    RETURN;
+  END IF;
+  INSERT INTO control.tenant_migrations (name, checksum, sql)
+  VALUES (offer_tenant_migration.name, offer_tenant_migration.checksum, offer_tenant_migration.sql)
+  ON CONFLICT ON CONSTRAINT tenant_migrations_pkey
+  DO UPDATE SET checksum = excluded.checksum, sql = excluded.sql, registered_at = now();
+  status := 'registered';
+END
+$fn$;
+REVOKE ALL ON FUNCTION control.offer_tenant_migration(text, text, text) FROM PUBLIC;
+
+-- Takes a registered migration back out of the template (npm run db:migrate -- --withdraw <name>), so new tenants
+-- stop getting it. Only while no tenant has it — it touches no tenant — and while no later migration is
+-- registered (that one was checked on a template including this one). The table lock waits for every
+-- create_tenant and apply in flight (they read the registry) and holds new ones until this commits, so none can
+-- apply the migration between the count and the delete.
+CREATE OR REPLACE FUNCTION control.withdraw_tenant_migration(name text)
+  RETURNS void
+  LANGUAGE plpgsql
+  SET search_path = pg_catalog, pg_temp
+AS $fn$
+#variable_conflict use_column
+DECLARE
+  tenants_applied bigint;
+  some_tenants text;
+  later text;
+BEGIN
+  LOCK TABLE control.tenant_migrations IN ACCESS EXCLUSIVE MODE;
+  IF NOT EXISTS (SELECT FROM control.tenant_migrations m WHERE m.name = withdraw_tenant_migration.name) THEN
+    RAISE EXCEPTION '% is not registered in this database''s tenant template; nothing to withdraw',
+      withdraw_tenant_migration.name USING ERRCODE = '22023';
+  END IF;
+  SELECT count(*), string_agg(h.slug, ', ' ORDER BY h.slug) FILTER (WHERE h.rank <= 5)
+    INTO tenants_applied, some_tenants
+    FROM (SELECT h.slug, row_number() OVER (ORDER BY h.slug) AS rank
+            FROM control.tenant_migration_history h WHERE h.name = withdraw_tenant_migration.name) h;
+  IF tenants_applied > 0 THEN
+    RAISE EXCEPTION '% cannot be withdrawn: % tenant(s) applied it (%)', withdraw_tenant_migration.name,
+      tenants_applied, some_tenants || CASE WHEN tenants_applied > 5 THEN ', …' ELSE '' END
+      USING ERRCODE = '55000',
+            HINT = 'forward fix: keep the file, make it succeed on the remaining tenants, and undo its effect in a new migration';
+  END IF;
+  SELECT string_agg(m.name, ', ' ORDER BY m.name) INTO later
+    FROM control.tenant_migrations m WHERE m.name > withdraw_tenant_migration.name;
+  IF later IS NOT NULL THEN
+    RAISE EXCEPTION '% cannot be withdrawn while later migrations are registered: %', withdraw_tenant_migration.name,
+      later USING ERRCODE = '55000', HINT = 'withdraw those first, newest first';
+  END IF;
+  DELETE FROM control.tenant_migrations m WHERE m.name = withdraw_tenant_migration.name;
+END
+$fn$;
+REVOKE ALL ON FUNCTION control.withdraw_tenant_migration(text) FROM PUBLIC;
+
 -- The only way app_user gets a schema. SECURITY DEFINER runs it as qualisys_owner; the pinned search_path
 -- (pg_catalog first, pg_temp last) stops a caller from shadowing anything it calls. The advisory lock on the
--- slug plus ON CONFLICT make two concurrent calls for one slug create it once and both succeed.
+-- slug makes two concurrent calls for one slug create it once and both succeed. A new slug also counts against
+-- the cap (control.settings.max_tenants, from database.maxTenants) under one lock, so concurrent sign-ups cannot
+-- overshoot it; an existing slug never does (a repeated call must keep working at the cap).
+-- A migration that fails on the new schema (the registration check makes that rare: a broken registration from
+-- before it existed, or something outside the tenant schema that changed) does not fail the sign-up: the tenant
+-- keeps the last good template, the warning names the migration, and `npm run db:migrate` reports the tenant
+-- with the recovery command until it is fixed.
 CREATE OR REPLACE FUNCTION control.create_tenant(slug text)
   RETURNS text
   LANGUAGE plpgsql
@@ -185,6 +367,10 @@ CREATE OR REPLACE FUNCTION control.create_tenant(slug text)
   SET search_path = pg_catalog, pg_temp
 AS $fn$
 #variable_conflict use_column
+DECLARE
+  cap integer;
+  tenant_count bigint;
+  built record;
 BEGIN
   IF create_tenant.slug IS NULL OR create_tenant.slug !~ '^[a-z](?:[a-z0-9_]{0,38}[a-z0-9])?$' THEN
     RAISE EXCEPTION 'invalid tenant slug %', quote_nullable(left(create_tenant.slug, 80))
@@ -192,11 +378,28 @@ BEGIN
             HINT = '1 to 40 characters: a lowercase letter, then lowercase letters, digits or "_", not ending in "_"';
   END IF;
   PERFORM pg_advisory_xact_lock(hashtext('qualisys.create_tenant'), hashtext(create_tenant.slug));
-  INSERT INTO control.tenants (slug) VALUES (create_tenant.slug) ON CONFLICT ON CONSTRAINT tenants_pkey DO NOTHING;
-  EXECUTE format('CREATE SCHEMA IF NOT EXISTS %I', 'tenant_' || create_tenant.slug);
-  PERFORM control.secure_tenant_schema(create_tenant.slug);
-  -- Every registered migration, in order; those the tenant has are skipped (drift is an error here too).
-  PERFORM control.apply_tenant_migration(create_tenant.slug, m.name) FROM control.tenant_migrations m ORDER BY m.name;
+  IF NOT EXISTS (SELECT FROM control.tenants t WHERE t.slug = create_tenant.slug) THEN
+    PERFORM pg_advisory_xact_lock(hashtext('qualisys.tenant_cap'));
+    SELECT s.max_tenants INTO cap FROM control.settings s;
+    SELECT count(*) INTO tenant_count FROM control.tenants;
+    IF tenant_count >= cap THEN
+      RAISE EXCEPTION 'tenant cap reached: % tenants exist and database.maxTenants is %', tenant_count, cap
+        USING ERRCODE = '54000',
+              HINT = 'raise database.maxTenants in the stack config and run pulumi up, or offboard tenants';
+    END IF;
+    INSERT INTO control.tenants (slug) VALUES (create_tenant.slug);
+  END IF;
+  SELECT * INTO built FROM control.build_tenant(create_tenant.slug);
+  IF built.migration IS NOT NULL THEN
+    RAISE WARNING 'tenant % was created without % and the migrations after it: %', create_tenant.slug,
+      built.migration, built.error
+      USING HINT = CASE
+        WHEN EXISTS (SELECT FROM control.tenant_migration_history h WHERE h.name = built.migration)
+          THEN 'some tenants have it, so it is fixed forward: npm run db:migrate names the cause'
+        ELSE format('no tenant has it: npm run db:migrate -- --url <admin URL of %s> --withdraw %s',
+          current_database(), built.migration)
+      END;
+  END IF;
   RETURN 'tenant_' || create_tenant.slug;
 END
 $fn$;

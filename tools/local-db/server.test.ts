@@ -1,0 +1,111 @@
+/**
+ * The local server where users run it: as root (CI, containers) from a project in a private directory — root's
+ * mode-0700 home, a `mktemp -d` folder — whose binaries the OS user postgres cannot reach. The first tests run
+ * only where the machine allows it (we are root and the user postgres exists or can be made); the rest anywhere.
+ */
+import { spawnSync } from "node:child_process";
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Client } from "pg";
+import { linkTree, packagedBinaries, postgresUser, reachableBy } from "./as-root";
+import { freePort, startServer } from "./server";
+import { projectRoot } from "../../offline/run";
+
+const asRoot = process.getuid?.() === 0;
+const whereRoot = asRoot ? it : it.skip;
+
+describe("as root, from a project in a mode-0700 directory", () => {
+  let privateDir: string;
+  beforeAll(() => {
+    // mkdtemp makes it 0700, as root's home is: the package's folder is reached through it, as under a private clone.
+    privateDir = mkdtempSync(join(tmpdir(), "qualisys-private-"));
+    symlinkSync(packagedBinaries(), join(privateDir, "native"));
+  });
+  afterAll(() => rmSync(privateDir, { recursive: true, force: true }));
+
+  whereRoot("the OS user postgres cannot reach the binaries there (what made initdb fail with EACCES)", () => {
+    const user = postgresUser()!;
+    expect(lstatSync(privateDir).mode & 0o777).toBe(0o700);
+    expect(reachableBy(user, join(privateDir, "native", "bin", "postgres"))).toBe(false);
+    expect(reachableBy(user, "/bin/sh")).toBe(true);
+  });
+
+  whereRoot(
+    "the server starts from a linked copy inside its own folder, serves, and leaves nothing behind",
+    async () => {
+      const server = await startServer({ port: await freePort(), binaries: join(privateDir, "native") });
+      const { directory } = server;
+      try {
+        expect(server.binaries).toBe(join(directory, "native"));
+        const client = new Client({ ...server.connection, database: "postgres" });
+        await client.connect();
+        const { rows } = await client.query("SELECT current_setting('data_directory') AS data, current_user AS role");
+        await client.end();
+        expect(rows).toEqual([{ data: join(directory, "data"), role: "postgres" }]);
+      } finally {
+        await server.stop();
+      }
+      expect(existsSync(directory)).toBe(false);
+    },
+  );
+
+  whereRoot(
+    "npm run db:local with a TMPDIR the server's user cannot enter stops at once, saying what to do",
+    async () => {
+      const unreachable = mkdtempSync(join(tmpdir(), "qualisys-tmp-"));
+      try {
+        const started = Date.now();
+        // A process of its own: os.tmpdir() reads the real environment, which a test's process.env is not.
+        const { status, stderr } = spawnSync(
+          process.execPath,
+          [join(projectRoot, "tools/run-ts.js"), "tools/local-db/cli.ts", "--port", String(await freePort())],
+          { cwd: projectRoot, env: { ...process.env, TMPDIR: unreachable }, encoding: "utf8", timeout: 60_000 },
+        );
+        expect(stderr).toContain(
+          `PostgreSQL refuses to run as root, so it runs as the OS user postgres, which cannot enter ${unreachable}. ` +
+            "Point TMPDIR at a directory every user can enter (e.g. TMPDIR=/tmp) and run the command again.",
+        );
+        expect(status).toBe(1);
+        expect(Date.now() - started).toBeLessThan(30_000);
+        expect(readdirSync(unreachable)).toEqual([]);
+      } finally {
+        rmSync(unreachable, { recursive: true, force: true });
+      }
+    },
+  );
+});
+
+describe("linkTree", () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), "qualisys-link-test-"));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it.each([
+    ["hard links", false],
+    ["copies", true],
+  ])("recreates files (as %s), folders and relative symbolic links", (_how, copy) => {
+    const from = join(dir, "from");
+    mkdirSync(join(from, "lib"), { recursive: true });
+    writeFileSync(join(from, "lib", "libpq.so.5.17"), "library", { mode: 0o600 });
+    symlinkSync("libpq.so.5.17", join(from, "lib", "libpq.so.5"));
+    linkTree(from, join(dir, "to"), copy);
+    const target = join(dir, "to", "lib");
+    expect(readdirSync(target).sort()).toEqual(["libpq.so.5", "libpq.so.5.17"]);
+    expect(lstatSync(join(target, "libpq.so.5")).isSymbolicLink()).toBe(true);
+    const file = lstatSync(join(target, "libpq.so.5.17"));
+    // A hard link shares the file (and its mode); a copy is made readable by any user.
+    expect([file.nlink, file.mode & 0o777]).toEqual(copy ? [1, 0o644] : [2, 0o600]);
+  });
+});
