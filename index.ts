@@ -25,7 +25,9 @@ import {
   platformNamespaces,
   secretName,
 } from "./components/naming";
-import { ownPlatform, readHost, sharedPlatform } from "./components/platform";
+import { tenantBoundary } from "./components/identity/boundary";
+import { ownPlatform, readHost, readOwnContract, sharedPlatform } from "./components/platform";
+import { tenantClusterAccess } from "./components/platform/tenancy";
 import { Registry } from "./components/registry";
 import { Secrets } from "./components/secrets";
 
@@ -38,8 +40,11 @@ export default async function main() {
   const { prefix } = config;
   const account = currentAccount(config.region);
   const logs = logGroupPrefix(config.appName, config.stack);
-  // A stack on another's platform reads it first: a missing or mismatched host stops it before anything is declared.
+  // A tenant reads its host first: a missing or mismatched host stops it before anything is declared. A host with
+  // tenants reads what it last deployed, and stops a change that would replace what they run on.
   const host = config.platform ? await readHost(config) : undefined;
+  if (!config.platform && config.tenants.length) await readOwnContract(config);
+  const repositories = host ? Object.keys(host.ref.registry.repositoryUrls) : config.registry.repositories;
 
   // Identity and keys first: key policies name the devops role, and everything after encrypts with the keys.
   const identity = new Identity(prefix, {
@@ -52,8 +57,23 @@ export default async function main() {
     ...config.identity,
     deploymentRunner: !host,
     clusterName: host?.ref.clusterName ?? clusterName(prefix),
-    repositories: config.registry.repositories,
+    repositories,
+    // One non-production registry, the host's: its CI pushes, a tenant's CI and developers pull (by digest).
+    pushImages: !host,
     logGroupPrefixes: host ? [`${logs}/`] : [`${logs}/`, clusterLogGroupName(prefix)],
+    // A tenant's roles are bounded to its own resources; the host's devops role stays the account's administrator.
+    permissionsBoundary:
+      config.platform && host
+        ? (a) =>
+            tenantBoundary({
+              account: a,
+              prefix,
+              logGroupPrefix: logs,
+              tag: config.budget.costTag!,
+              clusterName: host.ref.clusterName,
+              clusterAccess: Object.values(tenantClusterAccess(config.stack, prefix, config.platform.namespaces)),
+            })
+        : undefined,
   });
 
   const keys = new EncryptionKeys(prefix, {
@@ -66,7 +86,7 @@ export default async function main() {
 
   // Network, deployment runner and cluster (SPEC N1–N3, P3, E1–E6): the stack's own, or its share of the host's.
   const wiring = { account, identity, keys, logs };
-  const platform = host ? sharedPlatform(config, host, wiring) : ownPlatform(config, wiring);
+  const platform = config.platform && host ? sharedPlatform(config, host, wiring) : ownPlatform(config, wiring);
 
   // Data tier (SPEC D1, R1, G1, S1).
   const database = new Database(`${prefix}-db`, {
@@ -96,13 +116,16 @@ export default async function main() {
     protect: config.protect,
   });
 
-  const registry = new Registry(`${prefix}-registry`, {
-    ...config.registry,
-    ecrKeyArn: keys.arns.ecr,
-    pushPrincipalArns: [identity.cicdRoleArn],
-    pullPrincipalArns: [platform.nodeRoleArn],
-    protect: config.protect,
-  });
+  // A tenant creates no repositories: the host's registry serves it (decision in docs/shared-platform.md).
+  const registry =
+    !host &&
+    new Registry(`${prefix}-registry`, {
+      ...config.registry,
+      ecrKeyArn: keys.arns.ecr,
+      pushPrincipalArns: [identity.cicdRoleArn],
+      pullPrincipalArns: [platform.nodeRoleArn],
+      protect: config.protect,
+    });
 
   const secrets = new Secrets(`${prefix}-secrets`, {
     account,
@@ -129,7 +152,8 @@ export default async function main() {
       oidcIssuer: platform.oidcIssuer,
       account,
       prefix,
-      namespaceName: platform.bootstrapNamespace,
+      namespace: platform.bootstrapNamespace,
+      permissionsBoundary: identity.permissionsBoundaryArn,
       address: database.address,
       port: database.port,
       engineMajor: config.database.engineMajor,
@@ -220,7 +244,7 @@ export default async function main() {
     },
     databaseBootstrapJob: bootstrap.jobName,
     cache: { configurationEndpointAddress: cache.configurationEndpointAddress, port: cache.port },
-    repositoryUrls: registry.repositoryUrls,
+    repositoryUrls: registry ? registry.repositoryUrls : host?.ref.registry.repositoryUrls,
     secretArns: {
       ...secrets.appSecretArns,
       appUser: secrets.appUserSecretArn,

@@ -99,7 +99,7 @@ describe("review stacks (qualisys:expiresOn)", () => {
     "qualisys:environment": "staging",
     "qualisys:expiresOn": expiresOn,
     "aws:defaultTags": { tags: { app: "qualisys", environment: "pr-42", "managed-by": "pulumi" } },
-    "qualisys:platform": { stack: "dev", namespace: "pr-42" },
+    "qualisys:platform": { stack: "dev" },
     ...extra,
   });
 

@@ -38,7 +38,14 @@ describe("the stack files", () => {
     const { dev, staging, prod } = configs;
     // Staging runs on dev's platform (docs/shared-platform.md); dev and prod have their own.
     if (!dev.network || !prod.network || staging.platform === undefined) throw new Error("unexpected platform shape");
-    expect(staging.platform).toEqual({ stack: "dev", namespace: "staging" });
+    expect(staging.platform).toEqual({
+      stack: "dev",
+      namespaces: { app: "staging", bootstrap: "staging-db-bootstrap", secrets: "staging-secrets" },
+    });
+    // Decision 1: every stack names its one account; dev and staging share one, prod has its own.
+    expect([dev, staging, prod].map((c) => c.accountId)).toEqual(["123456789012", "123456789012", "210987654321"]);
+    expect(dev.tenants).toEqual(["staging", "dev-*", "review-*"]);
+    expect(prod.tenants).toEqual([]);
     expect([dev.network.natGateways, prod.network.natGateways]).toEqual(["single", "onePerAz"]);
     expect([dev, staging, prod].map((c) => c.logRetentionDays)).toEqual([14, 30, 90]);
     // Issue 16: dev and staging run lean Graviton classes by default; prod keeps the seed's r5.large.
@@ -626,11 +633,60 @@ const badConfigs: { name: string; stack: string; breakIt: (c: YamlConfig) => voi
     problem: /is this stack itself/,
   },
   {
-    name: "a hosted stack in one of the host's platform namespaces",
+    name: "a hosted stack that picks its namespace (its stack name does)",
     stack: "staging",
-    breakIt: (c) => (c["qualisys:platform"] = { stack: "dev", namespace: "monitoring" }),
+    breakIt: (c) => (c["qualisys:platform"] = { stack: "dev", namespace: "staging2" }),
     key: "qualisys:platform.namespace",
-    problem: /one of the host platform's own namespaces/,
+    problem: /unknown key/,
+  },
+  {
+    name: "a hosted stack that also declares a registry",
+    stack: "staging",
+    breakIt: (c) => (c["qualisys:registry"] = { repositories: ["qualisys-api"] }),
+    key: "qualisys:registry",
+    problem: /deploys images from its registry, promoted by digest/,
+  },
+  {
+    name: "a hosted stack that hosts tenants itself",
+    stack: "staging",
+    breakIt: (c) => (c["qualisys:tenants"] = ["review-*"]),
+    key: "qualisys:tenants",
+    problem: /a tenant hosts nobody/,
+  },
+  {
+    name: "prod hosting tenants",
+    stack: "prod",
+    breakIt: (c) => (c["qualisys:tenants"] = ["staging"]),
+    key: "qualisys:tenants",
+    problem: /prod hosts no other stack/,
+  },
+  {
+    name: "a tenant listed twice",
+    stack: "dev",
+    breakIt: (c) => (c["qualisys:tenants"] = ["staging", "staging"]),
+    key: "qualisys:tenants",
+    problem: /lists a tenant twice/,
+  },
+  {
+    name: "no account named",
+    stack: "dev",
+    breakIt: (c) => delete c["aws:allowedAccountIds"],
+    key: "aws:allowedAccountIds",
+    problem: /is required: the one AWS account this stack deploys into/,
+  },
+  {
+    name: "two accounts named",
+    stack: "dev",
+    breakIt: (c) => (c["aws:allowedAccountIds"] = ["123456789012", "210987654321"]),
+    key: "aws:allowedAccountIds",
+    problem: /must list exactly one 12-digit AWS account id/,
+  },
+  {
+    name: "an account id that is not 12 digits",
+    stack: "staging",
+    breakIt: (c) => (c["aws:allowedAccountIds"] = ["12345"]),
+    key: "aws:allowedAccountIds",
+    problem: /must list exactly one 12-digit AWS account id as a string/,
   },
   {
     name: "a hosted stack whose budget cannot tell its costs apart",
@@ -720,6 +776,74 @@ describe("a bad config", () => {
     expect(run.error).toBeInstanceOf(ConfigError);
     expect(run.error?.message).toContain(key);
     expect(run.resources).toEqual([]);
+  });
+});
+
+describe("a tenant's stack name, which names its namespaces on the host's cluster", () => {
+  it.each([
+    ["Review_1", /must be lowercase letters, digits and dashes/],
+    ["a".repeat(51), /would be longer than 63 characters: use a stack name of at most 50/],
+    ["monitoring", /namespace monitoring is one of the host platform's own/],
+  ])("%s is refused under qualisys:platform", (stack, message) => {
+    const config = { ...yamlOf("staging"), "qualisys:environment": "staging" };
+    expect(problemsOf(stack, config).problems).toEqual(
+      expect.arrayContaining([{ key: "qualisys:platform", message: expect.stringMatching(message) }]),
+    );
+  });
+
+  it("names its three namespaces after the stack", () => {
+    const config = {
+      ...yamlOf("staging"),
+      "qualisys:environment": "staging",
+      "aws:defaultTags": { tags: { environment: "review-42" } },
+    };
+    expect(parse("review-42", config).platform?.namespaces).toEqual({
+      app: "review-42",
+      bootstrap: "review-42-db-bootstrap",
+      secrets: "review-42-secrets",
+    });
+  });
+});
+
+describe("a tenant's permissions boundary, which must fit IAM's managed-policy size", () => {
+  const as = (stack: string, extra: YamlConfig = {}) => ({
+    ...yamlOf("staging"),
+    "qualisys:environment": "staging",
+    "aws:defaultTags": { tags: { environment: stack } },
+    ...extra,
+  });
+
+  it("takes a name prefix of up to 26 characters, and refuses a longer one under qualisys:platform", () => {
+    expect(parse("s".repeat(17), as("s".repeat(17))).prefix).toHaveLength(26);
+    expect(problemsOf("s".repeat(18), as("s".repeat(18))).problems).toEqual([
+      {
+        key: "qualisys:platform",
+        message: expect.stringMatching(/this stack's name prefix qualisys-s{18} has 27 characters; .* 26, .*6,144/),
+      },
+    ]);
+  });
+
+  it("refuses a host whose name prefix is too long", () => {
+    const host = "h".repeat(18);
+    expect(problemsOf("review-1", as("review-1", { "qualisys:platform": { stack: host } })).problems).toEqual([
+      {
+        key: "qualisys:platform",
+        message: expect.stringMatching(new RegExp(`its host's name prefix qualisys-${host} has 27 characters`)),
+      },
+    ]);
+  });
+
+  it("requires the tenant's environment tag to be its own name", () => {
+    expect(
+      problemsOf("review-1", as("review-1", { "aws:defaultTags": { tags: { environment: "staging" } } })).problems,
+    ).toEqual([
+      {
+        key: "aws:defaultTags",
+        message: expect.stringMatching(
+          /tags\.environment is "staging"; a stack on dev's platform tags its resources with its own name \("review-1"\)/,
+        ),
+      },
+    ]);
   });
 });
 

@@ -10,7 +10,14 @@ import { cacheSchema, databaseSchema, registrySchema, secretsManagerSchema } fro
 import { identitySchema, type IdentityConfig } from "./identity";
 import { networkSchema, type NetworkConfig } from "./network";
 import { alertingSchema, monitoringSchema } from "./observability";
-import { platformSchema } from "./platform";
+import {
+  maxTenantPrefixLength,
+  platformSchema,
+  tenantNameProblems,
+  tenantNamespaces,
+  tenantsSchema,
+  type TenantNamespaces,
+} from "./platform";
 import { foreignKeyProblems, suggest } from "./namespaces";
 import { dnsLabel, fromConfig } from "./zod";
 import { regionOfferProblem, seedDataTierSizes } from "../core/instances";
@@ -84,8 +91,14 @@ export const configKeys = {
     .string()
     .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, { error: "is not a DNS domain name" })
     .optional(),
-  /** Share another stack's network, cluster and runner (config/platform.ts). Default none: the stack has its own. */
+  /**
+   * Share another stack's network, cluster and runner (config/platform.ts). Default none: the stack has its own.
+   * `<appName>-<stack>` and the host's `<appName>-<host>` at most 26 characters (the tenant's permissions boundary
+   * must fit IAM's 6,144-character managed-policy quota).
+   */
   platform: fromConfig(platformSchema).optional(),
+  /** The stacks this one hosts on its platform, by name or glob (config/platform.ts). Default none. */
+  tenants: fromConfig(tenantsSchema).optional(),
   /** The VPC: address space, AZs, NAT gateways, subnets, flow logs (SPEC N1–N3). Not with `platform`. */
   network: fromConfig(networkSchema).default(networkSchema.parse({})),
   /** Roles, OIDC trust for GitHub Actions and Pulumi Deployments, MFA (SPEC I1, I2). Required. */
@@ -120,6 +133,8 @@ type Parsed = { [K in keyof Keys]: z.infer<Keys[K]> };
 /** A stack with its own platform: it creates the network, the cluster and the deployment runner. */
 export interface OwnPlatform {
   platform?: undefined;
+  /** The stacks it hosts (`qualisys:tenants`): exact names or globs. */
+  tenants: string[];
   network: NetworkConfig & { subnets: SubnetLayout };
   cluster: ClusterConfig & { namespaces: ("dev" | "staging" | "production")[] };
 }
@@ -129,9 +144,10 @@ export interface SharedPlatform {
   platform: {
     /** The host stack's name (`dev`). */
     stack: string;
-    /** The application namespace this stack owns on the host's cluster. */
-    namespace: string;
+    /** The namespaces this stack owns on the host's cluster, named from its stack name. */
+    namespaces: TenantNamespaces;
   };
+  tenants?: undefined;
   network?: undefined;
   cluster?: undefined;
 }
@@ -148,6 +164,8 @@ interface CommonConfig {
   /** `${appName}-${stack}`: the prefix of physical names, unique per stack in an account. */
   prefix: string;
   region: string;
+  /** The AWS account the stack deploys into (`aws:allowedAccountIds`, which the AWS provider enforces). */
+  accountId: string;
   isProduction: boolean;
   protect: boolean;
   logRetentionDays: number;
@@ -258,6 +276,36 @@ function environmentTag(defaultTags: string | undefined): { key: string; value: 
   }
 }
 
+/**
+ * The one AWS account of `aws:allowedAccountIds` (JSON, as the engine passes it). Required: the provider refuses
+ * every other account at deploy, and the offline checks need to know which stacks share one (docs/shared-platform.md).
+ */
+function allowedAccount(value: string | undefined, problems: ConfigProblem[]): string | undefined {
+  const key = "aws:allowedAccountIds";
+  let ids: unknown;
+  try {
+    ids = value === undefined ? undefined : JSON.parse(value);
+  } catch {
+    ids = value;
+  }
+  if (ids === undefined) {
+    problems.push({
+      key,
+      message:
+        'is required: the one AWS account this stack deploys into, e.g. ["123456789012"] (the AWS provider refuses any other)',
+    });
+    return undefined;
+  }
+  if (!Array.isArray(ids) || ids.length !== 1 || typeof ids[0] !== "string" || !/^\d{12}$/.test(ids[0])) {
+    problems.push({
+      key,
+      message: `must list exactly one 12-digit AWS account id as a string, e.g. ["123456789012"] (got ${JSON.stringify(ids)})`,
+    });
+    return undefined;
+  }
+  return ids[0];
+}
+
 /** Validates a stack's raw configuration and applies defaults; throws a {@link ConfigError} listing every problem. */
 export function parseStackConfig(raw: RawConfig): StackConfig {
   const ns = raw.project;
@@ -294,6 +342,8 @@ export function parseStackConfig(raw: RawConfig): StackConfig {
   if (!region) problems.push({ key: "aws:region", message: "is required (the AWS region to deploy to)" });
   else if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region))
     problems.push({ key: "aws:region", message: `"${region}" is not an AWS region` });
+
+  const accountId = allowedAccount(raw.values["aws:allowedAccountIds"], problems);
 
   const environment = parsed.environment ?? (environments as readonly string[]).find((e) => e === raw.stack);
   if (!environment && !problems.some((p) => p.key === `${ns}:environment`)) {
@@ -358,13 +408,34 @@ export function parseStackConfig(raw: RawConfig): StackConfig {
   if (host !== undefined) {
     rule(!isProduction, "platform", "prod runs on its own platform (SPEC N1, E1): remove the key");
     rule(host !== raw.stack, "platform.stack", `is this stack itself (${raw.stack}); name the stack that hosts it`);
-    for (const key of ["network", "cluster", "domain"] as const) {
+    for (const message of tenantNameProblems(raw.stack)) rule(false, "platform", message);
+    const appName = parsed.appName ?? "qualisys";
+    for (const [whose, prefix] of [
+      ["this stack's", `${appName}-${raw.stack}`],
+      ["its host's", `${appName}-${host}`],
+    ])
+      rule(
+        prefix.length <= maxTenantPrefixLength,
+        "platform",
+        `${whose} name prefix ${prefix} has ${prefix.length} characters; on a shared platform it may have ${maxTenantPrefixLength}, so the tenant's permissions boundary fits IAM's 6,144-character managed-policy limit (shorten the stack name)`,
+      );
+    if (hostedCostTag && hostedCostTag.value !== raw.stack)
+      problems.push({
+        key: "aws:defaultTags",
+        message: `tags.environment is "${hostedCostTag.value}"; a stack on ${host}'s platform tags its resources with its own name ("${raw.stack}"): its permissions boundary and its budget go by that tag`,
+      });
+    for (const key of ["network", "cluster", "domain", "registry"] as const) {
       if (own[key] !== undefined)
         problems.push({
           key: `${ns}:${key}`,
-          message: `is the host's: this stack runs on ${host}'s platform (${ns}:platform); set it in Pulumi.${host}.yaml, or remove ${ns}:platform to give this stack its own`,
+          message: `is the host's: this stack runs on ${host}'s platform (${ns}:platform)${key === "registry" ? " and deploys images from its registry, promoted by digest" : ""}; set it in Pulumi.${host}.yaml, or remove ${ns}:platform to give this stack its own`,
         });
     }
+    rule(
+      own.tenants === undefined,
+      "tenants",
+      `is for a stack that owns its platform; this one runs on ${host}'s, and a tenant hosts nobody`,
+    );
     rule(
       own.accountBudgetUsd === undefined,
       "accountBudgetUsd",
@@ -381,6 +452,12 @@ export function parseStackConfig(raw: RawConfig): StackConfig {
       message: `is required (the EKS cluster), unless ${ns}:platform names the stack whose cluster this one shares`,
     });
   }
+  if (isProduction && parsed.tenants?.length)
+    rule(
+      false,
+      "tenants",
+      "prod hosts no other stack: its account and platform are production's alone (remove the key)",
+    );
   if (parsed.accountBudgetUsd !== undefined && parsed.monthlyBudgetUsd !== undefined) {
     rule(
       parsed.accountBudgetUsd >= parsed.monthlyBudgetUsd,
@@ -417,13 +494,14 @@ export function parseStackConfig(raw: RawConfig): StackConfig {
       });
   }
 
-  if (problems.length > 0 || !environment) throw new ConfigError(raw.stack, distinct(problems));
+  if (problems.length > 0 || !environment || !accountId) throw new ConfigError(raw.stack, distinct(problems));
   const p = parsed as Parsed;
   const namespace = environmentNamespace[environment as Environment];
   // The rules above guarantee one of the two: a host to share, or a cluster of its own.
   const platform: OwnPlatform | SharedPlatform = p.platform
-    ? { platform: { stack: p.platform.stack, namespace: p.platform.namespace ?? namespace } }
+    ? { platform: { stack: p.platform.stack, namespaces: tenantNamespaces(raw.stack) } }
     : {
+        tenants: p.tenants ?? [],
         network: { ...p.network, subnets: p.network.subnets ?? defaultSubnetLayout(p.network.cidr, p.network.azCount) },
         cluster: { ...(p.cluster as ClusterConfig), namespaces: p.cluster?.namespaces ?? [namespace] },
       };
@@ -435,6 +513,7 @@ export function parseStackConfig(raw: RawConfig): StackConfig {
     appName: p.appName,
     prefix: `${p.appName}-${raw.stack}`,
     region: region!,
+    accountId,
     isProduction,
     protect,
     logRetentionDays: p.logRetentionDays,

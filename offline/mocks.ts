@@ -67,6 +67,11 @@ export const typeOutputs: Record<string, (ctx: Context) => State> = {
       uniqueId: `AROA${hex(name, 17).toUpperCase()}`,
     };
   },
+  // IAM ARNs have no region.
+  "aws:iam/policy:Policy": ({ inputs, name }) => ({
+    name: inputs.name ?? name,
+    arn: `arn:aws:iam::${mockAccountId}:policy/${inputs.name ?? name}`,
+  }),
   "aws:iam/group:Group": ({ inputs, name }) => ({
     name: inputs.name ?? name,
     arn: `arn:aws:iam::${mockAccountId}:group/${inputs.name ?? name}`,
@@ -265,18 +270,26 @@ export function mockId(type: string, name: string): string {
   return idPrefixes[kind] ? `${idPrefixes[kind]}${hex(`${type}/${name}`, 17)}` : `${name}-id`;
 }
 
-/** What the mocks answer for a registration of `type` named `name` (also used for modelled children). */
-export function mockResource(region: string, type: string, name: string, inputs: Inputs): { id: string; state: State } {
+/**
+ * What the mocks answer for a registration of `type` named `name` (also used for modelled children), in the account
+ * `accountId` (see {@link inAccount}).
+ */
+export function mockResource(
+  region: string,
+  type: string,
+  name: string,
+  inputs: Inputs,
+  accountId: string = mockAccountId,
+): { id: string; state: State } {
   const [service, kind] = awsKind(type);
-  const state: State = {
-    ...inputs,
+  const computed: State = {
     // A resource that takes an ARN as input (a topic policy, an event target) reports that ARN, as AWS does.
     ...(service && inputs.arn === undefined
       ? { arn: `arn:aws:${service}:${region}:${mockAccountId}:${kind}/${inputs.name ?? name}` }
       : {}),
     ...typeOutputs[type]?.({ region, type, name, inputs }),
   };
-  return { id: mockId(type, name), state };
+  return { id: mockId(type, name), state: { ...inputs, ...inAccount(computed, accountId) } };
 }
 
 /** Another stack's outputs, as a `pulumi.StackReference` to it reads them (the offline run of that stack). */
@@ -287,10 +300,31 @@ export interface StackOutputs {
 }
 
 /**
+ * The tables above build ARNs, ids and URLs with {@link mockAccountId}; a stack deploys into the account of its
+ * `aws:allowedAccountIds` (the provider refuses any other), so its answers name that account instead.
+ */
+export function inAccount<T>(value: T, accountId: string): T {
+  if (accountId === mockAccountId) return value;
+  const rewrite = (v: unknown): unknown => {
+    if (typeof v === "string") return v.split(mockAccountId).join(accountId);
+    if (Array.isArray(v)) return v.map(rewrite);
+    if (v !== null && typeof v === "object")
+      return Object.fromEntries(Object.entries(v as Record<string, unknown>).map(([k, x]) => [k, rewrite(x)]));
+    return v;
+  };
+  return rewrite(value) as T;
+}
+
+/**
  * @param stacks Outputs of the stacks this one may reference, by stack name (a reference's
  *   `organization/project/stack` name is matched on its last part).
+ * @param accountId The account the stack deploys into (its `aws:allowedAccountIds`). Default {@link mockAccountId}.
  */
-export function createMocks(region: string, stacks: Record<string, StackOutputs> = {}): pulumi.runtime.Mocks {
+export function createMocks(
+  region: string,
+  stacks: Record<string, StackOutputs> = {},
+  accountId: string = mockAccountId,
+): pulumi.runtime.Mocks {
   return {
     newResource({ type, name, inputs }) {
       if (type === "pulumi:pulumi:StackReference") {
@@ -299,13 +333,13 @@ export function createMocks(region: string, stacks: Record<string, StackOutputs>
         const referenced = stacks[String(inputs.name).split("/").pop() ?? ""] ?? { outputs: {}, secretOutputNames: [] };
         return { id: inputs.name, state: { name: inputs.name, ...referenced } };
       }
-      return mockResource(region, type, name, inputs);
+      return mockResource(region, type, name, inputs, accountId);
     },
     call({ token, inputs }) {
       const answer = callResults[token];
       if (!answer)
         throw new Error(`the offline mocks have no answer for data source ${token}; add one in offline/mocks.ts`);
-      return answer(inputs, region);
+      return inAccount(answer(inputs, region), accountId);
     },
   };
 }

@@ -13,18 +13,22 @@ import type * as Pulumi from "@pulumi/pulumi";
 import { modelledChildren } from "./children";
 import { engineConfig } from "../config/stack-file";
 import { hostRun } from "./host";
-import { createMocks } from "./mocks";
+import { createMocks, mockAccountId, type StackOutputs } from "./mocks";
 import { drainRegistrations, recordRegistrations } from "./monitor";
 import type { StackRun } from "./record";
 import { cachedRun } from "./record-cache";
 import { readStackFile, StackFileError, type StackConfigFile } from "./stack-file";
+import { stackAccount } from "./stacks";
 
 export type { RecordedResource, StackRun } from "./record";
+export type { StackOutputs } from "./mocks";
+export { referencedOutputs } from "./host";
 export { SECRET, UNKNOWN } from "./record";
 export { engineConfig } from "../config/stack-file";
 export { cacheRun } from "./record-cache";
 export { projectRoot, readStackFile, StackFileError, unknownStackMessage, type StackConfigFile } from "./stack-file";
 export {
+  accountOf,
   allStacks,
   hostedStacks,
   hostOf,
@@ -46,11 +50,17 @@ export interface RunOptions {
   program?: Program;
   /** Use the record jest's global setup made for this stack, when the run is a plain one. Default true. */
   cached?: boolean;
+  /** What this stack's last deployment exported, as a reference to itself reads it. Default: never deployed. */
+  deployed?: StackOutputs;
+  /** The host's record, when the caller already has it (saves running the host's program again). */
+  hostRun?: StackRun;
+  /** Replace the outputs the host's offline run answers its StackReference with (a host of another version). */
+  hostOutputs?: (outputs: StackOutputs) => StackOutputs;
 }
 
 /** Runs the program for `stack` under mocks and returns the record. Never throws for program errors. */
 export async function runStack(stack: string, options: RunOptions = {}): Promise<StackRun> {
-  const plain = !options.config && !options.secrets && !options.program;
+  const plain = !options.config && !options.secrets && !options.program && !options.deployed && !options.hostOutputs;
   const cached = plain && options.cached !== false ? cachedRun(stack) : undefined;
   if (cached) return cached;
   let file: StackConfigFile;
@@ -63,13 +73,20 @@ export async function runStack(stack: string, options: RunOptions = {}): Promise
   const { config, warnings } = file;
   const { values, secretKeys } = engineConfig(config, options.secrets);
   const region = values["aws:region"] ?? "us-east-1";
+  // The mocks answer in the stack's own account (its aws:allowedAccountIds), as the provider would deploy there.
+  const accountId = stackAccount(config) ?? mockAccountId;
 
   // A stack on another's platform reads that stack's outputs: its offline run answers the StackReference.
-  const host = await hostRun(stack, config, (name) => runStack(name));
+  const host = await hostRun(stack, config, async (name) => options.hostRun ?? runStack(name));
+  const references: Record<string, StackOutputs> = Object.fromEntries(
+    Object.entries(host.references).map(([name, outputs]) => [name, (options.hostOutputs ?? ((o) => o))(outputs)]),
+  );
+  // A host reads its own last deployment (what its tenants run on) through a reference to itself.
+  if (options.deployed) references[stack] = options.deployed;
 
   // Loaded here, not at the top: a test that only reads a cached record never pays for the SDK.
   const pulumi: typeof Pulumi = await import("@pulumi/pulumi");
-  await pulumi.runtime.setMocks(createMocks(region, host.references), "qualisys", stack, true);
+  await pulumi.runtime.setMocks(createMocks(region, references, accountId), "qualisys", stack, true);
   pulumi.runtime.setAllConfig(values, secretKeys);
   const recording = recordRegistrations(pulumi, stack);
 
@@ -106,7 +123,7 @@ export async function runStack(stack: string, options: RunOptions = {}): Promise
   let children: StackRun["resources"] = [];
   if (!error) {
     try {
-      children = modelledChildren(registered, region);
+      children = modelledChildren(registered, region, accountId);
     } catch (e) {
       error = e instanceof Error ? e : new Error(String(e));
     }

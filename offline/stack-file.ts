@@ -30,7 +30,7 @@ export function unknownStackMessage(stack: string, root = projectRoot): string {
   const known = stackNames(root);
   return [
     `No stack file Pulumi.${stack}.yaml. Stack files here: ${known.map((s) => `Pulumi.${s}.yaml`).join(", ") || "none"}.`,
-    `To make one: pulumi stack init ${stack} && cp Pulumi.dev.yaml Pulumi.${stack}.yaml (then set qualisys:environment).`,
+    `To make a personal or review stack on dev's platform: npm run stack:new -- ${stack} (docs/shared-platform.md).`,
   ].join("\n");
 }
 

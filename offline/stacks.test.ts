@@ -33,7 +33,7 @@ describe("the stacks of a project", () => {
     const dir = project({ "Pulumi.dev.yaml": "config: {}\n", "Pulumi.staging.yaml": "config: {}\n" });
     expect(unknownStackMessage("dev-bob", dir)).toBe(
       "No stack file Pulumi.dev-bob.yaml. Stack files here: Pulumi.dev.yaml, Pulumi.staging.yaml.\n" +
-        "To make one: pulumi stack init dev-bob && cp Pulumi.dev.yaml Pulumi.dev-bob.yaml (then set qualisys:environment).",
+        "To make a personal or review stack on dev's platform: npm run stack:new -- dev-bob (docs/shared-platform.md).",
     );
     expect(() => readStackFile("dev-bob", dir)).toThrow(StackFileError);
   });

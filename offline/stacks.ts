@@ -40,6 +40,22 @@ export function platformHost(config: Record<string, unknown>): string | undefine
   return typeof host === "string" ? host : undefined;
 }
 
+/** The one AWS account a stack file's `aws:allowedAccountIds` names, if it names exactly one well-formed id. */
+export function stackAccount(config: Record<string, unknown>): string | undefined {
+  const ids = config["aws:allowedAccountIds"];
+  return Array.isArray(ids) && ids.length === 1 && /^\d{12}$/.test(String(ids[0])) ? String(ids[0]) : undefined;
+}
+
+/** The account `stack` deploys into, as its stack file says (undefined: none, or no readable file). */
+export function accountOf(stack: string, root = join(__dirname, "..")): string | undefined {
+  const file = `Pulumi.${stack}.yaml`;
+  try {
+    return stackAccount(parseStackFile(readFileSync(join(root, file), "utf8"), file).config);
+  } catch {
+    return undefined;
+  }
+}
+
 /** The host of `stack` as its stack file says (undefined: the stack has its own platform, or no readable file). */
 export function hostOf(stack: string, root = join(__dirname, "..")): string | undefined {
   const file = `Pulumi.${stack}.yaml`;

@@ -7,7 +7,7 @@ import { isolatedSubnetCase } from "./isolated-subnets.cases";
 import { policies } from "../policy/policies";
 import { T } from "../policy/policies/types";
 import { runPolicies, type RecordLike } from "../policy/runner";
-import { serviceCases, type Case } from "./service-cases";
+import { serviceCases, with_, type Case } from "./service-cases";
 
 const stmt = (s: Record<string, unknown>) => ({ Version: "2012-10-17", Statement: [s] });
 const unprotected = (r: RecordLike): RecordLike => ({ ...r, options: { protect: false } });
@@ -58,6 +58,23 @@ const runnerRole = (
     name: "qualisys-prod-runner",
     assumeRolePolicy: json(stmt({ Effect: "Allow", Principal: principal, Action: action })),
     tags,
+  });
+
+/** A managed policy shaped like a tenant's permissions boundary: whole services on named resources. */
+const boundaryPolicy = (extra: Record<string, unknown>) =>
+  res(T.iamPolicy, {
+    name: "tenant-boundary",
+    policy: json(stmt({ Effect: "Allow", Action: ["rds:*", "logs:*"], Resource: "arn:*:rds:*:*:db:tenant-*" })),
+    ...extra,
+  });
+/** A role carrying `boundary` as its permissions boundary. */
+const roleBoundedBy = (boundary: string) =>
+  res(T.role, {
+    name: "tenant-deploy",
+    assumeRolePolicy: json(
+      stmt({ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }),
+    ),
+    permissionsBoundary: `arn:aws:iam::123456789012:policy/${boundary}`,
   });
 
 const cases: Case[] = [
@@ -331,9 +348,16 @@ const cases: Case[] = [
   },
   {
     policy: "iam-no-wildcard-actions",
-    good: [[rolePolicy({ Action: ["s3:GetObject", "ec2:Describe*"], Resource: "*" })]],
+    good: [
+      [rolePolicy({ Action: ["s3:GetObject", "ec2:Describe*"], Resource: "*" })],
+      // A permissions boundary (tagged as one) grants nothing by itself: a ceiling of whole services is not read.
+      [boundaryPolicy({ tags: { "qualisys:permissions-boundary": "true" } })],
+    ],
     bad: [
       [rolePolicy({ Action: "s3:*", Resource: "arn:aws:s3:::b/*" })],
+      // The same document without the tag (or with another value) is an identity policy.
+      [boundaryPolicy({})],
+      [boundaryPolicy({ tags: { "qualisys:permissions-boundary": "yes" } })],
       [
         res(T.role, {
           name: "x",
@@ -341,6 +365,37 @@ const cases: Case[] = [
             stmt({ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }),
           ),
           inlinePolicies: [{ name: "all", policy: json(stmt({ Effect: "Allow", Action: "*", Resource: "*" })) }],
+        }),
+      ],
+    ],
+  },
+  {
+    policy: "iam-boundary-never-granted",
+    good: [
+      [boundaryPolicy({ tags: { "qualisys:permissions-boundary": "true" } }), roleBoundedBy("tenant-boundary")],
+      // Attaching an ordinary managed policy is the other rules' business.
+      [
+        boundaryPolicy({ tags: { "qualisys:permissions-boundary": "true" } }),
+        res(T.rolePolicyAttachment, { role: "r", policyArn: `arn:aws:iam::123456789012:policy/other` }),
+      ],
+    ],
+    bad: [
+      [
+        boundaryPolicy({ tags: { "qualisys:permissions-boundary": "true" } }),
+        res(T.rolePolicyAttachment, { role: "r", policyArn: `arn:aws:iam::123456789012:policy/tenant-boundary` }),
+      ],
+      [
+        boundaryPolicy({ tags: { "qualisys:permissions-boundary": "true" } }),
+        res(T.policyAttachment, {
+          name: "a",
+          roles: ["r"],
+          policyArn: `arn:aws:iam::123456789012:policy/x/tenant-boundary`,
+        }),
+      ],
+      [
+        boundaryPolicy({ tags: { "qualisys:permissions-boundary": "true" } }),
+        with_(roleBoundedBy("tenant-boundary"), {
+          managedPolicyArns: [`arn:aws:iam::123456789012:policy/tenant-boundary`],
         }),
       ],
     ],

@@ -114,9 +114,10 @@ describe("prod rules come from the pack, not from the program's config", () => {
         "aws:kms/key:Key",
         "aws:ecr/repository:Repository",
         "aws:secretsmanager/secret:Secret",
-        "eks:index:Cluster",
+        // dev's cluster is protected while it hosts tenants (qualisys:tenants); in prod it must be anyway.
       ]),
     );
+    expect(runs.dev.resources.find((r) => r.type === "eks:index:Cluster")?.options.protect).toBe(true);
     expect(failed("prod-nat-per-az")).toEqual(["awsx:ec2:Vpc"]);
     expect(failed("prod-ci-through-environment")).toEqual(["aws:iam/role:Role"]);
   });

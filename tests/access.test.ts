@@ -5,16 +5,21 @@
  * (tests/fixtures/aws-managed-policies.json). The prod rows are also docs/access.md's "who can do what" table.
  */
 import { dataReads, type DataRead } from "./access-data-reads";
-import { ACCOUNT, accessModel, simulate, simulateWebIdentity, type AccessModel, type Decision } from "./access-model";
+import {
+  ACCOUNT as SAMPLE_ACCOUNT,
+  accessModel,
+  accountOfArn,
+  simulate,
+  simulateWebIdentity,
+  type AccessModel,
+  type Decision,
+} from "./access-model";
 import managed from "./fixtures/aws-managed-policies.json";
-import { hostOf, runStack, stacks, type StackRun } from "../offline/run";
+import { accountOf, hostOf, runStack, stacks, type StackRun } from "../offline/run";
 import { generatedSection } from "../tools/docs/generated";
 import { expectationsOf } from "./expectations";
 
 const REPO = "qualisys/platform";
-const GITHUB = `arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`;
-const PULUMI = `arn:aws:iam::${ACCOUNT}:oidc-provider/api.pulumi.com/oidc`;
-const arn = (service: string, resource: string) => `arn:aws:${service}:us-east-1:${ACCOUNT}:${resource}`;
 const denied = (d: Decision) => d !== "Allowed";
 
 /** The GitHub subjects each stack's deploy role accepts (tests/expectations.ts; prod only through its Environment). */
@@ -60,6 +65,11 @@ it("models the attached AWS-managed policies from a dated, named source", () => 
 });
 
 describe.each(stacks)("stack %s", (stack) => {
+  // Each stack file names the account it deploys into (aws:allowedAccountIds): dev and staging share one.
+  const ACCOUNT = accountOf(stack)!;
+  const GITHUB = `arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`;
+  const PULUMI = `arn:aws:iam::${ACCOUNT}:oidc-provider/api.pulumi.com/oidc`;
+  const arn = (service: string, resource: string) => `arn:aws:${service}:us-east-1:${ACCOUNT}:${resource}`;
   const role = (part: string) => models[stack].roles.get(`qualisys-${stack}-${part}`)!;
   // A stack on another's platform (staging) works on its host's cluster, whose add-ons are the host's.
   const host = hostOf(stack);
@@ -493,9 +503,11 @@ async function leaksOf(
   principal: string,
 ) {
   const leaks: string[] = [];
+  // The sample ARNs name the mock account; ask about the principal's own (each stack file names its account).
+  const own = (resource: string) => resource.replace(`:${SAMPLE_ACCOUNT}:`, `:${accountOfArn(principal)}:`);
   for (const read of reads)
     for (const resource of read.resources)
-      if ((await simulate(policies, { principal, action: read.action, resource })) === "Allowed")
+      if ((await simulate(policies, { principal, action: read.action, resource: own(resource) })) === "Allowed")
         leaks.push(`${read.action} ${resource}`);
   return leaks;
 }

@@ -134,9 +134,13 @@ describe.each(platformStacks)("stack %s", (stack) => {
     expect(eks.dependencies).toContain(group.urn);
   });
 
-  it("protects the cluster from deletion in prod only", () => {
+  it("protects the cluster from deletion in AWS in prod only, and in Pulumi in prod and while it hosts tenants", () => {
     const eks = ofType(runs[stack], "eks:index:Cluster")[0];
-    expect([eks.options.protect, eks.inputs.deletionProtection]).toEqual([stack === "prod", stack === "prod"]);
+    const hostsTenants = ((readStackFile(stack).config["qualisys:tenants"] as string[] | undefined) ?? []).length > 0;
+    expect([eks.options.protect, eks.inputs.deletionProtection]).toEqual([
+      stack === "prod" || hostsTenants,
+      stack === "prod",
+    ]);
   });
 
   it("maps the devops, developer and cicd roles to Kubernetes groups through access entries", () => {

@@ -41,6 +41,8 @@ export interface StackExpectations {
   logRetentionDays: number;
   /** `protect` on keys, databases, caches and repositories. */
   protect: boolean;
+  /** `protect` on the network and cluster: a stack's own protection, or hosting tenants (they run on them). */
+  protectPlatform: boolean;
   /** The preview's limit, and the AWS Budget's amount and filter. */
   budget: { monthlyUsd: number; awsBudgetUsd: number; costTag: string | undefined };
   database: {
@@ -107,6 +109,7 @@ export const shippedExpectations: Record<(typeof shippedStacks)[number], StackEx
     },
     logRetentionDays: 14,
     protect: false,
+    protectPlatform: true,
     budget: { monthlyUsd: 405, awsBudgetUsd: 500, costTag: undefined },
     database: {
       engineMajor: 17,
@@ -129,6 +132,7 @@ export const shippedExpectations: Record<(typeof shippedStacks)[number], StackEx
     pools: undefined,
     logRetentionDays: 30,
     protect: false,
+    protectPlatform: false,
     budget: { monthlyUsd: 95, awsBudgetUsd: 95, costTag: "staging" },
     database: {
       engineMajor: 17,
@@ -166,6 +170,7 @@ export const shippedExpectations: Record<(typeof shippedStacks)[number], StackEx
     },
     logRetentionDays: 90,
     protect: true,
+    protectPlatform: true,
     budget: { monthlyUsd: 6000, awsBudgetUsd: 6000, costTag: undefined },
     database: {
       engineMajor: 17,
@@ -224,7 +229,7 @@ export function derivedExpectations(config: StackConfig): StackExpectations {
     host: config.platform?.stack,
     region: config.region,
     environment: config.environment,
-    namespaces: config.platform ? [config.platform.namespace] : [...config.cluster.namespaces],
+    namespaces: config.platform ? [config.platform.namespaces.app] : [...config.cluster.namespaces],
     network: config.network && {
       cidr: config.network.cidr,
       azCount: config.network.azCount,
@@ -237,6 +242,7 @@ export function derivedExpectations(config: StackConfig): StackExpectations {
     },
     logRetentionDays: config.logRetentionDays,
     protect: config.protect,
+    protectPlatform: config.protect || (!config.platform && config.tenants.length > 0),
     budget: {
       monthlyUsd: config.monthlyBudgetUsd,
       awsBudgetUsd: config.budget.limitUsd,

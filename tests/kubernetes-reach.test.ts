@@ -57,7 +57,7 @@ function intendedCreates(stack: string): Record<string, Record<string, string[]>
   const apps = config.cluster.namespaces;
   const hosted = hostedStacks
     .filter((s) => hostOf(s) === stack)
-    .map((s) => configOf(s).platform!.namespace)
+    .map((s) => configOf(s).platform!.namespaces.app)
     .map((ns) => [hostedKubernetesGroups(ns), ns] as const);
   return {
     [kubernetesGroups.developer]: Object.fromEntries(

@@ -1,5 +1,5 @@
 /** CloudWatch alarms, the alarm topic and the budget (SPEC O3), per stack, through the whole program. */
-import { hostOf, readStackFile, runStack, stacks, type StackRun } from "../offline/run";
+import { accountOf, hostOf, readStackFile, runStack, stacks, type StackRun } from "../offline/run";
 import { jsonInput, named, ofType } from "../offline/record";
 import { expectationsOf } from "./expectations";
 import { checkAlarms, checkBudget } from "./stack-checks";
@@ -26,7 +26,7 @@ describe.each(stacks)("stack %s", (stack) => {
         Principal: { Service: ["cloudwatch.amazonaws.com", "budgets.amazonaws.com"] },
         Action: "SNS:Publish",
         Resource: topic.outputs.arn,
-        Condition: { StringEquals: { "aws:SourceAccount": "123456789012" } },
+        Condition: { StringEquals: { "aws:SourceAccount": accountOf(stack) } },
       }),
       {
         Sid: "PublishOverTlsOnly",

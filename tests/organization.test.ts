@@ -247,7 +247,7 @@ describe("a review stack (qualisys:expiresOn)", () => {
     const review = {
       ...readStackFile("staging").config,
       "qualisys:expiresOn": "2099-01-31",
-      "qualisys:platform": { stack: "dev", namespace: "pr-42" },
+      "qualisys:platform": { stack: "dev" },
       "aws:defaultTags": { tags: { app: "qualisys", environment: "pr-42", "managed-by": "pulumi" } },
     };
     const files = [...stacks, "pr-42"].map((stack) => ({

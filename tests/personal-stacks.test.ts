@@ -10,7 +10,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parseDocument } from "yaml";
+import { parse, parseDocument } from "yaml";
 import { projectRoot, readStackFile, runStack, type StackConfigFile, type StackRun } from "../offline/run";
 import { ofType } from "../offline/record";
 import { runPolicies, formatViolations } from "../policy/runner";
@@ -18,22 +18,16 @@ import { estimateCost } from "../tools/preview/cost";
 import { maxPrefixLength } from "../config/aws-names";
 import { expectationsOf, shippedExpectations, type StackExpectations } from "./expectations";
 import { stackChecks } from "./stack-checks";
+import { newStackFile } from "../tools/stack-new/plan";
 
 /**
- * `cp Pulumi.dev.yaml Pulumi.dev-alice.yaml`, then what docs/shared-platform.md says a tenant changes: the
- * platform is dev's (so no network, cluster or account budget of its own), the account-wide identity resources are
- * dev's, and its budget counts its own `environment` tag. Then other sizes than dev's.
+ * What `npm run stack:new -- dev-alice` writes (a tenant of dev's platform: its namespaces, dev's account, none of
+ * the account-wide singletons, its own environment tag), then other sizes than dev's.
  */
 function aliceFile(): string {
-  const doc = parseDocument(readFileSync(join(projectRoot, "Pulumi.dev.yaml"), "utf8"));
+  const dev = parse(readFileSync(join(projectRoot, "Pulumi.dev.yaml"), "utf8")) as { config: Record<string, unknown> };
+  const doc = parseDocument(newStackFile("dev-alice", "dev", dev.config));
   const config = (path: string[], value: unknown) => doc.setIn(["config", ...path], value);
-  doc.setIn(["config", "qualisys:platform"], doc.createNode({ stack: "dev", namespace: "dev-alice" }));
-  for (const key of ["qualisys:network", "qualisys:cluster", "qualisys:accountBudgetUsd"])
-    doc.deleteIn(["config", key]);
-  config(["aws:defaultTags", "tags", "environment"], "dev-alice");
-  config(["qualisys:identity", "createGithubOidcProvider"], false);
-  config(["qualisys:identity", "createPulumiOidcProvider"], false);
-  config(["qualisys:identity", "manageAccountPasswordPolicy"], false);
   config(["qualisys:identity", "githubSubjects"], doc.createNode(["ref:refs/heads/alice"]));
   config(["qualisys:logRetentionDays"], 7);
   config(["qualisys:monthlyBudgetUsd"], 150);
@@ -56,6 +50,7 @@ function reviewFile(): string {
   config(["aws:defaultTags", "tags", "environment"], "review");
   config(["qualisys:environment"], "staging");
   doc.deleteIn(["config", "qualisys:accountBudgetUsd"]);
+  doc.deleteIn(["config", "qualisys:tenants"]);
   config(["qualisys:logRetentionDays"], 60);
   config(["qualisys:monthlyBudgetUsd"], 2500);
   config(["qualisys:network"], {

@@ -7,10 +7,12 @@ import { pulumiDeploymentsSubject, pulumiOperations, type PulumiOperation } from
 import { ofType } from "../offline/record";
 import type { StackRun } from "../offline/run";
 import { SECRET } from "../offline/run";
-import { ACCOUNT, simulate, simulateWebIdentity, type AccessModel, type RoleModel } from "./access-model";
+import { ACCOUNT, accountOfArn, simulate, simulateWebIdentity, type AccessModel, type RoleModel } from "./access-model";
 
-export const GITHUB_PROVIDER = `arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`;
-export const PULUMI_PROVIDER = `arn:aws:iam::${ACCOUNT}:oidc-provider/api.pulumi.com/oidc`;
+/** The OIDC providers of the account a role lives in (each stack's own: aws:allowedAccountIds). */
+export const githubProvider = (account = ACCOUNT) =>
+  `arn:aws:iam::${account}:oidc-provider/token.actions.githubusercontent.com`;
+export const pulumiProvider = (account = ACCOUNT) => `arn:aws:iam::${account}:oidc-provider/api.pulumi.com/oidc`;
 
 /** The Pulumi Deployments operations a role's trust accepts for one organisation, project and stack. */
 export function trustedOperations(
@@ -21,7 +23,7 @@ export function trustedOperations(
 ): PulumiOperation[] {
   return pulumiOperations.filter(
     (operation) =>
-      simulateWebIdentity(role, PULUMI_PROVIDER, {
+      simulateWebIdentity(role, pulumiProvider(accountOfArn(role.arn)), {
         "api.pulumi.com/oidc:aud": organization,
         "api.pulumi.com/oidc:sub": pulumiDeploymentsSubject(organization, project, stack, operation),
       }) === "Allowed",
@@ -30,20 +32,21 @@ export function trustedOperations(
 
 /**
  * Actions that change something, one per kind of damage, that a role trusted by pull-request code must be refused:
- * permissions (IAM), compute, storage and data writes, secrets, images, cluster access, and assuming another role.
+ * permissions (IAM), compute, storage and data writes, secrets, images, cluster access, and assuming another role,
+ * in the role's own account.
  */
-export const writeProbes: { action: string; resource: string }[] = [
-  { action: "iam:CreateRole", resource: `arn:aws:iam::${ACCOUNT}:role/planted` },
-  { action: "iam:AttachRolePolicy", resource: `arn:aws:iam::${ACCOUNT}:role/qualisys-dev-deploy` },
-  { action: "ec2:RunInstances", resource: `arn:aws:ec2:us-east-1:${ACCOUNT}:instance/*` },
+export const writeProbes = (account: string): { action: string; resource: string }[] => [
+  { action: "iam:CreateRole", resource: `arn:aws:iam::${account}:role/planted` },
+  { action: "iam:AttachRolePolicy", resource: `arn:aws:iam::${account}:role/qualisys-dev-deploy` },
+  { action: "ec2:RunInstances", resource: `arn:aws:ec2:us-east-1:${account}:instance/*` },
   { action: "s3:PutObject", resource: "arn:aws:s3:::any-bucket/key" },
   {
     action: "secretsmanager:PutSecretValue",
-    resource: `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:any-AbCdEf`,
+    resource: `arn:aws:secretsmanager:us-east-1:${account}:secret:any-AbCdEf`,
   },
-  { action: "ecr:PutImage", resource: `arn:aws:ecr:us-east-1:${ACCOUNT}:repository/qualisys-api` },
-  { action: "eks:CreateAccessEntry", resource: `arn:aws:eks:us-east-1:${ACCOUNT}:cluster/qualisys-dev` },
-  { action: "sts:AssumeRole", resource: `arn:aws:iam::${ACCOUNT}:role/qualisys-dev-deploy` },
+  { action: "ecr:PutImage", resource: `arn:aws:ecr:us-east-1:${account}:repository/qualisys-api` },
+  { action: "eks:CreateAccessEntry", resource: `arn:aws:eks:us-east-1:${account}:cluster/qualisys-dev` },
+  { action: "sts:AssumeRole", resource: `arn:aws:iam::${account}:role/qualisys-dev-deploy` },
 ];
 
 /** Roles a GitHub `pull_request` token of `repository` can assume that are allowed any write probe. */
@@ -51,12 +54,12 @@ export async function writeRolesTrustingPullRequests(model: AccessModel, reposit
   const found: string[] = [];
   for (const role of model.roles.values()) {
     const trusted =
-      simulateWebIdentity(role, GITHUB_PROVIDER, {
+      simulateWebIdentity(role, githubProvider(accountOfArn(role.arn)), {
         "token.actions.githubusercontent.com:sub": `repo:${repository}:pull_request`,
         "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
       }) === "Allowed";
     if (!trusted) continue;
-    for (const probe of writeProbes)
+    for (const probe of writeProbes(accountOfArn(role.arn)))
       if ((await simulate(role.policies, { principal: role.arn, ...probe })) === "Allowed") {
         found.push(`${role.name}: ${probe.action}`);
         break;

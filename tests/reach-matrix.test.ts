@@ -111,19 +111,16 @@ describe("a widening planted into a copy of a record fails the matrix", () => {
     );
   });
 
-  it("a pull_request subject on staging's CI role lets pull requests push images", async () => {
+  it("a pull_request subject on dev's CI role lets pull requests push images", async () => {
     const w = structuredClone(world);
-    const trust = role(w, "qualisys-staging-cicd").trust.Statement[0] as {
+    const trust = role(w, "qualisys-dev-cicd").trust.Statement[0] as {
       Condition: { StringEquals: Record<string, string[]> };
     };
     trust.Condition.StringEquals["token.actions.githubusercontent.com:sub"].push("repo:qualisys/platform:pull_request");
     expect(differences(await rows(w, ["github: pull_request"]))).toEqual([
-      "github: pull_request holds qualisys-staging-cicd, not intended: trust GithubActionsOidc",
+      "github: pull_request holds qualisys-dev-cicd, not intended: trust GithubActionsOidc",
       expect.stringMatching(
-        /^github: pull_request → ecr-push dev: allowed, intended denied: as qualisys-staging-cicd .*ecr:PutImage/,
-      ),
-      expect.stringMatching(
-        /^github: pull_request → ecr-push staging: allowed, intended denied: as qualisys-staging-cicd /,
+        /^github: pull_request → ecr-push dev: allowed, intended denied: as qualisys-dev-cicd .*ecr:PutImage/,
       ),
     ]);
   });

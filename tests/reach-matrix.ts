@@ -5,7 +5,9 @@
  * reach. Every target not listed is denied. Written by hand from what each identity is for (SPEC I1–I4, P4, P5), not
  * from the simulation: a difference either way fails the test.
  *
- * Accounts: dev and staging share 123456789012 (non-production), prod has 210987654321.
+ * Accounts: dev and staging share 123456789012 (non-production), prod has 210987654321. Staging is a tenant of dev's
+ * platform (docs/shared-platform.md): every role of it carries a permissions boundary that keeps it to staging's own
+ * resources, so none of them reaches dev's, and dev's devops stays the account's one administrator.
  */
 
 /** Every target of the non-production account, as its administrators (devops, deploy) reach it. */
@@ -19,9 +21,10 @@ const nonProdAdministrator = [
   "rds-master staging",
   "eks-access dev",
   "ecr-push dev",
-  "ecr-push staging",
   "pool-token dev",
 ];
+/** Everything staging's administrators (its devops, its deploy role) reach: its own secrets, keys and database. */
+const stagingOwn = ["secrets staging", "kms-decrypt staging", "rds-master staging"];
 /** Every target of the prod account, as its administrators reach it. */
 const prodAdministrator = [
   "iam write 210987654321",
@@ -33,11 +36,10 @@ const prodAdministrator = [
   "pool-token prod",
 ];
 /**
- * dev's and staging's repositories have the same names in the same account, so they are one repository each
- * (tests/isolation.test.ts finds the collision; issue 21 gives hosted stacks no repositories of their own): whoever
- * may push to one pushes to "both".
+ * The non-production registry is dev's (a tenant creates none and pulls dev's images by digest): only CI pushes,
+ * developers pull.
  */
-const nonProdPush = ["ecr-push dev", "ecr-push staging"];
+const nonProdPush = ["ecr-push dev"];
 
 export interface IntendedRow {
   /** The roles the principal can hold, its own first, then those it may chain into. */
@@ -49,10 +51,10 @@ export interface IntendedRow {
 const nothing: IntendedRow = { holds: [], allowed: [] };
 
 /** Pulumi Deployments of a stack: only the operations that change it get its deploy role; previews get nothing. */
-function deployments(stack: string, administrator: string[]): Record<string, IntendedRow> {
+function deployments(stack: string, reach: string[]): Record<string, IntendedRow> {
   const deploy: IntendedRow = {
     holds: [`qualisys-${stack}-deploy`],
-    allowed: [`assume ${stack} deploy`, ...administrator],
+    allowed: [`assume ${stack} deploy`, ...reach],
   };
   return {
     [`${stack}: Pulumi Deployments preview`]: nothing,
@@ -82,13 +84,13 @@ function addOns(stack: string): Record<string, IntendedRow> {
 
 export const intendedMatrix: Record<string, IntendedRow> = {
   // dev: the non-production platform (VPC, cluster, runner), in the account it shares with staging.
-  // A human administrator of the shared account may become the other stack's administrator: both trust the
-  // account's MFA-holding users, and AdministratorAccess may assume them.
+  // dev's devops is the shared account's administrator: it may also become staging's (AdministratorAccess may
+  // assume a role that trusts the account's MFA-holding users).
   "dev: user in devops-users, MFA 5 min old": {
     holds: ["qualisys-dev-devops", "qualisys-dev-developer", "qualisys-staging-devops", "qualisys-staging-developer"],
     allowed: ["assume dev devops", "assume staging devops", ...nonProdAdministrator],
   },
-  "dev: user in developer-users, MFA 5 min old": { holds: ["qualisys-dev-developer"], allowed: nonProdPush },
+  "dev: user in developer-users, MFA 5 min old": { holds: ["qualisys-dev-developer"], allowed: [] },
   ...deployments("dev", nonProdAdministrator),
   "dev: ec2.amazonaws.com as runner": { holds: ["qualisys-dev-runner"], allowed: ["pool-token dev"] },
   "dev: ec2.amazonaws.com as nodes": { holds: ["qualisys-dev-nodes"], allowed: [] },
@@ -104,14 +106,16 @@ export const intendedMatrix: Record<string, IntendedRow> = {
     allowed: ["secrets dev", "kms-decrypt dev", "rds-master dev"],
   },
 
-  // staging: on dev's platform (its cluster issuer trusts staging's service accounts), in the same account.
+  // staging: a tenant of dev's platform (its cluster issuer trusts staging's service accounts), in the same account,
+  // bounded to its own resources: its administrators are not the account's.
   "staging: user in devops-users, MFA 5 min old": {
-    holds: ["qualisys-staging-devops", "qualisys-dev-devops", "qualisys-dev-developer", "qualisys-staging-developer"],
-    allowed: ["assume dev devops", "assume staging devops", ...nonProdAdministrator],
+    holds: ["qualisys-staging-devops", "qualisys-staging-developer"],
+    allowed: ["assume staging devops", ...stagingOwn],
   },
-  "staging: user in developer-users, MFA 5 min old": { holds: ["qualisys-staging-developer"], allowed: nonProdPush },
-  ...deployments("staging", nonProdAdministrator),
-  "staging: service account staging:external-secrets": {
+  "staging: user in developer-users, MFA 5 min old": { holds: ["qualisys-staging-developer"], allowed: [] },
+  ...deployments("staging", stagingOwn),
+  // Its secrets sync authenticates in `staging-secrets`, where no developer or CI identity runs pods.
+  "staging: service account staging-secrets:external-secrets": {
     holds: ["qualisys-staging-external-secrets"],
     allowed: ["secrets staging", "kms-decrypt staging"],
   },
@@ -158,7 +162,8 @@ export const intendedMatrix: Record<string, IntendedRow> = {
     allowed: nonProdPush,
   },
   "github: environment:dev": { holds: ["qualisys-dev-cicd"], allowed: nonProdPush },
-  "github: environment:staging": { holds: ["qualisys-staging-cicd"], allowed: nonProdPush },
+  // A tenant's CI deploys dev's images by digest: it pushes nothing.
+  "github: environment:staging": { holds: ["qualisys-staging-cicd"], allowed: [] },
   // Only the production environment, which has required reviewers, pushes prod's images.
   "github: environment:production": { holds: ["qualisys-prod-cicd"], allowed: ["ecr-push prod"] },
 };

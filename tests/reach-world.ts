@@ -295,8 +295,11 @@ export function targetsOf(world: World): Target[] {
   for (const { stack } of world.stacks)
     for (const role of ["deploy", "devops"] as const) out.push({ kind: "assume", stack, role });
   for (const account of [...new Set(world.stacks.map((s) => s.account))]) out.push({ kind: "iam-write", account });
-  for (const kind of ["secrets", "kms-decrypt", "rds-master", "ecr-push"] as const)
+  for (const kind of ["secrets", "kms-decrypt", "rds-master"] as const)
     for (const { stack } of world.stacks) out.push({ kind, stack });
+  // A tenant has no registry of its own (it pulls its host's): no column.
+  for (const { stack, run } of world.stacks)
+    if (ofType(run, "aws:ecr/repository:Repository").length) out.push({ kind: "ecr-push", stack });
   for (const { stack, run } of world.stacks)
     if (ofType(run, "aws:eks/cluster:Cluster").length) out.push({ kind: "eks-access", stack });
   for (const { stack } of world.stacks) if (hostOf(stack) === undefined) out.push({ kind: "pool-token", stack });
@@ -331,8 +334,14 @@ function alternatives(world: World, target: Target, caller: string): Probe[][] {
     const p = ofType(run, "aws:secretsmanager/secretPolicy:SecretPolicy").find((s) => s.inputs.secretArn === arn);
     return p ? (JSON.parse(String(p.inputs.policy)) as Document) : undefined;
   };
-  const readSecret = (run: StackRun, arn: string): Probe[] => [
-    { action: "secretsmanager:GetSecretValue", resource: arn, resourcePolicy: secretPolicy(run, arn) },
+  // What AWS tags the stack's resources with (its aws:defaultTags): tag-based conditions read them.
+  const tagsOf = (stack: string): Record<string, string> => {
+    const tags = (readStackFile(stack).config["aws:defaultTags"] as { tags?: Record<string, string> } | undefined)
+      ?.tags;
+    return Object.fromEntries(Object.entries(tags ?? {}).map(([k, v]) => [`aws:ResourceTag/${k}`, String(v)]));
+  };
+  const readSecret = (run: StackRun, arn: string, context?: Record<string, string>): Probe[] => [
+    { action: "secretsmanager:GetSecretValue", resource: arn, resourcePolicy: secretPolicy(run, arn), context },
   ];
   switch (target.kind) {
     case "assume":
@@ -352,13 +361,19 @@ function alternatives(world: World, target: Target, caller: string): Probe[][] {
     }
     case "secrets": {
       const { run } = own(target.stack);
-      return ofType(run, "aws:secretsmanager/secret:Secret").map((s) => readSecret(run, secretArn(s)));
+      return ofType(run, "aws:secretsmanager/secret:Secret").map((s) =>
+        readSecret(run, secretArn(s), tagsOf(target.stack)),
+      );
     }
     case "rds-master": {
       const { run } = own(target.stack);
       return ofType(run, "aws:rds/instance:Instance").flatMap((db) =>
+        // RDS tags the secret it manages with its instance's ARN.
         ((db.outputs.masterUserSecrets as { secretArn: string }[] | undefined) ?? []).map((m) =>
-          readSecret(run, m.secretArn),
+          readSecret(run, m.secretArn, {
+            ...tagsOf(target.stack),
+            "aws:ResourceTag/aws:rds:primaryDBInstanceArn": String(db.outputs.arn),
+          }),
         ),
       );
     }
@@ -372,7 +387,11 @@ function alternatives(world: World, target: Target, caller: string): Probe[][] {
             action: "kms:Decrypt",
             resource: String(k.outputs.arn),
             resourcePolicy: policy,
-            context: { "kms:CallerAccount": caller, ...(service ? { "kms:ViaService": service } : {}) },
+            context: {
+              ...tagsOf(target.stack),
+              "kms:CallerAccount": caller,
+              ...(service ? { "kms:ViaService": service } : {}),
+            },
           },
         ]);
       });

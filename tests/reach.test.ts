@@ -7,7 +7,7 @@
 import { deployOperations, pulumiOperations } from "../components/identity/policies";
 import { tokenSecretArnPattern } from "../components/deployment-runner/plan";
 import { keyPolicy } from "../components/keys/policy";
-import { hostOf, readStackFile, runStack, stacks, type StackRun } from "../offline/run";
+import { accountOf, hostOf, readStackFile, runStack, stacks, type StackRun } from "../offline/run";
 import { ACCOUNT, accessModel, simulate, simulateTemplatedContext, type AccessModel } from "./access-model";
 import {
   poolTokenExposures,
@@ -63,6 +63,7 @@ describe.each(stacks)("stack %s", (stack) => {
   it("the pool token of its platform is readable by the runner and by administrators only", async () => {
     if (hostOf(stack) !== undefined) return;
     const prefix = `qualisys-${stack}`;
+    const ACCOUNT = accountOf(stack)!;
     const account = { accountId: ACCOUNT, partition: "aws", region: "us-east-1" };
     const secret = tokenSecretArnPattern(account, prefix).replace("-??????", "-Ab12Cd");
     // The token key's policy as the organisation stack declares it (tests/organization.test.ts holds the two equal).

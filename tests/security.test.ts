@@ -1,5 +1,13 @@
 /** Network exposure and trust, read from the harness record of every stack (SPEC N2, I1, I2). */
-import { hostOf, platformStacks, runStack, stacks, type RecordedResource, type StackRun } from "../offline/run";
+import {
+  accountOf,
+  hostOf,
+  platformStacks,
+  runStack,
+  stacks,
+  type RecordedResource,
+  type StackRun,
+} from "../offline/run";
 import { byId, jsonInput, named, ofType } from "../offline/record";
 import { expectationsOf } from "./expectations";
 import { checkCicdSubjects } from "./stack-checks";
@@ -91,7 +99,7 @@ describe.each(stacks)("stack %s", (stack) => {
     expect(trust.Statement.length).toBeGreaterThan(0);
     for (const statement of trust.Statement) {
       expect(statement.Effect).toBe("Allow");
-      expect(statement.Principal).toEqual({ AWS: "arn:aws:iam::123456789012:root" });
+      expect(statement.Principal).toEqual({ AWS: `arn:aws:iam::${accountOf(stack)}:root` });
       expect(statement.Condition.Bool).toEqual({ "aws:MultiFactorAuthPresent": "true" });
       expect(Number(statement.Condition.NumericLessThan["aws:MultiFactorAuthAge"])).toBeLessThanOrEqual(3600);
     }
@@ -101,7 +109,7 @@ describe.each(stacks)("stack %s", (stack) => {
     const [statement, ...rest] = jsonInput(role(name), "assumeRolePolicy").Statement;
     expect(rest).toEqual([]);
     expect(statement.Principal.Federated).toBe(
-      "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com",
+      `arn:aws:iam::${accountOf(stack)}:oidc-provider/token.actions.githubusercontent.com`,
     );
     expect(statement.Action).toBe("sts:AssumeRoleWithWebIdentity");
     expect(Object.keys(statement.Condition)).toEqual(["StringEquals"]);
@@ -123,7 +131,7 @@ describe.each(stacks)("stack %s", (stack) => {
 
   it("lets Pulumi Deployments assume the deploy role only for this stack, and never for a preview", () => {
     const [statement] = jsonInput(role("deploy"), "assumeRolePolicy").Statement;
-    expect(statement.Principal.Federated).toBe("arn:aws:iam::123456789012:oidc-provider/api.pulumi.com/oidc");
+    expect(statement.Principal.Federated).toBe(`arn:aws:iam::${accountOf(stack)}:oidc-provider/api.pulumi.com/oidc`);
     expect(statement.Condition.StringLike).toBeUndefined();
     const subject = (operation: string) =>
       `pulumi:deploy:org:qualisys:project:qualisys:stack:${stack}:operation:${operation}:scope:write`;

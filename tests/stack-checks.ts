@@ -73,17 +73,18 @@ export function checkLogRetention(run: StackRun, e: StackExpectations): void {
     expect([group.name, group.inputs.retentionInDays]).toEqual([group.name, e.logRetentionDays]);
 }
 
-/** `protect` on every key, database, cache and repository, and on the cluster when it has one. */
+/** `protect` on every key, database, cache and repository, and on the cluster when it has one (or hosts tenants). */
 export function checkProtection(run: StackRun, e: StackExpectations): void {
   const stateful = [
     "aws:kms/key:Key",
     "aws:rds/instance:Instance",
     "aws:elasticache/replicationGroup:ReplicationGroup",
     "aws:ecr/repository:Repository",
-    "eks:index:Cluster",
   ].flatMap((type) => ofType(run, type));
   expect(stateful.length).toBeGreaterThan(0);
   for (const r of stateful) expect([r.name, r.options.protect]).toEqual([r.name, e.protect]);
+  for (const r of ofType(run, "eks:index:Cluster"))
+    expect([r.name, r.options.protect]).toEqual([r.name, e.protectPlatform]);
 }
 
 /** The RDS instance's class, major, Multi-AZ and storage, and its parameter group's family and connections. */

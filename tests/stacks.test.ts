@@ -75,11 +75,12 @@ describe("differences between stacks", () => {
     expect(ofType(runs.staging, "eks:index:Cluster")).toEqual([]);
   });
 
-  it("lets developers push images outside prod only", () => {
-    const canPush = (stack: string) =>
+  it("lets developers pull images outside prod only, and push nowhere (only CI pushes)", () => {
+    const policy = (stack: string) =>
       JSON.stringify(
         jsonInput(named(runs[stack], "aws:iam/rolePolicy:RolePolicy", `qualisys-${stack}-developer-scoped`), "policy"),
-      ).includes("ecr:PutImage");
-    expect(shippedStacks.map(canPush)).toEqual([true, true, false]);
+      );
+    expect(shippedStacks.map((stack) => policy(stack).includes("ecr:BatchGetImage"))).toEqual([true, true, false]);
+    expect(shippedStacks.map((stack) => policy(stack).includes("ecr:PutImage"))).toEqual([false, false, false]);
   });
 });

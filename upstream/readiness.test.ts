@@ -50,7 +50,9 @@ describe("deploy readiness catches planted faults", () => {
       missing.every(
         (f) =>
           f.severity === "blocking" &&
-          /no release installs a CRD for (SecretStore|ExternalSecret)\.external-secrets\.io/.test(f.message),
+          /no release installs a CRD for (SecretStore|ClusterSecretStore|ExternalSecret)\.external-secrets\.io/.test(
+            f.message,
+          ),
       ),
     ).toBe(true);
     // An object at a version the host's CRD does not serve.

@@ -44,6 +44,8 @@ export interface ControlPlaneArgs extends Pick<ClusterSettings, "version" | "end
   apiClientSecurityGroupIds?: Record<string, pulumi.Input<string>>;
   /** Deletion protection, in AWS and in Pulumi (prod). Default false. */
   protect?: boolean;
+  /** The cluster hosts other stacks: Pulumi refuses to replace or delete it (and, by inheritance, its children). */
+  sharedWithTenants?: boolean;
   /** The component these resources were declared under before this one existed (keeps their URNs). */
   formerParent?: pulumi.Resource;
 }
@@ -135,7 +137,7 @@ export class ControlPlane extends pulumi.ComponentResource {
         deletionProtection: args.protect ?? false,
         tags,
       },
-      { ...child, dependsOn: [logs], protect: args.protect },
+      { ...child, dependsOn: [logs], protect: args.protect || args.sharedWithTenants },
     );
 
     this.kubeconfig = pulumi.secret(this.eksCluster.kubeconfigJson);

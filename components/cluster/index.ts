@@ -74,6 +74,8 @@ export interface ClusterArgs extends ClusterSettings {
   containerLogGroupName: string;
   /** Deletion protection on the cluster, in AWS and in Pulumi (prod). Default false. */
   protect?: boolean;
+  /** The cluster hosts other stacks (`qualisys:tenants`): Pulumi refuses to replace or delete it. Default false. */
+  sharedWithTenants?: boolean;
 }
 
 export class Cluster extends pulumi.ComponentResource {
@@ -138,6 +140,7 @@ export class Cluster extends pulumi.ComponentResource {
         accessRoleArns: args.accessRoleArns,
         apiClientSecurityGroupIds: args.apiClientSecurityGroupIds,
         protect: args.protect,
+        sharedWithTenants: args.sharedWithTenants,
       },
       child,
     );

@@ -5,7 +5,6 @@
  */
 import type { IClusterSecretStore } from "@kubernetes-models/external-secrets/external-secrets.io/v1/ClusterSecretStore";
 import type { IExternalSecret } from "@kubernetes-models/external-secrets/external-secrets.io/v1/ExternalSecret";
-import type { ISecretStore } from "@kubernetes-models/external-secrets/external-secrets.io/v1/SecretStore";
 import type { INamespace } from "kubernetes-models/v1/Namespace";
 import type { INetworkPolicySpec } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicySpec";
 import type { INetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicy";
@@ -13,6 +12,7 @@ import type { IClusterRole } from "kubernetes-models/rbac.authorization.k8s.io/v
 import type { IClusterRoleBinding } from "kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding";
 import type { IPolicyRule } from "kubernetes-models/rbac.authorization.k8s.io/v1/PolicyRule";
 import type { IRoleBinding } from "kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding";
+import { ownerLabel } from "../../config/platform";
 import { appSecrets, platformNamespaces, secretName } from "../naming";
 import { typed, type Manifest } from "../kubernetes/manifest";
 
@@ -30,6 +30,29 @@ export const kubernetesGroups = {
 export function hostedKubernetesGroups(namespace: string) {
   return { developer: `qualisys:${namespace}:developers`, cicd: `qualisys:${namespace}:ci-cd` } as const;
 }
+
+/**
+ * A host's tenants on its cluster (docs/shared-platform.md): every tenant's deploy role joins `tenantsGroup` and the
+ * group naming its stack (`tenantGroup(stack)`); its developers and CI join `readersGroup` beside their own groups.
+ * What the host grants these groups, and what its admission policy lets them change, is in {@link hostTenantRbac}
+ * and ./admission/tenants.ts.
+ */
+export const tenantKubernetesGroups = {
+  tenants: "qualisys:tenants",
+  tenantPrefix: "qualisys:tenant:",
+  readers: "qualisys:tenant-readers",
+} as const;
+export const tenantGroup = (stack: string) => `${tenantKubernetesGroups.tenantPrefix}${stack}`;
+
+/** The host's ClusterRoles a tenant binds in its own namespaces. */
+export const tenantClusterRoles = {
+  developer: "qualisys:developer",
+  deployer: "qualisys:deployer",
+  /** The custom resources a tenant's deploy role creates in its namespaces (AmazonEKSAdminPolicy has none). */
+  workloads: "qualisys:tenant-workloads",
+  /** Cluster-wide: the namespaces and ClusterSecretStores the admission policy lets a tenant own. */
+  tenant: "qualisys:tenant",
+} as const;
 
 /** Pod Security Standards per namespace (SPEC E3). */
 export type PodSecurityLevel = "privileged" | "baseline" | "restricted";
@@ -66,8 +89,9 @@ export function workloadSecretsAnnotation(names: readonly string[]): Record<stri
 /**
  * An app namespace declares for its workloads exactly the application secrets synced into it ({@link
  * externalSecrets}); other namespaces declare none, so developers' and CI's workloads can mount no Secret there.
+ * `owner`: the stack that owns the namespace on another's cluster (a tenant); none for the host's own.
  */
-export function namespaceManifest(plan: NamespacePlan): Manifest {
+export function namespaceManifest(plan: NamespacePlan, owner?: string): Manifest {
   return typed<INamespace>({
     apiVersion: "v1",
     kind: "Namespace",
@@ -80,6 +104,7 @@ export function namespaceManifest(plan: NamespacePlan): Manifest {
         "pod-security.kubernetes.io/audit": "restricted",
         "pod-security.kubernetes.io/warn": "restricted",
         "app.kubernetes.io/managed-by": "pulumi",
+        ...(owner ? { [ownerLabel]: owner } : {}),
       },
     },
   });
@@ -324,20 +349,50 @@ export function rbac(appNamespaces: string[], productionNamespace = "production"
 }
 
 /**
- * The RBAC of a stack hosted on another's cluster, in its one namespace: its developers and CI get the host's
- * `qualisys:developer` / `qualisys:deployer` roles there (and developers `view` on the shared Playwright pool), and
- * both may list namespaces and nodes. Nothing binds them anywhere else.
+ * What a host grants its tenants, once for all of them (it cannot know a glob's stacks): the `qualisys:tenant`
+ * ClusterRole for their deploy roles (namespaces and ClusterSecretStores, which ./admission/tenants.ts narrows to the
+ * ones a tenant owns; binding only the host's tenant-facing ClusterRoles), the custom resources a tenant's
+ * deploy role creates in its own namespaces (bound there by the tenant), and for their developers and CI the
+ * cluster reader role and `view` on the shared Playwright pool.
  */
-export function hostedRbac(namespace: string): Manifest[] {
-  const groups = hostedKubernetesGroups(namespace);
+export function hostTenantRbac(): Manifest[] {
+  const clusterRole = (name: string, rules: IPolicyRule[]) =>
+    typed<IClusterRole>({ apiVersion: rbacApi, kind: "ClusterRole", metadata: { name }, rules });
+  const manage = ["get", "list", "watch", "create", "update", "patch", "delete"];
   return [
-    clusterRoleBinding(`qualisys:${namespace}:cluster-reader`, "qualisys:cluster-reader", [
-      groups.developer,
-      groups.cicd,
+    clusterRole(tenantClusterRoles.tenant, [
+      { apiGroups: [""], resources: ["namespaces"], verbs: manage },
+      { apiGroups: ["external-secrets.io"], resources: ["clustersecretstores"], verbs: manage },
+      {
+        apiGroups: ["rbac.authorization.k8s.io"],
+        resources: ["clusterroles"],
+        verbs: ["bind"],
+        resourceNames: [tenantClusterRoles.developer, tenantClusterRoles.deployer, tenantClusterRoles.workloads],
+      },
     ]),
-    roleBinding(namespace, "developers", "qualisys:developer", groups.developer),
-    roleBinding(namespace, "ci-cd", "qualisys:deployer", groups.cicd),
-    roleBinding(platformNamespaces.playwright, `${namespace}-developers`, "view", groups.developer),
+    clusterRole(tenantClusterRoles.workloads, [
+      { apiGroups: ["external-secrets.io"], resources: ["externalsecrets", "secretstores"], verbs: manage },
+      { apiGroups: ["monitoring.coreos.com"], resources: ["servicemonitors"], verbs: manage },
+    ]),
+    clusterRoleBinding(tenantClusterRoles.tenant, tenantClusterRoles.tenant, [tenantKubernetesGroups.tenants]),
+    clusterRoleBinding("qualisys:tenant-readers", "qualisys:cluster-reader", [tenantKubernetesGroups.readers]),
+    roleBinding(platformNamespaces.playwright, "tenant-readers", "view", tenantKubernetesGroups.readers),
+  ];
+}
+
+/**
+ * The RBAC a tenant declares in its own namespaces: its developers and CI get the host's `qualisys:developer` /
+ * `qualisys:deployer` roles in its application namespace, and its deploy role the tenant workloads role wherever it
+ * creates custom resources. Nothing binds them anywhere else, and nothing at all in its secrets namespace.
+ */
+export function tenantRbac(stack: string, namespaces: { app: string; bootstrap: string }): Manifest[] {
+  const groups = hostedKubernetesGroups(namespaces.app);
+  return [
+    roleBinding(namespaces.app, "developers", tenantClusterRoles.developer, groups.developer),
+    roleBinding(namespaces.app, "ci-cd", tenantClusterRoles.deployer, groups.cicd),
+    ...[namespaces.app, namespaces.bootstrap].map((ns) =>
+      roleBinding(ns, "tenant-workloads", tenantClusterRoles.workloads, tenantGroup(stack)),
+    ),
   ];
 }
 
@@ -353,11 +408,18 @@ export function clusterSecretStore(args: {
   namespace: string;
   serviceAccount: string;
   servedNamespaces: string[];
+  /** The store's name. Default {@link clusterSecretStoreName}; a tenant's is its stack's name. */
+  name?: string;
+  /** The tenant stack that owns the store (./admission/tenants.ts lets a tenant change only its own). */
+  owner?: string;
 }): Manifest {
   return typed<IClusterSecretStore>({
     apiVersion: "external-secrets.io/v1",
     kind: "ClusterSecretStore",
-    metadata: { name: clusterSecretStoreName },
+    metadata: {
+      name: args.name ?? clusterSecretStoreName,
+      ...(args.owner ? { labels: { [ownerLabel]: args.owner } } : {}),
+    },
     spec: {
       conditions: [{ namespaces: args.servedNamespaces }],
       provider: {
@@ -373,27 +435,6 @@ export function clusterSecretStore(args: {
 }
 
 /**
- * The store of a stack hosted on another's cluster: in its own namespace only, authenticating as its own service
- * account (IRSA, a role that reads only this stack's `<prefix>/*`). Same name as the cluster store.
- */
-export function namespacedSecretStore(args: { region: string; namespace: string; serviceAccount: string }): Manifest {
-  return typed<ISecretStore>({
-    apiVersion: "external-secrets.io/v1",
-    kind: "SecretStore",
-    metadata: { name: clusterSecretStoreName, namespace: args.namespace },
-    spec: {
-      provider: {
-        aws: {
-          service: "SecretsManager",
-          region: args.region,
-          auth: { jwt: { serviceAccountRef: { name: args.serviceAccount } } },
-        },
-      },
-    },
-  });
-}
-
-/**
  * One ExternalSecret per application secret per app namespace (SPEC S2): a Kubernetes Secret of the same name with
  * the value under `value`. One each, so a secret still empty (filled out of band) does not block the others. They
  * read through the cluster's store, or through the namespace's own when the stack is hosted on another's cluster.
@@ -401,7 +442,10 @@ export function namespacedSecretStore(args: { region: string; namespace: string;
 export function externalSecrets(
   prefix: string,
   namespace: string,
-  storeKind: "ClusterSecretStore" | "SecretStore" = "ClusterSecretStore",
+  store: { kind: "ClusterSecretStore" | "SecretStore"; name: string } = {
+    kind: "ClusterSecretStore",
+    name: clusterSecretStoreName,
+  },
 ): Manifest[] {
   return appSecrets.map((secret) =>
     typed<IExternalSecret>({
@@ -410,7 +454,7 @@ export function externalSecrets(
       metadata: { name: secret, namespace },
       spec: {
         refreshInterval: "1h",
-        secretStoreRef: { kind: storeKind, name: clusterSecretStoreName },
+        secretStoreRef: { kind: store.kind, name: store.name },
         target: { name: secret, creationPolicy: "Owner" },
         data: [{ secretKey: "value", remoteRef: { key: secretName(prefix, secret) } }],
       },

@@ -22,6 +22,7 @@ import {
   type WorkloadScope,
 } from "./policies";
 import { purposeTag, runnerNames, runnerTrustPolicy } from "../deployment-runner/plan";
+import { boundaryPolicyName, boundaryTag } from "./boundary";
 
 /** The validated `identity` settings (GitHub, Pulumi, MFA, account-wide switches), plus what the stack wires in. */
 export interface IdentityArgs extends IdentitySettings {
@@ -49,7 +50,14 @@ export interface IdentityArgs extends IdentitySettings {
   /** What the workload roles are scoped to. */
   clusterName: string;
   repositories: string[];
+  /** Whether CI pushes to `repositories` (its own registry) or only pulls (its host's). Default true. */
+  pushImages?: boolean;
   logGroupPrefixes: string[];
+  /**
+   * A stack hosted on another's platform: the permissions boundary every role it creates carries
+   * (./boundary.ts), as a document of the account. Default none (the stack's devops role is the account's admin).
+   */
+  permissionsBoundary?: (account: AwsAccount) => PolicyDocument;
 }
 
 /** Minimum IAM password policy for human users (CIS AWS Foundations 1.8–1.9). */
@@ -80,6 +88,8 @@ export class Identity extends pulumi.ComponentResource {
    * the stack has no runner of its own (`deploymentRunner: false`).
    */
   public readonly runnerRole?: { arn: pulumi.Output<string>; name: pulumi.Output<string> };
+  /** The permissions boundary on every role, for a stack hosted on another's platform. */
+  public readonly permissionsBoundaryArn?: pulumi.Output<string>;
   /** IAM groups human users join; each carries the MFA enforcement policy. */
   public readonly devopsGroupName: pulumi.Output<string>;
   public readonly developerGroupName: pulumi.Output<string>;
@@ -109,6 +119,22 @@ export class Identity extends pulumi.ComponentResource {
     const githubProvider = oidcProvider("github", githubIssuer, "sts.amazonaws.com", args.createGithubOidcProvider);
     const pulumiProvider = oidcProvider("pulumi", pulumiIssuer, args.pulumiOrganization, args.createPulumiOidcProvider);
 
+    // Created before any role, which IAM checks it exists for. Its own document denies the roles it bounds any
+    // change to it: after the first deploy, only an account administrator changes it (docs/shared-platform.md).
+    const boundary =
+      args.permissionsBoundary &&
+      new aws.iam.Policy(
+        `${name}-boundary`,
+        {
+          name: boundaryPolicyName(args.prefix),
+          description: `Permissions boundary of every role of ${args.stack}, a stack hosted on another's platform`,
+          policy: json(args.permissionsBoundary),
+          tags: { [boundaryTag.key]: boundaryTag.value },
+        },
+        parent,
+      );
+    const permissionsBoundary = boundary ? { permissionsBoundary: boundary.arn } : {};
+
     const role = (
       part: string,
       description: string,
@@ -118,7 +144,13 @@ export class Identity extends pulumi.ComponentResource {
     ) => {
       const created = new aws.iam.Role(
         `${name}-${part}`,
-        { name: `${args.prefix}-${part}`, description, assumeRolePolicy: trust, maxSessionDuration: 3600 },
+        {
+          name: `${args.prefix}-${part}`,
+          description,
+          assumeRolePolicy: trust,
+          maxSessionDuration: 3600,
+          ...permissionsBoundary,
+        },
         parent,
       );
       for (const policy of managed) {
@@ -150,7 +182,7 @@ export class Identity extends pulumi.ComponentResource {
         JSON.stringify(githubTrustPolicy(provider, args.githubRepository, args.githubSubjects)),
       ),
       [],
-      json((a) => cicdPolicy(scope(a))),
+      json((a) => cicdPolicy(scope(a), args.pushImages ?? true)),
     );
     const previewSubjects =
       args.previewSubjects ?? (args.isProduction ? ["ref:refs/heads/main"] : ["pull_request", "ref:refs/heads/main"]);
@@ -223,6 +255,7 @@ export class Identity extends pulumi.ComponentResource {
     this.previewRoleArn = preview.arn;
     this.deployRoleArn = deploy.arn;
     this.runnerRole = runner && { arn: runner.arn, name: runner.name };
+    this.permissionsBoundaryArn = boundary?.arn;
     this.devopsGroupName = devopsGroup.name;
     this.developerGroupName = developerGroup.name;
     this.registerOutputs({

@@ -95,9 +95,17 @@ describe("MFA enforcement", () => {
 });
 
 describe("workload permissions", () => {
-  it("lets developers push images only when asked", () => {
-    expect(actions(developerPolicy(scope, true))).toContain("ecr:PutImage");
-    expect(actions(developerPolicy(scope, false))).not.toContain("ecr:PutImage");
+  it("lets developers pull images only when asked, and never push them (only CI pushes)", () => {
+    expect(actions(developerPolicy(scope, true))).toEqual(expect.arrayContaining(["ecr:BatchGetImage"]));
+    expect(actions(developerPolicy(scope, false))).not.toContain("ecr:BatchGetImage");
+    for (const push of ["ecr:PutImage", "ecr:InitiateLayerUpload", "ecr:CompleteLayerUpload"])
+      for (const canPull of [true, false]) expect(actions(developerPolicy(scope, canPull))).not.toContain(push);
+  });
+
+  it("lets the CI of a stack on another's platform pull, never push", () => {
+    const doc = cicdPolicy(scope, false);
+    expect(actions(doc)).toContain("ecr:BatchGetImage");
+    expect(actions(doc)).not.toContain("ecr:PutImage");
   });
 
   it("scopes CI to this stack's repositories and cluster; only ECR login is account-wide", () => {

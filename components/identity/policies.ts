@@ -3,7 +3,7 @@
  * policies, the tests read them directly, and docs/access.md's least-privilege table describes exactly these.
  */
 import { accountRoot, arn, policyDocument, webIdentityTrust, type AwsAccount, type PolicyDocument } from "../iam";
-import { pushActions } from "../registry/policy";
+import { pullActions, pushActions } from "../registry/policy";
 
 export const githubIssuer = "token.actions.githubusercontent.com";
 export const pulumiIssuer = "api.pulumi.com/oidc";
@@ -148,7 +148,7 @@ export interface WorkloadScope {
   account: AwsAccount;
   /** The EKS cluster's name. */
   clusterName: string;
-  /** ECR repository names. */
+  /** ECR repository names: this stack's, or (a stack hosted on another's platform) its host's. */
   repositories: string[];
   /** Log group name prefixes the role may read. */
   logGroupPrefixes: string[];
@@ -160,9 +160,10 @@ function repositoryArns(scope: WorkloadScope): string[] {
 
 /**
  * Developers: view-only on AWS (the ViewOnlyAccess managed policy is attached beside this), plus what their
- * daily work needs: a kubeconfig for this cluster, this stack's logs and, outside prod, pushing images.
+ * daily work needs: a kubeconfig for this cluster, this stack's logs and, outside prod, pulling images (to run
+ * what CI built). Only CI pushes (SPEC G1).
  */
-export function developerPolicy(scope: WorkloadScope, canPushImages: boolean): PolicyDocument {
+export function developerPolicy(scope: WorkloadScope, canPullImages: boolean): PolicyDocument {
   const statements = [
     {
       Sid: "DescribeThisCluster",
@@ -177,21 +178,26 @@ export function developerPolicy(scope: WorkloadScope, canPushImages: boolean): P
       Resource: scope.logGroupPrefixes.map((prefix) => arn(scope.account, "logs", `log-group:${prefix}*`)),
     },
   ];
-  if (canPushImages) {
+  if (canPullImages) {
     statements.push(
       // GetAuthorizationToken has no resource to scope to; AWS documents "*" as its only form.
       { Sid: "EcrLogin", Effect: "Allow", Action: ["ecr:GetAuthorizationToken"], Resource: "*" },
-      { Sid: "PushToThisStacksRepositories", Effect: "Allow", Action: pushActions, Resource: repositoryArns(scope) },
+      { Sid: "PullFromTheRepositories", Effect: "Allow", Action: pullActions, Resource: repositoryArns(scope) },
     );
   }
   return policyDocument(...statements);
 }
 
-/** CI: push images to this stack's repositories and describe this cluster (to deploy workloads with kubectl/helm). */
-export function cicdPolicy(scope: WorkloadScope): PolicyDocument {
+/**
+ * CI: push images to this stack's repositories (or, on another's platform, only pull the images the host's CI
+ * pushed: staging deploys dev's images by digest) and describe this cluster (to deploy workloads with kubectl/helm).
+ */
+export function cicdPolicy(scope: WorkloadScope, pushes = true): PolicyDocument {
   return policyDocument(
     { Sid: "EcrLogin", Effect: "Allow", Action: ["ecr:GetAuthorizationToken"], Resource: "*" },
-    { Sid: "PushToThisStacksRepositories", Effect: "Allow", Action: pushActions, Resource: repositoryArns(scope) },
+    pushes
+      ? { Sid: "PushToThisStacksRepositories", Effect: "Allow", Action: pushActions, Resource: repositoryArns(scope) }
+      : { Sid: "PullFromTheHostsRepositories", Effect: "Allow", Action: pullActions, Resource: repositoryArns(scope) },
     {
       Sid: "DescribeThisCluster",
       Effect: "Allow",

@@ -24,6 +24,8 @@ export interface IrsaRoleArgs {
   managedPolicyArn?: string;
   /** Tags of the role. Default none. */
   tags?: Record<string, string>;
+  /** The permissions boundary of a stack hosted on another's platform (components/identity/boundary.ts). */
+  permissionsBoundary?: pulumi.Input<string>;
 }
 
 /** The role, plus its inline policy and managed-policy attachment (named like the role) when given. */
@@ -41,6 +43,7 @@ export function irsaRole(resourceName: string, args: IrsaRoleArgs, opts: pulumi.
           ),
         ),
       ...(args.tags ? { tags: args.tags } : {}),
+      ...(args.permissionsBoundary ? { permissionsBoundary: args.permissionsBoundary } : {}),
     },
     opts,
   );

@@ -4,20 +4,24 @@
  * give the rest of the program the same {@link Platform}, so the data tier, the bootstrap and the alerting are
  * wired the same way whoever owns the cluster. Wiring only: every resource is declared by a component.
  */
-import * as aws from "@pulumi/aws";
 import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { PlatformConfig, SharedPlatform } from "../../config";
 import { Cluster } from "../cluster";
+import { albIngressGroup } from "../naming";
+import { kubePrometheusStackValues } from "../monitoring/values";
 import { DeploymentRunner } from "../deployment-runner";
-import type { AccountRef } from "../iam";
+import { arn, type AccountRef } from "../iam";
+import { repositoryUrl } from "../registry/policy";
 import type { Identity } from "../identity";
 import type { EncryptionKeys } from "../keys";
 import { loadBalancerName } from "../naming";
 import type { StoreRef } from "../monitoring/values";
 import { Network } from "../network";
-import { readPlatformRef, type PlatformRef } from "./contract";
+import { checkHostChange, hostContractVersion, readPlatformRef, type PlatformRef } from "./contract";
 import { HostedEnvironment } from "./hosted";
+import { TenantHosting } from "./host";
+import { hostKubernetesOffer, hostNamespaces, sharedInfrastructure, tenantKubernetesNeeds } from "./tenancy";
 
 export type { PlatformRef } from "./contract";
 
@@ -35,8 +39,8 @@ export interface Platform {
   secretsSyncReady: pulumi.Resource;
   /** What in-cluster workloads wait for: the whole cluster (own), or this stack's environment on the host's. */
   ready: pulumi.Resource;
-  /** The namespace the database bootstrap creates for itself (default `db-bootstrap`). */
-  bootstrapNamespace?: string;
+  /** The namespace the database bootstrap runs in: the tenant's own, or none (it creates `db-bootstrap`). */
+  bootstrapNamespace?: pulumi.Output<string>;
   /**
    * Where a stack without monitoring of its own runs its data tier's exporters (its namespace and store); the
    * host's Prometheus scrapes them. None for a stack with its own platform (its Monitoring runs them).
@@ -64,14 +68,21 @@ export function ownPlatform(config: PlatformConfig, { account, identity, keys, l
   if (config.platform)
     throw new Error(`stack ${config.stack} runs on ${config.platform.stack}'s platform, not its own`);
   const { prefix } = config;
-  const network = new Network(prefix, {
-    account,
+  // While it hosts tenants, what they run on cannot be replaced or deleted: the engine refuses (`protect`, inherited
+  // by every child), and `checkHostChange` (in readOwnContract) says why, naming them, before anything is declared.
+  const sharedWithTenants = config.tenants.length > 0;
+  const network = new Network(
     prefix,
-    ...config.network,
-    flowLogGroupName: `${logs}/vpc-flow-logs`,
-    logRetentionDays: config.logRetentionDays,
-    logsKeyArn: keys.arns.logs,
-  });
+    {
+      account,
+      prefix,
+      ...config.network,
+      flowLogGroupName: `${logs}/vpc-flow-logs`,
+      logRetentionDays: config.logRetentionDays,
+      logsKeyArn: keys.arns.logs,
+    },
+    { protect: sharedWithTenants },
+  );
 
   const { runnerRole } = identity;
   const eksKeyArn = keys.arns.eks;
@@ -112,10 +123,25 @@ export function ownPlatform(config: PlatformConfig, { account, identity, keys, l
     },
     apiClientSecurityGroupIds: { runner: runner.securityGroupId },
     protect: config.protect,
+    sharedWithTenants,
   });
+  if (sharedWithTenants)
+    new TenantHosting(
+      `${prefix}-tenants`,
+      { provider: cluster.provider, tenants: config.tenants, dependsOn: [cluster] },
+      { dependsOn: [cluster] },
+    );
+  const prometheusSpec = kubePrometheusStackValues({
+    settings: config.monitoring,
+    loadBalancerName: loadBalancerName(prefix),
+    ingressGroup: albIngressGroup(prefix),
+  }).prometheus.prometheusSpec as Record<string, unknown>;
 
   // The contract a stack hosted on this platform reads (components/platform/contract.ts).
   const platformRef: pulumi.Output<PlatformRef> = pulumi.output({
+    version: hostContractVersion,
+    stack: config.stack,
+    tenants: config.tenants,
     region: account.region,
     accountId: account.accountId,
     vpcId: network.vpcId,
@@ -127,9 +153,20 @@ export function ownPlatform(config: PlatformConfig, { account, identity, keys, l
     oidcProviderArn: cluster.oidcProviderArn,
     oidcIssuer: cluster.oidcIssuer,
     nodeRoleArn: cluster.nodeRoleArn,
-    namespaces: config.cluster.namespaces,
+    namespaces: hostNamespaces(config.cluster.namespaces),
     ingressClassName: cluster.ingressClassName,
     ingressAnnotations: cluster.ingressAnnotations,
+    kubernetes: hostKubernetesOffer(prometheusSpec),
+    // The registry's repositories by their AWS-defined ARN and URL: tenants pull from them, its CI pushes.
+    registry: pulumi.output(account.accountId).apply((accountId) => {
+      const a = { ...account, accountId };
+      const names = config.registry.repositories;
+      return {
+        repositoryUrls: Object.fromEntries(names.map((n) => [n, repositoryUrl(a, n)])),
+        repositoryArns: names.map((n) => arn(a, "ecr", `repository/${n}`)),
+      };
+    }),
+    shared: sharedInfrastructure(config),
   });
 
   return {
@@ -171,43 +208,63 @@ export interface Host {
   name: string;
   ref: PlatformRef;
   kubeconfig: pulumi.Output<string>;
-  /** The application namespace this stack owns there. */
-  namespace: string;
 }
 
 /**
- * Reads the host's outputs before anything is declared, so a host that is missing, older than this program, in
- * another region or already using this stack's namespace stops the program with one clear message.
+ * Reads the host's outputs before anything is declared, so a host that is missing, built against another contract
+ * version, does not declare this stack, is in another account or region, or uses its namespaces stops the program
+ * with one clear message.
  */
 export async function readHost(config: PlatformConfig & SharedPlatform): Promise<Host> {
   const name = `${config.identity.pulumiOrganization}/${config.project}/${config.platform.stack}`;
   const reference = new pulumi.StackReference(name);
-  const [platform, caller] = await Promise.all([reference.getOutputDetails("platform"), aws.getCallerIdentity({})]);
+  const platform = await reference.getOutputDetails("platform");
   const ref = readPlatformRef(platform.value ?? platform.secretValue, {
     stack: config.stack,
-    accountId: caller.accountId,
+    accountId: config.accountId,
     region: config.region,
-    namespace: config.platform.namespace,
     host: name,
+    kubernetes: tenantKubernetesNeeds,
   });
   const kubeconfig = pulumi.secret(reference.requireOutput("kubeconfig")) as pulumi.Output<string>;
-  return { name, ref, kubeconfig, namespace: config.platform.namespace };
+  return { name, ref, kubeconfig };
 }
 
-/** This stack's environment on the host's platform: its namespace, access and secrets sync. */
+/**
+ * A host with tenants reads the contract it last deployed (its own `platform` output) and refuses, before anything
+ * is declared, a change to what its tenants run on. A first deploy has no output yet: nothing to compare.
+ */
+export async function readOwnContract(config: PlatformConfig): Promise<void> {
+  if (config.platform) return;
+  const name = `${config.identity.pulumiOrganization}/${config.project}/${config.stack}`;
+  const deployed = (await new pulumi.StackReference(`${name}-deployed`, { name }).getOutputDetails("platform")) ?? {};
+  const value = (deployed.value ?? deployed.secretValue) as { tenants?: unknown } | undefined;
+  const before = Array.isArray(value?.tenants) ? (value.tenants as string[]) : [];
+  checkHostChange({
+    host: config.stack,
+    // Tenants removed in the same change still count: remove them in a deploy of their own, after they are gone.
+    tenants: [...new Set([...before, ...config.tenants])],
+    deployed: value,
+    planned: sharedInfrastructure(config),
+  });
+}
+
+/** This stack's environment on the host's platform: its namespaces, access and secrets sync. */
 export function sharedPlatform(
-  config: PlatformConfig,
+  config: PlatformConfig & SharedPlatform,
   host: Host,
   { account, identity, keys }: PlatformWiring,
 ): Platform {
   const { prefix } = config;
-  const { namespace } = host;
+  const { namespaces } = config.platform;
+  if (!identity.permissionsBoundaryArn) throw new Error("a stack on another's platform needs its permissions boundary");
   const environment = new HostedEnvironment(prefix, {
     account,
+    stack: config.stack,
     prefix,
     host: host.ref,
     kubeconfig: host.kubeconfig,
-    namespace,
+    namespaces,
     roleArns: {
       devops: identity.devopsRoleArn,
       developer: identity.developerRoleArn,
@@ -215,6 +272,7 @@ export function sharedPlatform(
       deploy: identity.deployRoleArn,
     },
     secretsKeyArn: keys.arns.secrets,
+    permissionsBoundary: identity.permissionsBoundaryArn,
   });
   return {
     databaseSubnetIds: host.ref.databaseSubnetIds,
@@ -225,8 +283,11 @@ export function sharedPlatform(
     nodeRoleArn: host.ref.nodeRoleArn,
     secretsSyncReady: environment.secretsSyncReady,
     ready: environment,
-    exporters: { namespace: environment.namespace, store: { kind: "SecretStore", name: environment.secretStoreName } },
-    bootstrapNamespace: `${namespace}-db-bootstrap`,
+    exporters: {
+      namespace: environment.namespace,
+      store: { kind: "ClusterSecretStore", name: environment.secretStoreName },
+    },
+    bootstrapNamespace: environment.bootstrapNamespace,
     outputs: {
       platformStack: host.name,
       namespace: environment.namespace,

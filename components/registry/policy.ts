@@ -1,5 +1,9 @@
 /** ECR lifecycle and repository policies as pure values (SPEC G1). */
-import { policyDocument, type PolicyDocument, type Statement } from "../iam";
+import { policyDocument, type AwsAccount, type PolicyDocument, type Statement } from "../iam";
+
+/** A repository's URL, as ECR forms it (`<account>.dkr.ecr.<region>.<dns suffix>/<name>`). */
+export const repositoryUrl = (account: AwsAccount, name: string) =>
+  `${account.accountId}.dkr.ecr.${account.region}.${account.partition === "aws-cn" ? "amazonaws.com.cn" : "amazonaws.com"}/${name}`;
 
 /** Rule 1 expires untagged images after `untaggedExpiryDays`; rule 2 keeps the newest `keepLast` tagged images. */
 export function lifecyclePolicy(keepLast: number, untaggedExpiryDays: number) {

@@ -5,7 +5,7 @@
  * inherited from the parent, aliases derived from the parent's aliases) and the mocks' outputs, so the inventory,
  * the cost estimate, the policy verdict and the readiness checks read them like any other resource.
  */
-import { callResults, mockId, mockResource } from "../mocks";
+import { callResults, mockAccountId, mockId, mockResource } from "../mocks";
 import { aliasUrns, noOptions, type RecordedResource } from "../record";
 import { clusterChildren, managedNodeGroupChildren } from "./eks";
 import { secretPaths, type Child, type ModelContext } from "./model";
@@ -26,7 +26,11 @@ export const childModels: Record<
 };
 
 /** The context the models read, answered the way the mocks answer the data sources the components call. */
-export function modelContext(region: string, resources: RecordedResource[]): ModelContext {
+export function modelContext(
+  region: string,
+  resources: RecordedResource[],
+  accountId: string = mockAccountId,
+): ModelContext {
   const zones = callResults["aws:index/getAvailabilityZones:getAvailabilityZones"]({}, region).names as string[];
   const partition = callResults["aws:index/getPartition:getPartition"]({}, region).partition as string;
   return {
@@ -34,7 +38,7 @@ export function modelContext(region: string, resources: RecordedResource[]): Mod
     partition,
     availabilityZones: zones,
     byUrn: new Map(resources.map((r) => [r.urn, r])),
-    mock: (type, name, inputs) => mockResource(region, type, name, inputs),
+    mock: (type, name, inputs) => mockResource(region, type, name, inputs, accountId),
     mockId,
   };
 }
@@ -45,13 +49,14 @@ export function recordChildren(
   children: Child[],
   source: ModelSource,
   region: string,
+  accountId: string = mockAccountId,
 ): RecordedResource[] {
   const parents = new Map<string, RecordedResource>([[component.urn, component]]);
   const recorded: RecordedResource[] = [];
   for (const c of children) {
     const parent = parents.get(c.parent);
     if (!parent) throw new Error(`modelled child ${c.urn} names a parent declared after it: ${c.parent}`);
-    const mock = mockResource(region, c.type, c.name, c.inputs);
+    const mock = mockResource(region, c.type, c.name, c.inputs, accountId);
     const outputs = { ...mock.state, ...c.outputs };
     const entry: RecordedResource = {
       urn: c.urn,
@@ -84,11 +89,15 @@ export function recordChildren(
 }
 
 /** Every modelled child of the remote components in `resources` (those of a modelled type). */
-export function modelledChildren(resources: RecordedResource[], region: string): RecordedResource[] {
-  const context = modelContext(region, resources);
+export function modelledChildren(
+  resources: RecordedResource[],
+  region: string,
+  accountId: string = mockAccountId,
+): RecordedResource[] {
+  const context = modelContext(region, resources, accountId);
   return resources.flatMap((component) => {
     const entry = component.remote ? childModels[component.type] : undefined;
-    return entry ? recordChildren(component, entry.model(component, context), entry.source, region) : [];
+    return entry ? recordChildren(component, entry.model(component, context), entry.source, region, accountId) : [];
   });
 }
 
@@ -96,9 +105,13 @@ export function modelledChildren(resources: RecordedResource[], region: string):
  * `resources` with its modelled children modelled again from its components as they are now: for tests that plant
  * a fault in a component's inputs and check what its children (which a real preview shows) make of it.
  */
-export function remodel(resources: RecordedResource[], region: string): RecordedResource[] {
+export function remodel(
+  resources: RecordedResource[],
+  region: string,
+  accountId: string = mockAccountId,
+): RecordedResource[] {
   const registered = resources.filter((r) => !r.modelled);
-  return [...registered, ...modelledChildren(registered, region)].sort((a, b) => a.urn.localeCompare(b.urn));
+  return [...registered, ...modelledChildren(registered, region, accountId)].sort((a, b) => a.urn.localeCompare(b.urn));
 }
 
 /**

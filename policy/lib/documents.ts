@@ -5,7 +5,27 @@ import { parseDocument, type NormalStatement } from "./iam";
 import { list, prop, Unknown } from "./values";
 import { T } from "../policies/types";
 
-export type DocumentKind = "identity" | "trust" | "key" | "resource";
+/**
+ * `boundary`: a managed policy tagged {@link boundaryTag}, used as roles' permissions boundary. A boundary grants
+ * nothing by itself ("Permissions boundaries for IAM entities", IAM User Guide): it is the ceiling on what a role's
+ * identity policies grant, so the identity rules (wildcards, PassRole) do not read it; iam-boundary-never-granted
+ * makes sure it is never attached as an identity policy instead.
+ */
+export type DocumentKind = "identity" | "boundary" | "trust" | "key" | "resource";
+
+/** The tag that marks a managed policy as a permissions boundary (see {@link DocumentKind}). */
+export const boundaryTag = { key: "qualisys:permissions-boundary", value: "true" } as const;
+
+/** Is this `aws:iam/policy:Policy` marked as a permissions boundary? */
+export const isBoundaryPolicy = (props: Record<string, unknown>) => {
+  const tags = prop(props, "tags");
+  return (
+    tags !== Unknown &&
+    typeof tags === "object" &&
+    tags !== null &&
+    (tags as Record<string, unknown>)[boundaryTag.key] === boundaryTag.value
+  );
+};
 
 export interface FoundDocument {
   kind: DocumentKind;
@@ -77,7 +97,8 @@ export function documentsOf(type: string, props: Record<string, unknown>): Found
     const parsed = parseDocument(value);
     found.push(parsed.ok ? { kind, where, statements: parsed.statements } : { kind, where, error: parsed.error });
   };
-  for (const { key, kind } of documentInputs[type] ?? []) add(kind, key, props[key]);
+  for (const { key, kind } of documentInputs[type] ?? [])
+    add(type === T.iamPolicy && kind === "identity" && isBoundaryPolicy(props) ? "boundary" : kind, key, props[key]);
   if (type === T.role) {
     list(prop(props, "inlinePolicies")).forEach((p, i) => {
       if (p !== Unknown) add("identity", `inlinePolicies[${i}].policy`, (p as Record<string, unknown>).policy);

@@ -79,7 +79,7 @@ export const foreignAccounts = stackPolicy({
       for (const doc of documentsOf(r.type, r.props)) {
         if (!doc.statements) continue;
         doc.statements.forEach((s, i) => {
-          if (s.effect !== "Allow" || doc.kind === "identity") return;
+          if (s.effect !== "Allow" || doc.kind === "identity" || doc.kind === "boundary") return;
           const where = `${r.name} ${doc.where} ${label(s, i)}`;
           for (const principal of s.principals.aws) {
             const account = accountOf(principal);

@@ -3,8 +3,16 @@
  * unless a condition scopes it, no unscoped iam:PassRole, no NotAction/NotResource with Allow, administrator
  * policies only on allow-listed roles, no `*` principals, no policies on users, no access keys.
  */
-import { patternList, resourcePolicy } from "../lib/define";
-import { documentsOf, documentTypes, keyPolicyTypes, resourcePolicyTypes, type FoundDocument } from "../lib/documents";
+import { patternList, resourcePolicy, stackPolicy } from "../lib/define";
+import {
+  boundaryTag,
+  documentsOf,
+  documentTypes,
+  isBoundaryPolicy,
+  keyPolicyTypes,
+  resourcePolicyTypes,
+  type FoundDocument,
+} from "../lib/documents";
 import { falseLimits, limitingClauses } from "../lib/conditions";
 import { actionsOf, changes, isKnownAction, isKnownConditionKey, scopable } from "../lib/catalogue";
 import {
@@ -125,7 +133,7 @@ export const noStarResourceOnWrite = resourcePolicy({
 /** Every action (and NotAction) of every statement, with where it sits. */
 function eachAction(type: string, props: Record<string, unknown>) {
   const found: { action: string; where: string }[] = [];
-  const errors = eachStatement(type, props, ["identity", "trust", "key", "resource"], (s, where) => {
+  const errors = eachStatement(type, props, ["identity", "boundary", "trust", "key", "resource"], (s, where) => {
     for (const action of [...s.actions, ...(s.notActions ?? [])]) found.push({ action, where });
     return [];
   });
@@ -163,7 +171,7 @@ export const conditionKeysExist = resourcePolicy({
   types: documentTypes,
   check: async ({ type, name, props }) => {
     const found: { key: string; where: string }[] = [];
-    const out = eachStatement(type, props, ["identity", "trust", "key", "resource"], (s, where) => {
+    const out = eachStatement(type, props, ["identity", "boundary", "trust", "key", "resource"], (s, where) => {
       for (const block of Object.values(s.conditions)) for (const key of Object.keys(block)) found.push({ key, where });
       return [];
     });
@@ -241,7 +249,7 @@ export const noNotActionAllow = resourcePolicy({
   coverage: [{ control: "identity", types: [...identityTypes, ...keyPolicyTypes, ...resourcePolicyTypes] }],
   types: [...identityTypes, ...keyPolicyTypes, ...resourcePolicyTypes],
   check: ({ type, props }) =>
-    eachStatement(type, props, ["identity", "trust", "key", "resource"], (s, where) => {
+    eachStatement(type, props, ["identity", "boundary", "trust", "key", "resource"], (s, where) => {
       if (s.effect !== "Allow") return [];
       const out: string[] = [];
       if (s.notActions) out.push(`${where} is an Allow with NotAction.`);
@@ -432,7 +440,60 @@ export const noAccessKeys = resourcePolicy({
   check: () => ["An IAM access key is created; its secret would live in state and never expire."],
 });
 
+const attachmentTypes: string[] = [
+  T.rolePolicyAttachment,
+  T.groupPolicyAttachment,
+  T.userPolicyAttachment,
+  T.policyAttachment,
+];
+
+export const boundaryNeverGranted = stackPolicy({
+  name: "iam-boundary-never-granted",
+  description: `A managed policy tagged ${boundaryTag.key}=${boundaryTag.value} is a permissions boundary, which the identity rules do not read (it grants nothing by itself): it is never attached to a role, group or user (policy attachments, a role's managedPolicyArns). An attachment whose policy ARN is unknown at preview is reported as undecided.`,
+  enforcementLevel: "mandatory",
+  severity: "critical",
+  remediation:
+    "set the policy as the roles' permissionsBoundary only, or remove the tag and keep it within the identity rules.",
+  coverage: [{ control: "identity", types: [T.iamPolicy, ...attachmentTypes, T.role] }],
+  check: (resources) => {
+    const boundaries = resources.filter((r) => r.type === T.iamPolicy && isBoundaryPolicy(r.props));
+    const names = new Set(
+      boundaries.map((b) => prop(b.props, "name")).filter((n): n is string => typeof n === "string"),
+    );
+    const arns = new Set(boundaries.map((b) => prop(b.props, "arn")).filter((a): a is string => typeof a === "string"));
+    if (boundaries.length === 0) return [];
+    // By ARN, or by name when the ARN is not known yet (a policy's name is the last part of its ARN, path aside).
+    const isBoundary = (arn: unknown) =>
+      arn === Unknown ? Unknown : typeof arn === "string" && (arns.has(arn) || names.has(policyName(arn)));
+    const out: { resource: (typeof resources)[number]; message: string; undecided?: boolean }[] = [];
+    for (const r of resources) {
+      const attached =
+        r.type === T.role
+          ? list(prop(r.props, "managedPolicyArns"))
+          : attachmentTypes.includes(r.type)
+            ? [prop(r.props, "policyArn")]
+            : [];
+      for (const arn of attached) {
+        const hit = isBoundary(arn);
+        if (hit === Unknown)
+          out.push({
+            resource: r,
+            undecided: true,
+            message: `${r.name} attaches a policy not known yet, which may be a permissions boundary.`,
+          });
+        else if (hit)
+          out.push({
+            resource: r,
+            message: `${r.name} attaches the permissions boundary ${policyName(String(arn))} as an identity policy.`,
+          });
+      }
+    }
+    return out;
+  },
+});
+
 export const leastPrivilegePolicies = [
+  boundaryNeverGranted,
   noWildcardActions,
   noStarResourceOnWrite,
   actionsExist,

@@ -4,13 +4,15 @@
  * out/<stack>/: resources.json (the record), outputs.json, report.json, diagram.mmd / .dot / .svg. The folder is
  * emptied first, so a failed run leaves no stale report behind.
  * Returns the process exit code: 0 ok; 1 when the program fails, a mandatory policy fails, a deploy-readiness check
- * finds something blocking (upstream/readiness.ts), or the estimate is over the stack's `monthlyBudgetUsd`.
+ * finds something blocking (upstream/readiness.ts), two stacks sharing an account, region or cluster claim the same
+ * physical name (offline/cross-stack.ts), or the estimate is over the stack's `monthlyBudgetUsd`.
  */
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { policies } from "../../policy/policies";
 import { loadCatalogue, type Catalogue } from "../../upstream/catalogue";
 import { checkReadiness, formatReadiness } from "../../upstream/readiness";
+import { checkCrossStack, formatCrossStack } from "../../offline/cross-stack";
 import { readStackFile, runStack, type RunOptions } from "../../offline/run";
 import { estimateCost, formatCost } from "./cost";
 import { criticalPath, formatCriticalPath } from "./critical-path";
@@ -74,6 +76,10 @@ export async function preview(stack: string, options: PreviewOptions): Promise<n
   const readiness = checkReadiness(run.resources, options.catalogue ?? loadCatalogue(), run.host?.resources);
   log(`\n${formatReadiness(readiness)}`);
 
+  // Stacks that share this one's account and region, or its cluster, must not claim the same names (SPEC H3).
+  const crossStack = await checkCrossStack(stack, run, { config: options.run?.config });
+  log(`\n${formatCrossStack(stack, crossStack)}`);
+
   const path = criticalPath(run.resources);
   log(`\n${formatCriticalPath(path)}`);
 
@@ -90,7 +96,7 @@ export async function preview(stack: string, options: PreviewOptions): Promise<n
 
   writeFileSync(
     join(dir, "report.json"),
-    `${JSON.stringify({ stack, verdict: policyVerdict, readiness, cost: { pricesAsOf: PRICES_AS_OF, ...cost }, criticalPath: path, diagram: graph }, null, 2)}\n`,
+    `${JSON.stringify({ stack, verdict: policyVerdict, readiness, crossStack, cost: { pricesAsOf: PRICES_AS_OF, ...cost }, criticalPath: path, diagram: graph }, null, 2)}\n`,
   );
 
   const failures = [
@@ -99,6 +105,7 @@ export async function preview(stack: string, options: PreviewOptions): Promise<n
       ? [`estimated $${cost.total.toFixed(2)}/month exceeds the budget of $${budget.toFixed(2)}`]
       : []),
     ...(readiness.passed ? [] : [`${readiness.blocking} blocking deploy-readiness finding(s)`]),
+    ...(crossStack.passed ? [] : [`${crossStack.blocking} blocking cross-stack finding(s)`]),
   ];
   log(
     `\nWrote out/${stack}/{${written.join(",")}} in ${Date.now() - started} ms (program ${ran - started} ms, report ${Date.now() - ran} ms).`,

@@ -41,6 +41,8 @@ export interface DatabaseBootstrapArgs {
   account: AccountRef;
   /** Prefix of the IAM role name (`qualisys-dev`). */
   prefix: string;
+  /** The permissions boundary of its IAM role, for a stack hosted on another's platform. Default none. */
+  permissionsBoundary?: pulumi.Input<string>;
   /** Database endpoint. */
   address: pulumi.Input<string>;
   port: pulumi.Input<number>;
@@ -104,6 +106,7 @@ export class DatabaseBootstrap extends pulumi.ComponentResource {
         oidcIssuer: args.oidcIssuer,
         namespace,
         serviceAccount: serviceAccountName,
+        permissionsBoundary: args.permissionsBoundary,
         policy: pulumi
           .all([args.masterUserSecretArn, args.appUserSecretArn, args.monitorSecretArn, args.secretsKeyArn])
           .apply(([master, app, monitor, key]) =>
