@@ -1,6 +1,6 @@
 /** The organisation stack's configuration: its own keys, and the application stack files it is checked against. */
 import { engineConfig, readStackFile } from "../offline/run";
-import { stacks } from "../offline/stacks";
+import { shippedStacks } from "../offline/stacks";
 import { ConfigError } from "./schema";
 import { parseOrganizationConfig, type RepositoryStackFile } from "./organization";
 
@@ -11,7 +11,8 @@ const file = (stack: string, config = readStackFile(stack).config): RepositorySt
   ...engineConfig(config),
   errors: [],
 });
-const repository = () => stacks.map((s) => file(s));
+// The shipped application stack files (a personal stack file beside them would add its own rows and problems).
+const repository = () => shippedStacks.map((s) => file(s));
 const raw = (config = readStackFile("organization").config, secrets: Record<string, string> = {}) => ({
   project: "qualisys",
   stack: "organization",

@@ -25,9 +25,17 @@ it("finds no collision between the shipped stacks, and compares stacks of one ac
   const claims = ["dev", "staging", "prod"].flatMap((s) => claimsOf(s));
   expect(claims.length).toBeGreaterThan(300);
   expect(crossStackFindings(claims, Object.values(places))).toEqual([]);
-  const staging = await checkCrossStack("staging", runs.staging);
-  expect(staging).toMatchObject({ compared: ["dev"], blocking: 0, passed: true });
-  expect((await checkCrossStack("prod", runs.prod)).compared).toEqual([]);
+  // Against the shipped stack files alone (a personal stack file in the project would be compared too).
+  const root = mkdtempSync(join(tmpdir(), "cross-stack-shipped-"));
+  try {
+    for (const name of ["Pulumi.yaml", ...["dev", "staging", "prod", "organization"].map((s) => `Pulumi.${s}.yaml`)])
+      copyFileSync(join(projectRoot, name), join(root, name));
+    const staging = await checkCrossStack("staging", runs.staging, { root });
+    expect(staging).toMatchObject({ compared: ["dev"], blocking: 0, passed: true });
+    expect((await checkCrossStack("prod", runs.prod, { root })).compared).toEqual([]);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
 });
 
 it("claims every kind of name the issue lists, in the scope AWS or Kubernetes makes it unique", () => {

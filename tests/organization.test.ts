@@ -20,6 +20,7 @@ import {
   readStackFile,
   runStack,
   SECRET,
+  shippedStacks,
   stacks,
   type StackRun,
 } from "../offline/run";
@@ -111,7 +112,7 @@ it("declares every application stack's Deployments settings on its platform's po
 });
 
 it("receives what `pulumi state move` takes out of the application stacks: each moved URN is an alias of a resource here", () => {
-  const moved = stacks.flatMap((stack) => {
+  const moved = shippedStacks.flatMap((stack) => {
     const file = join(__dirname, "urns", `${stack}.retired.txt`);
     return readFileSync(file, "utf8")
       .split("\n")
@@ -138,7 +139,7 @@ it("docs/deploying.md's state-move runbook moves exactly those URNs, each from i
   const listed = commands.flatMap(([, source, urns]) =>
     [...urns.matchAll(/'([^']+)'/g)].map(([, urn]) => [source, urn]),
   );
-  const retired = stacks.flatMap((stack) =>
+  const retired = shippedStacks.flatMap((stack) =>
     readFileSync(join(__dirname, "urns", `${stack}.retired.txt`), "utf8")
       .split("\n")
       .filter((line) => line.startsWith("urn:") && line.includes("$pulumiservice:"))
@@ -222,7 +223,7 @@ describe("teams and tokens", () => {
       const access = level.get(`${team}/${stack}`) ?? (observers.includes(team) ? "observe" : "none");
       return `${access}: ${decrypts[access as keyof typeof decrypts]}`;
     };
-    const all = [...stacks, "organization"];
+    const all = [...shippedStacks, "organization"];
     const body = [
       `| Team (token from) | ${all.join(" | ")} | Why |`,
       `| --- | ${all.map(() => "---").join(" | ")} | --- |`,
