@@ -56,6 +56,21 @@ function options(r: RecordLike) {
   return o;
 }
 
+/** A record as the engine hands it to analyzeStack: its state (inputs, id, outputs), options, parent, dependencies. */
+function analyzerResource(r: RecordLike) {
+  const a = new pb.AnalyzerResource();
+  a.setType(r.type);
+  a.setName(r.name);
+  a.setUrn(r.urn);
+  a.setProperties(
+    Struct.fromJavaScript(revive({ ...r.inputs, ...(r.id ? { id: r.id } : {}), ...(r.outputs ?? {}) }) as never),
+  );
+  a.setOptions(options(r));
+  if (r.parent) a.setParent(r.parent);
+  a.setDependenciesList(r.dependencies ?? []);
+  return a;
+}
+
 async function startPack() {
   pack = spawn(process.execPath, ["--import", "tsx", "index.ts"], {
     cwd: join(__dirname, "..", "policy"),
@@ -157,21 +172,7 @@ it("analyze: the runtime and the runner report the same, resource by resource", 
 it("analyzeStack: the runtime and the runner report the same for a whole stack", async () => {
   const records: RecordLike[] = [...prod.resources, ...networkRecords({ worldRuleOn: "nodes", port: 22 })];
   const req = new pb.AnalyzeStackRequest();
-  req.setResourcesList(
-    records.map((r) => {
-      const a = new pb.AnalyzerResource();
-      a.setType(r.type);
-      a.setName(r.name);
-      a.setUrn(r.urn);
-      a.setProperties(
-        Struct.fromJavaScript(revive({ ...r.inputs, ...(r.id ? { id: r.id } : {}), ...(r.outputs ?? {}) }) as never),
-      );
-      a.setOptions(options(r));
-      if (r.parent) a.setParent(r.parent);
-      a.setDependenciesList(r.dependencies ?? []);
-      return a;
-    }),
-  );
+  req.setResourcesList(records.map(analyzerResource));
   const response = await call<pb.AnalyzeStackRequest, pb.AnalyzeResponse>(client.analyzeStack, req);
   const ours = await runPolicies(records, { policies: policies.filter((p) => "validateStack" in p) });
   expect(fromRuntime(response.getDiagnosticsList())).toEqual(fromRunner(ours.violations, true));
@@ -192,17 +193,7 @@ it("analyzeStack: a stack policy that cannot decide is reported at advisory leve
     }),
   ];
   const req = new pb.AnalyzeStackRequest();
-  req.setResourcesList(
-    records.map((r) => {
-      const a = new pb.AnalyzerResource();
-      a.setType(r.type);
-      a.setName(r.name);
-      a.setUrn(r.urn);
-      a.setProperties(Struct.fromJavaScript(revive(r.inputs) as never));
-      a.setOptions(options(r));
-      return a;
-    }),
-  );
+  req.setResourcesList(records.map(analyzerResource));
   const response = await call<pb.AnalyzeStackRequest, pb.AnalyzeResponse>(client.analyzeStack, req);
   const ours = await runPolicies(records, { policies: policies.filter((p) => p.name === "iam-foreign-accounts") });
   const runtime = fromRuntime(response.getDiagnosticsList()).filter((d) => d.startsWith("iam-foreign-accounts "));

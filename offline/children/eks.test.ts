@@ -3,7 +3,8 @@
  * (./sources eksSource: nodejs/eks/cluster/cluster.ts, servicerole.ts, nodes/nodegroup.ts) says it creates: the
  * tables and values below are read from that source by hand, not produced by the model.
  */
-import { noOptions, type RecordedResource } from "../record";
+import type { RecordedResource } from "../record";
+import { remoteComponent } from "./fixtures";
 import { attachmentSuffix, clusterChildren, managedNodeGroupChildren } from "./eks";
 import { modelContext } from "./index";
 import { UnmodelledInput } from "./model";
@@ -12,30 +13,8 @@ const planeUrn = "urn:pulumi:dev::qualisys::qualisys:cluster:Cluster$qualisys:cl
 const clusterUrn = `urn:pulumi:dev::qualisys::qualisys:cluster:Cluster$qualisys:cluster:ControlPlane$eks:index:Cluster::c-eks`;
 const roleArn = (name: string) => `arn:aws:iam::123456789012:role/${name}`;
 
-function component(
-  type: string,
-  urn: string,
-  inputs: Record<string, unknown>,
-  extra: Partial<RecordedResource> = {},
-): RecordedResource {
-  return {
-    urn,
-    type,
-    name: urn.split("::").pop()!,
-    id: `${urn.split("::").pop()}-id`,
-    custom: false,
-    remote: true,
-    parent: planeUrn,
-    provider: null,
-    dependencies: [],
-    inputs,
-    secretInputs: [],
-    outputs: {},
-    secretOutputs: [],
-    options: { ...noOptions },
-    ...extra,
-  };
-}
+const component = (type: string, urn: string, inputs: Record<string, unknown>, extra: Partial<RecordedResource> = {}) =>
+  remoteComponent(type, urn, planeUrn, inputs, extra);
 
 /** An eks.Cluster the way components/cluster/control-plane.ts declares it (after the SDK's defaults). */
 const clusterInputs = (changes: Record<string, unknown> = {}) => ({

@@ -2,32 +2,22 @@
  * The awsx:ec2:Vpc children model against what @pulumi/awsx's source (./sources awsxSource, awsx/ec2/vpc.ts) says it
  * creates: the tables below are read from that source by hand, not produced by the model.
  */
-import { noOptions, type RecordedResource } from "../record";
+import type { RecordedResource } from "../record";
+import { remoteComponent } from "./fixtures";
 import { modelContext } from "./index";
 import { UnmodelledInput } from "./model";
 import { azSuffix, natGatewayHere, vpcChildren } from "./vpc";
 
 const parentUrn = "urn:pulumi:dev::qualisys::qualisys:network:Network::net";
 
-function vpcComponent(inputs: Record<string, unknown>, extra: Partial<RecordedResource> = {}): RecordedResource {
-  return {
-    urn: "urn:pulumi:dev::qualisys::qualisys:network:Network$awsx:ec2:Vpc::net-vpc",
-    type: "awsx:ec2:Vpc",
-    name: "net-vpc",
-    id: "net-vpc-id",
-    custom: false,
-    remote: true,
-    parent: parentUrn,
-    provider: null,
-    dependencies: [],
+const vpcComponent = (inputs: Record<string, unknown>, extra: Partial<RecordedResource> = {}) =>
+  remoteComponent(
+    "awsx:ec2:Vpc",
+    "urn:pulumi:dev::qualisys::qualisys:network:Network$awsx:ec2:Vpc::net-vpc",
+    parentUrn,
     inputs,
-    secretInputs: [],
-    outputs: {},
-    secretOutputs: [],
-    options: { ...noOptions },
-    ...extra,
-  };
-}
+    extra,
+  );
 
 const three = (third: number) => ["a", "b", "c"].map((_, i) => `10.0.${third + i}.0/24`);
 const specs = (...types: string[]) =>
