@@ -189,3 +189,12 @@ export function within(run: StackRun, componentType: string): RecordedResource[]
 export function platformOf(run: StackRun): StackRun {
   return run.host ? { ...run, stack: run.host.stack, resources: run.host.resources, host: undefined } : run;
 }
+
+/**
+ * `resources` without the remote components whose children the record holds: a check that reads facts the children
+ * carry too (add-on versions, node groups, the control plane) counts each fact once, on what AWS will hold.
+ */
+export function withoutModelledComponents(resources: RecordedResource[]): RecordedResource[] {
+  const parents = new Set(resources.map((r) => r.parent));
+  return resources.filter((r) => !(r.remote && parents.has(r.urn)));
+}

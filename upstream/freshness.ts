@@ -4,7 +4,7 @@
  * `npm run catalog:refresh` (online) or `catalog:extract` (from snapshots) brings the catalogue up to date first.
  */
 import { isMap } from "./values-keys";
-import { withoutModelledComponents } from "../offline/children";
+import { withoutModelledComponents } from "../offline/record";
 import type { RecordedResource } from "../offline/run";
 import type { Catalogue } from "./catalogue";
 import { compareVersions, newestAmiFirst, versionParts } from "./semver";

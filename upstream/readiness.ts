@@ -5,7 +5,7 @@
  * Kubernetes minor. A `blocking` finding fails `npm start`; `unverified` means the catalogue cannot say (a version
  * newer than it, or a fact it does not hold) and names the refresh command.
  */
-import { withoutModelledComponents } from "../offline/children";
+import { withoutModelledComponents } from "../offline/record";
 import { UNKNOWN, type RecordedResource } from "../offline/run";
 import { REFRESH_COMMAND, type Catalogue, type CrdFact } from "./catalogue";
 import { CreationGraph } from "./creation-graph";

@@ -113,12 +113,3 @@ export function remodel(
   const registered = resources.filter((r) => !r.modelled);
   return [...registered, ...modelledChildren(registered, region, accountId)].sort((a, b) => a.urn.localeCompare(b.urn));
 }
-
-/**
- * `resources` without the remote components whose children the record holds: a check that reads facts the children
- * carry too (add-on versions, node groups, the control plane) counts each fact once, on what AWS will hold.
- */
-export function withoutModelledComponents(resources: RecordedResource[]): RecordedResource[] {
-  const parents = new Set(resources.map((r) => r.parent));
-  return resources.filter((r) => !(r.remote && parents.has(r.urn)));
-}
