@@ -121,7 +121,10 @@ export function budgetNotifications(): BudgetNotificationPlan[] {
 
 /**
  * The alarm topic's policy: only CloudWatch alarms and AWS Budgets of this account may publish, and nobody may
- * publish without TLS (AWS's documented SNS hardening: Deny `SNS:Publish` on `aws:SecureTransport` false).
+ * publish without TLS: Deny `SNS:Publish` on `aws:SecureTransport` false, the statement of "Enforce encryption of
+ * data in transit" in the SNS Developer Guide's security best practices
+ * (https://docs.aws.amazon.com/sns/latest/dg/sns-security-best-practices.html#enforce-encryption-data-in-transit,
+ * read 2026-12-06 through the AWS CDK's `TopicPolicyProps.enforceSSL`, which cites it).
  */
 export function topicPolicy(account: AwsAccount, topicName: string): PolicyDocument {
   const topic = arn(account, "sns", topicName);
