@@ -6,8 +6,9 @@
  * program, the offline preview and the policy self-check read this record. No cloud, no CLI.
  *
  * The jobs live in their own modules: ./stack-file (reading Pulumi.<stack>.yaml), config/stack-file's engineConfig
- * (encoding its config as the CLI does; the organisation program reads other stack files with it too), ./monitor (patching the mock monitor through private SDK hooks), ./record-cache (the records
- * jest's global setup makes once), ./host (the run of a platform host a stack references) and ./children.
+ * (encoding its config as the CLI does; the organisation program reads other stack files with it too), ./monitor
+ * (patching the mock monitor through private SDK hooks), ./record-cache (the records jest's global setup makes once),
+ * ./record-service (the processes that made them, running other data-only runs for tests), ./host (the run of a platform host a stack references) and ./children.
  */
 import type * as Pulumi from "@pulumi/pulumi";
 import { modelledChildren } from "./children";
@@ -17,6 +18,7 @@ import { createMocks, mockAccountId, type StackOutputs } from "./mocks";
 import { drainRegistrations, recordRegistrations } from "./monitor";
 import type { StackRun } from "./record";
 import { cachedRun } from "./record-cache";
+import { requestRun } from "./record-service";
 import { readStackFile, StackFileError, type StackConfigFile } from "./stack-file";
 import { stackAccount } from "./stacks";
 
@@ -63,6 +65,12 @@ export async function runStack(stack: string, options: RunOptions = {}): Promise
   const plain = !options.config && !options.secrets && !options.program && !options.deployed && !options.hostOutputs;
   const cached = plain && options.cached !== false ? cachedRun(stack) : undefined;
   if (cached) return cached;
+  if (!options.program && !options.hostOutputs) {
+    const { config, secrets, deployed, hostRun, cached: useCache } = options;
+    const served = await requestRun({ stack, options: { config, secrets, deployed, hostRun, cached: useCache } });
+    // A failed run is run again here, so the caller sees the error as the program threw it (its class too).
+    if (served && !served.error) return served;
+  }
   let file: StackConfigFile;
   try {
     file = options.config ? { config: options.config, warnings: [] } : readStackFile(stack);

@@ -61,7 +61,7 @@ describe.each(platformStacks)("the network of stack %s", (stack) => {
 
 // Determinism is the program's, not a stack's: one stack (prod, the largest) is enough to run twice.
 it("is deterministic: a second run, in another process, records the same thing", async () => {
-  // runs.prod comes from jest's global setup (another process); this one runs the program afresh.
+  // runs.prod comes from jest's global setup; this run is afresh, in another process (offline/record-service).
   const again = await runStack("prod", { cached: false });
   expect(JSON.stringify(again)).toEqual(JSON.stringify(runs.prod));
 });
