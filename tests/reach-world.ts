@@ -82,7 +82,7 @@ export function targetId(t: Target): string {
 
 export interface World {
   /** The application stacks, each with its account and access model (read in that account). */
-  stacks: { stack: string; account: string; run: StackRun; model: AccessModel }[];
+  stacks: { stack: string; account: string; run: StackRun; model: AccessModel; tags: Record<string, string> }[];
   /** The organisation stack's record (it keeps each platform's pool token in that platform's account). */
   organization: StackRun;
 }
@@ -106,12 +106,18 @@ export function accountOf(stack: string): string {
   return String(ids[0]);
 }
 
+/** What AWS tags a stack's resources with (its aws:defaultTags), as the condition keys tag-based conditions read. */
+function resourceTags(stack: string): Record<string, string> {
+  const tags = (readStackFile(stack).config["aws:defaultTags"] as { tags?: Record<string, string> } | undefined)?.tags;
+  return Object.fromEntries(Object.entries(tags ?? {}).map(([k, v]) => [`aws:ResourceTag/${k}`, String(v)]));
+}
+
 export function makeWorld(runs: Record<string, StackRun>, organization: StackRun): World {
   return {
     stacks: Object.entries(runs).map(([stack, run]) => {
       const account = accountOf(stack);
       const inOwn = inAccount(run, account);
-      return { stack, account, run: inOwn, model: accessModel(inOwn) };
+      return { stack, account, run: inOwn, model: accessModel(inOwn), tags: resourceTags(stack) };
     }),
     organization,
   };
@@ -334,12 +340,7 @@ function alternatives(world: World, target: Target, caller: string): Probe[][] {
     const p = ofType(run, "aws:secretsmanager/secretPolicy:SecretPolicy").find((s) => s.inputs.secretArn === arn);
     return p ? (JSON.parse(String(p.inputs.policy)) as Document) : undefined;
   };
-  // What AWS tags the stack's resources with (its aws:defaultTags): tag-based conditions read them.
-  const tagsOf = (stack: string): Record<string, string> => {
-    const tags = (readStackFile(stack).config["aws:defaultTags"] as { tags?: Record<string, string> } | undefined)
-      ?.tags;
-    return Object.fromEntries(Object.entries(tags ?? {}).map(([k, v]) => [`aws:ResourceTag/${k}`, String(v)]));
-  };
+  const tagsOf = (stack: string) => own(stack).tags;
   const readSecret = (run: StackRun, arn: string, context?: Record<string, string>): Probe[] => [
     { action: "secretsmanager:GetSecretValue", resource: arn, resourcePolicy: secretPolicy(run, arn), context },
   ];
