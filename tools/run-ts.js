@@ -8,6 +8,13 @@ const { readFileSync } = require("node:fs");
 const path = require("node:path");
 const { transformSync } = require("@swc/core");
 
+// Node's compile cache for what a run loads from node_modules (the Pulumi SDKs are most of `npm start`), beside the
+// other tool caches and reused from run to run; Node checks each entry against its file's contents. An environment
+// that sets NODE_COMPILE_CACHE (jest's global setup) or NODE_DISABLE_COMPILE_CACHE has already chosen.
+if (!process.env.NODE_COMPILE_CACHE && !process.env.NODE_DISABLE_COMPILE_CACHE) {
+  require("node:module").enableCompileCache(path.join(__dirname, "..", "node_modules", ".cache", "node-compile-cache"));
+}
+
 function compile(module, filename) {
   const { code } = transformSync(readFileSync(filename, "utf8"), {
     filename,

@@ -1,6 +1,6 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { tempFolders } from "../tests/temp-folder";
 
 const runner = join(__dirname, "run-ts.js");
@@ -18,6 +18,23 @@ describe("tools/run-ts.js", () => {
     );
     const out = execFileSync(process.execPath, [runner, join(dir, "main.ts"), "prod", "--x"], { encoding: "utf8" });
     expect(JSON.parse(out)).toEqual({ from: "ts", args: ["prod", "--x"] });
+  });
+
+  it("keeps Node's compile cache in node_modules/.cache unless the environment chose (set or disabled)", () => {
+    const dir = scratch("run-ts-");
+    writeFileSync(join(dir, "cache.ts"), 'console.log(String(require("node:module").getCompileCacheDir()));\n');
+    const env = { ...process.env };
+    delete env.NODE_COMPILE_CACHE;
+    delete env.NODE_DISABLE_COMPILE_CACHE;
+    const cacheDir = (extra: NodeJS.ProcessEnv) =>
+      execFileSync(process.execPath, [runner, join(dir, "cache.ts")], {
+        encoding: "utf8",
+        env: { ...env, ...extra },
+      }).trim();
+    // Node keeps each cache in a subfolder named for its version.
+    expect(dirname(cacheDir({}))).toBe(join(__dirname, "..", "node_modules", ".cache", "node-compile-cache"));
+    expect(dirname(cacheDir({ NODE_COMPILE_CACHE: join(dir, "chosen") }))).toBe(join(dir, "chosen"));
+    expect(cacheDir({ NODE_DISABLE_COMPILE_CACHE: "1" })).toBe("undefined");
   });
 
   it("keeps the entry's exit code and refuses to run without an entry", () => {
