@@ -16,6 +16,9 @@ import { recordServiceVariable, type Service } from "../offline/record-service";
 import { allStacks, hostOf } from "../offline/stacks";
 import { openRunTempFolder } from "./temp-folder";
 
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { compileCacheDir } = require("../tools/compile-cache.js") as { compileCacheDir: string };
+
 /** Where the teardown finds the services (jest runs setup and teardown in one process). */
 export const servicesKey = Symbol.for("qualisys.recordServices");
 
@@ -76,5 +79,5 @@ export default async function globalSetup(): Promise<void> {
   // Node's module compile cache (npm, prettier, eslint and tsc turn it on; the variable turns it on for every Node
   // process the run starts) goes beside the other tool caches instead of into the temp folder, where it would be
   // left behind and, the folder being new every run, never reused.
-  process.env.NODE_COMPILE_CACHE = join(root, "node_modules", ".cache", "node-compile-cache");
+  process.env.NODE_COMPILE_CACHE = compileCacheDir;
 }

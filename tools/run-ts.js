@@ -8,13 +8,12 @@ const { readFileSync } = require("node:fs");
 const path = require("node:path");
 const { transformSync } = require("@swc/core");
 
-// Node's compile cache for what a run loads from node_modules (the Pulumi SDKs are most of `npm start`), beside the
-// other tool caches and reused from run to run; Node checks each entry against its file's contents. An environment
-// that sets NODE_COMPILE_CACHE (jest's global setup) or NODE_DISABLE_COMPILE_CACHE has already chosen. Node 22.1
-// added the call; the README's first `npm start` may run on an older Node, which simply goes without.
+// Node's compile cache (./compile-cache.js) for what a run loads from node_modules: the Pulumi SDKs are most of
+// `npm start`. An environment that sets NODE_COMPILE_CACHE (jest's global setup) or NODE_DISABLE_COMPILE_CACHE has
+// already chosen. Node 22.1 added the call; the README's first `npm start` may run on an older Node, which goes without.
 const { enableCompileCache } = require("node:module");
 if (enableCompileCache && !process.env.NODE_COMPILE_CACHE && !process.env.NODE_DISABLE_COMPILE_CACHE) {
-  enableCompileCache(path.join(__dirname, "..", "node_modules", ".cache", "node-compile-cache"));
+  enableCompileCache(require("./compile-cache").compileCacheDir);
 }
 
 function compile(module, filename) {
