@@ -21,7 +21,17 @@ export interface StackFile {
 /** What `pulumi config set --secret` writes: base64 ciphertext (service or KMS) or `v1:<salt>:<ciphertext>`. */
 const ciphertext = /^(v1:[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+|[A-Za-z0-9+/]{16,}={0,2})$/;
 
+/** Parses already done in this process, by file name and text: the same few files are read again and again. */
+const parsed = new Map<string, StackFile>();
+
 export function parseStackFile(text: string, file: string): StackFile {
+  const key = `${file}\0${text}`;
+  if (!parsed.has(key)) parsed.set(key, parse(text, file));
+  // A copy: a caller may change what it gets.
+  return structuredClone(parsed.get(key)!);
+}
+
+function parse(text: string, file: string): StackFile {
   const doc = parseDocument(text);
   const errors: string[] = [];
   const warnings: string[] = [];

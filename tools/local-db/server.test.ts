@@ -7,6 +7,8 @@ import { spawnSync } from "node:child_process";
 import {
   existsSync,
   lstatSync,
+  statSync,
+  readFileSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -18,7 +20,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Client } from "pg";
 import { linkTree, packagedBinaries, postgresUser, reachableBy } from "./as-root";
-import { freePort, startServer } from "./server";
+import { freePort, startServer, type LocalServer } from "./server";
 import { projectRoot } from "../../offline/run";
 
 const asRoot = process.getuid?.() === 0;
@@ -83,6 +85,68 @@ describe("as root, from a project in a mode-0700 directory", () => {
       }
     },
   );
+});
+
+describe("the kept cluster (template) a start copies instead of running initdb", () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), "qualisys-template-test-"));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  /** The cluster's system identifier (initdb draws a new one; a copy keeps it), and whether `password` logs in. */
+  async function inspect(server: LocalServer, password?: string) {
+    const client = new Client({ ...server.connection, database: "postgres" });
+    await client.connect();
+    const { rows } = await client.query<{ id: string }>(
+      "SELECT system_identifier::text AS id FROM pg_control_system()",
+    );
+    await client.end();
+    let accepted: boolean | undefined;
+    if (password !== undefined) {
+      const other = new Client({ ...server.connection, password, database: "postgres" });
+      accepted = await other.connect().then(
+        () => other.end().then(() => true),
+        (error: { code?: string }) => (error.code === "28P01" ? false : Promise.reject(error)),
+      );
+    }
+    return { id: rows[0].id, accepted };
+  }
+
+  async function withServer<T>(template: string | null, use: (server: LocalServer) => Promise<T>): Promise<T> {
+    const server = await startServer({ port: await freePort(), template });
+    try {
+      return await use(server);
+    } finally {
+      await server.stop();
+    }
+  }
+
+  const template = () => join(dir, "17.0-new-uid7");
+  /** The system identifier of the cluster kept by the first test. */
+  let keptId: string | undefined;
+
+  it("is made by the first start, whole, with its password readable by its owner only, replacing older ones", async () => {
+    // What an older build or script kept for the same OS user goes; another user's stays.
+    for (const older of ["16.0-old-uid7", "16.0-old-uid8"]) mkdirSync(join(dir, older, "data"), { recursive: true });
+    const first = await withServer(template(), (server) => inspect(server));
+    keptId = first.id;
+    expect(readFileSync(join(template(), "data", "PG_VERSION"), "utf8").trim()).toMatch(/^\d+$/);
+    expect(statSync(join(template(), "password")).mode & 0o777).toBe(0o600);
+    // Nothing else beside it: no half-made copy left.
+    expect(readdirSync(dir).sort()).toEqual(["16.0-old-uid8", "17.0-new-uid7"]);
+    const templatePassword = readFileSync(join(template(), "password"), "utf8").trim();
+    const second = await withServer(template(), (server) => inspect(server, templatePassword));
+    // A copy of the same cluster, whose superuser no longer logs in with the template's password.
+    expect(second.id).toBe(first.id);
+    expect(second.accepted).toBe(false);
+  });
+
+  it("is not used with template: null (initdb, a new cluster)", async () => {
+    expect(keptId).toMatch(/^\d+$/);
+    const fresh = await withServer(null, (server) => inspect(server));
+    expect(fresh.id).not.toBe(keptId);
+  });
 });
 
 describe("linkTree", () => {

