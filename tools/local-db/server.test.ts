@@ -147,6 +147,16 @@ describe("the kept cluster (template) a start copies instead of running initdb",
     const fresh = await withServer(null, (server) => inspect(server));
     expect(fresh.id).not.toBe(keptId);
   });
+
+  it("whose password was changed fails the start with a message naming the folder, leaving no server folder", async () => {
+    writeFileSync(join(template(), "password"), "0123abcd\n", { mode: 0o600 });
+    let directory = "";
+    const start = startServer({ port: await freePort(), template: template(), onDirectory: (d) => (directory = d) });
+    await expect(start).rejects.toThrow(
+      `the kept cluster in ${template()} did not take its password (password authentication failed for user "postgres"); delete that folder`,
+    );
+    expect(existsSync(directory)).toBe(false);
+  });
 });
 
 describe("linkTree", () => {
