@@ -1,9 +1,9 @@
 /**
  * IAM policy documents as plain data. Every policy this program attaches is built by a pure function returning
- * a {@link PolicyDocument}, so tests (and the policy pack) read the same JSON that AWS receives.
+ * a {@link PolicyDocument}, so tests (and the policy pack) read the same JSON that AWS receives. No Pulumi SDK here
+ * (what renders a document once the account id is known is ./account's `policyJson`), so a test or the pack that
+ * only reads documents does not load it.
  */
-import * as pulumi from "@pulumi/pulumi";
-
 export type OneOrMany<T> = T | T[];
 
 export interface Statement {
@@ -31,18 +31,6 @@ export interface AwsAccount {
   accountId: string;
   partition: string;
   region: string;
-}
-
-/** The same, as components receive it: the account id is known only once the provider has answered. */
-export interface AccountRef {
-  accountId: pulumi.Input<string>;
-  partition: string;
-  region: string;
-}
-
-/** Renders a policy document that needs the account id. */
-export function policyJson(account: AccountRef, build: (account: AwsAccount) => PolicyDocument): pulumi.Output<string> {
-  return pulumi.output(account.accountId).apply((accountId) => JSON.stringify(build({ ...account, accountId })));
 }
 
 /** `arn:<partition>:<service>:<region>:<account>:<resource>`; IAM ARNs have no region. */

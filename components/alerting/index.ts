@@ -6,7 +6,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { AlertingSettings, BudgetSettings } from "../../config";
-import { policyJson, type AccountRef } from "../iam";
+import { policyJson, type AccountRef } from "../account";
 import { alarmPlans, budgetNotifications, periodSeconds, topicPolicy } from "./plan";
 
 /** The validated `alerting` thresholds and periods, plus what the stack wires in. */

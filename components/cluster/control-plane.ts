@@ -9,7 +9,7 @@ import * as eks from "@pulumi/eks";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ClusterSettings } from "../../config";
-import type { AccountRef } from "../iam";
+import type { AccountRef } from "../account";
 import { movedChild } from "../moved";
 import { clusterLogGroupName, clusterName } from "../naming";
 import { addonRole, managedAddonVersion, type ClusterRef } from "./addon-install";

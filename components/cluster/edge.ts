@@ -9,7 +9,7 @@ import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { IIngressClass } from "kubernetes-models/networking.k8s.io/v1/IngressClass";
 import type { ClusterSettings } from "../../config";
-import { policyJson, type AccountRef } from "../iam";
+import { policyJson, type AccountRef } from "../account";
 import { declareManifest, manifestResourceName, typed, type Manifest } from "../kubernetes/manifest";
 import { movedChild } from "../moved";
 import { loadBalancerName } from "../naming";

@@ -7,7 +7,7 @@
 import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ClusterSettings } from "../../config";
-import type { AccountRef } from "../iam";
+import type { AccountRef } from "../account";
 import { clusterName, platformNamespaces } from "../naming";
 import { AdmissionPolicies } from "./admission";
 import { workloadSecretPolicies } from "./admission/secrets";

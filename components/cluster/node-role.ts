@@ -5,7 +5,8 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { managedPolicy, type AccountRef } from "../iam";
+import { managedPolicy } from "../iam";
+import type { AccountRef } from "../account";
 import { movedChild } from "../moved";
 
 export interface NodeRoleArgs {

@@ -7,7 +7,7 @@ import * as aws from "@pulumi/aws";
 import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ClusterSettings } from "../../config";
-import { policyJson, type AccountRef } from "../iam";
+import { policyJson, type AccountRef } from "../account";
 import { movedChild } from "../moved";
 import { addonRelease, addonRole, roleAnnotation, type ClusterRef } from "./addon-install";
 import { charts, clusterAutoscalerPolicy, fluentBitPolicy } from "./addons";

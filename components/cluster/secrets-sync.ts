@@ -7,7 +7,7 @@
 import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ClusterSettings } from "../../config";
-import { policyJson, type AccountRef } from "../iam";
+import { policyJson, type AccountRef } from "../account";
 import { declareManifest, manifestResourceName, type Manifest } from "../kubernetes/manifest";
 import { movedChild } from "../moved";
 import { platformNamespaces } from "../naming";

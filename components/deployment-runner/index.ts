@@ -8,7 +8,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { type AccountRef } from "../iam";
+import type { AccountRef } from "../account";
 import {
   amiParameter,
   defaultInstanceType,

@@ -6,7 +6,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { IdentitySettings } from "../../config";
-import { arn, managedPolicy, policyJson, type AccountRef, type AwsAccount, type PolicyDocument } from "../iam";
+import { arn, managedPolicy, type AwsAccount, type PolicyDocument } from "../iam";
+import { policyJson, type AccountRef } from "../account";
 import {
   assumeRolePolicy,
   cicdPolicy,

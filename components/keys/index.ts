@@ -5,7 +5,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { policyJson, type AccountRef } from "../iam";
+import { policyJson, type AccountRef } from "../account";
 import { keyDescriptions, keyDomains, keyPolicy, type KeyDomain } from "./policy";
 
 export interface EncryptionKeysArgs {

@@ -7,7 +7,7 @@ import * as aws from "@pulumi/aws";
 import * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
 import type { NetworkSettings } from "../../config";
-import { policyJson, type AccountRef } from "../iam";
+import { policyJson, type AccountRef } from "../account";
 import {
   databaseAclRules,
   flowLogsDeliveryPolicy,

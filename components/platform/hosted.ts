@@ -23,7 +23,7 @@ import {
   tenantRbac,
   type NamespacePlan,
 } from "../cluster/manifests";
-import { policyJson, type AccountRef } from "../iam";
+import { policyJson, type AccountRef } from "../account";
 import { tenantAccessPolicy } from "../identity/boundary";
 import { irsaRole } from "../kubernetes/irsa";
 import { declareManifest, manifestResourceName, type Manifest } from "../kubernetes/manifest";

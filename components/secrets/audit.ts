@@ -6,7 +6,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { policyJson, type AccountRef } from "../iam";
+import { policyJson, type AccountRef } from "../account";
 import { auditBucketPolicy, auditKeyPolicy, auditTrailName } from "./audit-policy";
 
 export interface SecretsAuditArgs {

@@ -13,7 +13,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { redisUrl } from "../cache/settings";
 import { databases, roles } from "../database/bootstrap/plan";
-import type { AccountRef } from "../iam";
+import type { AccountRef } from "../account";
 import { appSecrets, secretName, type AppSecret } from "../naming";
 import { SecretsAudit } from "./audit";
 import { appSecretDescriptions, outsideSecrets, postgresUrl, rotationWarning } from "./values";
