@@ -6,7 +6,8 @@
 import * as aws from "@pulumi/aws";
 import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { helmRelease, mergeValues, readValues, type Values } from "../kubernetes/helm";
+import { helmRelease } from "../kubernetes/helm";
+import { mergeValues, readValues, type Values } from "../kubernetes/values";
 import { irsaRole } from "../kubernetes/irsa";
 import { charts, type ChartAddon } from "./addons";
 

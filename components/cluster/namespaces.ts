@@ -5,7 +5,8 @@
  */
 import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { declareManifest, manifestResourceName, type Manifest } from "../kubernetes/manifest";
+import { manifestResourceName, type Manifest } from "../kubernetes/manifest";
+import { declareManifest } from "../kubernetes/declare";
 import { movedChild } from "../moved";
 import { namespaceManifest, namespacePlan, networkPolicies, type NetworkContext } from "./manifests";
 

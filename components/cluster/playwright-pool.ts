@@ -7,7 +7,8 @@ import type * as eks from "@pulumi/eks";
 import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { fitsOnNode } from "../../core/instances";
-import { declareManifest, manifestResourceName, type Manifest } from "../kubernetes/manifest";
+import { manifestResourceName, type Manifest } from "../kubernetes/manifest";
+import { declareManifest } from "../kubernetes/declare";
 import { movedChild } from "../moved";
 import { NodePool, type NodePoolArgs } from "./node-pool";
 import {

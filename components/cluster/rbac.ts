@@ -4,7 +4,8 @@
  */
 import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { declareManifest, manifestResourceName } from "../kubernetes/manifest";
+import { manifestResourceName } from "../kubernetes/manifest";
+import { declareManifest } from "../kubernetes/declare";
 import { movedChild } from "../moved";
 import { rbac } from "./manifests";
 

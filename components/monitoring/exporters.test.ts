@@ -4,7 +4,7 @@
  * values.yaml) merged with the program's values.
  */
 import { monitoringSchema } from "../../config/observability";
-import { mergeValues } from "../kubernetes/helm";
+import { mergeValues } from "../kubernetes/values";
 import { restrictedProblems } from "../kubernetes/pod-security";
 import { loadCatalogue } from "../../upstream/catalogue";
 import { charts, postgresExporterValues, redisExporterValues } from "./values";

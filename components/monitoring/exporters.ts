@@ -8,8 +8,9 @@
 import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { MonitoringSettings } from "../../config";
-import { helmRelease, type Chart, type Values } from "../kubernetes/helm";
-import { declareManifest } from "../kubernetes/manifest";
+import { helmRelease, type Chart } from "../kubernetes/helm";
+import type { Values } from "../kubernetes/values";
+import { declareManifest } from "../kubernetes/declare";
 import { movedChild } from "../moved";
 import { secretName } from "../naming";
 import {

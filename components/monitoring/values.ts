@@ -5,7 +5,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import type { MonitoringSettings } from "../../config";
-import { mergeValues as merge, readValues, type Values } from "../kubernetes/helm";
+import { mergeValues as merge, readValues, type Values } from "../kubernetes/values";
 
 const prometheusCommunity = "https://prometheus-community.github.io/helm-charts";
 

@@ -9,7 +9,8 @@ import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { tenantAdmissionPolicy } from "../cluster/admission/tenants";
 import { hostTenantRbac } from "../cluster/manifests";
-import { declareManifest, manifestResourceName, type Manifest } from "../kubernetes/manifest";
+import { manifestResourceName, type Manifest } from "../kubernetes/manifest";
+import { declareManifest } from "../kubernetes/declare";
 
 export interface TenantHostingArgs {
   /** Kubernetes provider of the host's cluster. */

@@ -26,7 +26,8 @@ import {
 import { policyJson, type AccountRef } from "../account";
 import { tenantAccessPolicy } from "../identity/boundary";
 import { irsaRole } from "../kubernetes/irsa";
-import { declareManifest, manifestResourceName, type Manifest } from "../kubernetes/manifest";
+import { manifestResourceName, type Manifest } from "../kubernetes/manifest";
+import { declareManifest } from "../kubernetes/declare";
 import type { PlatformRef } from "./contract";
 import { tenantClusterAccess, type TenantRole } from "./tenancy";
 

@@ -10,7 +10,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { AccountRef } from "../../account";
 import { irsaRole } from "../../kubernetes/irsa";
-import { declareManifest } from "../../kubernetes/manifest";
+import { declareManifest } from "../../kubernetes/declare";
 import {
   bootstrapManifests,
   bootstrapSecretsPolicy,

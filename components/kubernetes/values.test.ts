@@ -1,6 +1,6 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { mergeValues, readValues } from "./helm";
+import { mergeValues, readValues } from "./values";
 import { tempFolders } from "../../tests/temp-folder";
 
 describe("mergeValues", () => {
