@@ -134,10 +134,10 @@ function removeDeadStagings() {
 /** Removes the templates an older build or script kept for the same OS user (`<version>-<script>-uid<n>`). */
 function removeOlderTemplates() {
   const [parent, name] = [dirname(template), basename(template)];
-  const user = name.slice(name.lastIndexOf("-uid"));
-  if (!user.startsWith("-uid")) return;
+  const sameUser = name.slice(name.lastIndexOf("-uid"));
+  if (!sameUser.startsWith("-uid")) return;
   for (const entry of readdirSync(parent))
-    if (entry !== name && entry.endsWith(user)) rmSync(join(parent, entry), { recursive: true, force: true });
+    if (entry !== name && entry.endsWith(sameUser)) rmSync(join(parent, entry), { recursive: true, force: true });
 }
 
 /** Sets the superuser's password to ours when the cluster came with another (the template's). */

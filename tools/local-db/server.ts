@@ -62,6 +62,11 @@ export interface StartOptions {
 }
 
 const templatesFolder = join(__dirname, "..", "..", "node_modules", ".cache", "qualisys-pg-template");
+/** The script that runs initdb, by content: its arguments make the cluster. */
+const initdbScript = createHash("sha256")
+  .update(readFileSync(join(__dirname, "embedded.mjs")))
+  .digest("hex")
+  .slice(0, 12);
 
 /**
  * Where the freshly initialised cluster is kept for the next start to copy (./embedded.mjs): in node_modules/.cache
@@ -73,11 +78,7 @@ export function templateFolder(binaries: string, uid = process.getuid?.() ?? 0):
   const manifest = join(binaries, "..", "package.json");
   if (!existsSync(manifest)) return undefined;
   const { version } = JSON.parse(readFileSync(manifest, "utf8")) as { version: string };
-  const script = createHash("sha256")
-    .update(readFileSync(join(__dirname, "embedded.mjs")))
-    .digest("hex")
-    .slice(0, 12);
-  return join(templatesFolder, `${version}-${script}-uid${uid}`);
+  return join(templatesFolder, `${version}-${initdbScript}-uid${uid}`);
 }
 
 /**
